@@ -1,0 +1,5 @@
+import sys
+
+from glnn.cli import main
+
+sys.exit(main())

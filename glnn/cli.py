@@ -1,0 +1,172 @@
+"""Command line: `glnn` (the window), `glnn train`, `glnn bench`.
+
+Every bad argument or file ends in one line on stderr and exit status 2, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, Sequence
+
+from glnn import config
+from glnn.errors import GlnnError
+
+COMMANDS = ("train", "bench")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2 (argparse would print the whole usage)
+        raise GlnnError(f"{self.prog.split()[-1] if ' ' in self.prog else 'glnn'}: {message} (see --help)")
+
+
+def _setting_type(setting: config.Setting):
+    def parse(text: str) -> Any:
+        try:
+            return setting.parse(text)
+        except GlnnError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+    parse.__name__ = setting.kind
+    return parse
+
+
+def add_setting_flags(parser: argparse.ArgumentParser, section: str) -> None:
+    """One flag per declared setting of `section`; defaults stay None so only given flags override."""
+    group = parser.add_argument_group(f"{section} settings")
+    for s in config.SETTINGS:
+        if s.section != section:
+            continue
+        if s.kind == "bool":
+            group.add_argument(s.flag, action=argparse.BooleanOptionalAction, default=None,
+                               help=f"{s.help} (default: {'on' if s.default else 'off'})")
+        else:
+            default = ",".join(map(str, s.default)) if s.kind == "layers" else s.default
+            extra = f"; one of {', '.join(s.choices)}" if s.choices else ""
+            group.add_argument(s.flag, type=_setting_type(s), default=None, metavar=s.kind.upper(),
+                               help=f"{s.help}{extra} (default: {default})")
+
+
+def given_settings(args: argparse.Namespace, section: str) -> dict[str, Any]:
+    return {s.name: getattr(args, s.name) for s in config.SETTINGS
+            if s.section == section and getattr(args, s.name, None) is not None}
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def make_trainer(args: argparse.Namespace):
+    from glnn.trainer import Trainer
+    settings = given_settings(args, "train")
+    if getattr(args, "load", None):
+        return Trainer.from_file(args.load, settings)
+    return Trainer(settings)
+
+
+# -- glnn train -------------------------------------------------------------------------------
+def train_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="glnn train", description="Train a network without a window and report how it did.")
+    p.add_argument("--iterations", type=_positive_int, default=100_000, help="SGD iterations (default: 100000)")
+    p.add_argument("--load", metavar="FILE", help="continue from a saved network (.npz)")
+    p.add_argument("--save", metavar="FILE", help="save the trained network (.npz, written atomically)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_setting_flags(p, "train")
+    return p
+
+
+def cmd_train(argv: Sequence[str]) -> int:
+    args = train_parser().parse_args(argv)
+    trainer = make_trainer(args)
+    total = args.iterations
+    from tqdm import tqdm
+    chunk = max(1000, min(200_000, total // 200 or 1))
+    with tqdm(total=total, unit="it", unit_scale=True, disable=args.quiet, file=sys.stderr,
+              dynamic_ncols=True, leave=False) as bar:
+        done = 0
+        while done < total:
+            ran = trainer.steps(min(chunk, total - done))
+            done += ran
+            bar.update(ran)
+            if trainer.stopped:
+                break
+    m = trainer.metrics()
+    rate = done / trainer.kernel_seconds if trainer.kernel_seconds > 0 else 0.0
+    line = (f"{trainer.dataset.name} {'-'.join(map(str, trainer.arch.sizes))}: {m.iterations:,} iterations, "
+            f"loss {m.train_loss:.5f}, train accuracy {m.train_accuracy:.1%}")
+    if m.has_test:
+        line += f", test accuracy {m.test_accuracy:.1%} (test loss {m.test_loss:.4f})"
+    print(line + f", {rate:,.0f} it/s")
+    if trainer.diverged:
+        print(f"note: {trainer.diverged}")
+    if args.save:
+        trainer.save(args.save)
+        print(f"saved {args.save}")
+    return 1 if trainer.stopped else 0
+
+
+# -- glnn bench -------------------------------------------------------------------------------
+def cmd_bench(argv: Sequence[str]) -> int:
+    p = _Parser(prog="glnn bench", description="Measure SGD iterations/s: the Numba kernel against plain NumPy.")
+    p.add_argument("--seconds", type=float, default=2.0, help="time per network for the Numba kernel")
+    p.add_argument("--numpy-iterations", type=_positive_int, default=20_000, help="iterations of the NumPy loop")
+    args = p.parse_args(argv)
+    if not 0 < args.seconds <= 600:
+        raise GlnnError("--seconds must be between 0 and 600")
+    from glnn import bench
+    bench.run(args.seconds, max(1, args.numpy_iterations))
+    return 0
+
+
+# -- glnn (the window) ------------------------------------------------------------------------
+def window_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="glnn", description="Watch a neural network learn. Subcommands: "
+                "'glnn train' (no window), 'glnn bench' (kernel speed). Keys: Space play/pause, S step, "
+                "R reset, F full-screen, H hide panel, Esc leave full-screen / quit.")
+    p.add_argument("--screenshot", metavar="PNG", help="render one frame to a PNG and exit (no display needed)")
+    p.add_argument("--iterations", type=_positive_int, default=0, help="train this many iterations first")
+    p.add_argument("--size", default="1280x720", metavar="WxH", help="window or screenshot size (default 1280x720)")
+    p.add_argument("--fullscreen", action="store_true", help="start full-screen")
+    p.add_argument("--play", action="store_true", help="start training at once")
+    p.add_argument("--load", metavar="FILE", help="start from a saved network (.npz)")
+    add_setting_flags(p, "train")
+    add_setting_flags(p, "view")
+    return p
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise GlnnError(f"--size: expected WIDTHxHEIGHT such as 1280x720, got {text!r}") from None
+    if not (160 <= w <= 8192 and 120 <= h <= 8192):
+        raise GlnnError(f"--size: {w}x{h} is outside 160x120..8192x8192")
+    return w, h
+
+
+def cmd_window(argv: Sequence[str]) -> int:
+    args = window_parser().parse_args(argv)
+    size = parse_size(args.size)
+    from glnn import app
+    return app.main(args, size)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            return {"train": cmd_train, "bench": cmd_bench}[argv[0]](argv[1:])
+        return cmd_window(argv)
+    except GlnnError as e:
+        print(f"glnn: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Every user-facing setting, declared once.
+
+The same declaration feeds the command line (flags and their help), the exhibit
+config file (validation, one line naming the bad key) and the panel (ranges of
+the sliders). Nothing else in glnn hard-codes a default or a range.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+from glnn.errors import GlnnError
+
+DATASETS = ("digits5", "xor3", "digits8", "circle", "xor", "gauss", "spiral")
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+LOSSES = ("sse", "xent")
+PALETTES = ("red-blue", "green-red")
+MAX_HIDDEN_LAYERS = 4
+MAX_HIDDEN_NEURONS = 256
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    name: str
+    kind: str  # "int", "float", "bool", "choice", "layers"
+    default: Any
+    help: str
+    section: str = "train"
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def check(self, value: Any) -> Any:
+        """Return `value` in canonical form, or raise GlnnError naming the setting."""
+        where = f"setting '{self.name}'"
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise GlnnError(f"{where}: expected true or false, got {value!r}")
+            return value
+        if self.kind == "choice":
+            if value not in self.choices:
+                raise GlnnError(f"{where}: expected one of {', '.join(self.choices)}, got {value!r}")
+            return value
+        if self.kind == "layers":
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = [value]
+            if not isinstance(value, (list, tuple)) or not value or not all(
+                isinstance(v, int) and not isinstance(v, bool) for v in value
+            ):
+                raise GlnnError(f"{where}: expected a list of 1 to {MAX_HIDDEN_LAYERS} whole numbers, got {value!r}")
+            if len(value) > MAX_HIDDEN_LAYERS:
+                raise GlnnError(f"{where}: at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(value)}")
+            for v in value:
+                if not 1 <= v <= MAX_HIDDEN_NEURONS:
+                    raise GlnnError(f"{where}: each layer needs 1 to {MAX_HIDDEN_NEURONS} neurons, got {v}")
+            return tuple(value)
+        if self.kind == "int":
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise GlnnError(f"{where}: expected a whole number, got {value!r}")
+        elif self.kind == "float":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise GlnnError(f"{where}: expected a number, got {value!r}")
+            value = float(value)
+            if not math.isfinite(value):
+                raise GlnnError(f"{where}: expected a finite number, got {value!r}")
+        if self.lo is not None and value < self.lo or self.hi is not None and value > self.hi:
+            raise GlnnError(f"{where}: {value} is outside {self.lo:g}..{self.hi:g}")
+        return value
+
+    def parse(self, text: str) -> Any:
+        """Parse a command-line string, then check it."""
+        try:
+            if self.kind == "int":
+                value: Any = int(text)
+            elif self.kind == "float":
+                value = float(text)
+            elif self.kind == "layers":
+                value = [int(part) for part in text.split(",")]
+            elif self.kind == "bool":
+                lowered = text.lower()
+                if lowered not in ("true", "false", "on", "off", "1", "0", "yes", "no"):
+                    raise ValueError
+                value = lowered in ("true", "on", "1", "yes")
+            else:
+                value = text
+        except ValueError:
+            raise GlnnError(f"cannot read {text!r} as {'a list of whole numbers' if self.kind == 'layers' else self.kind}") from None
+        return self.check(value)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    # -- the network and its training --------------------------------------------------------
+    Setting("dataset", "choice", "digits5", "training data", choices=DATASETS),
+    Setting("hidden", "layers", (16,), "hidden layer sizes, e.g. 16 or 16,16 (1-4 layers of 1-256)"),
+    Setting("activation", "choice", "sigmoid", "hidden-layer activation", choices=ACTIVATIONS),
+    Setting("loss", "choice", "sse", "sse: sigmoid outputs, squared error to 0.99/0.0; xent: softmax, cross-entropy",
+            choices=LOSSES),
+    Setting("bias", "bool", True, "give every neuron a bias (off reproduces the 5x5 visualizer's network)"),
+    Setting("lr", "float", 0.5, "learning rate", lo=1e-4, hi=10.0),
+    Setting("seed", "int", 1, "random seed for the initial weights", lo=0, hi=2**31 - 1),
+    Setting("batch", "int", 1, "samples per weight update (1 = plain per-sample SGD)", lo=1, hi=256),
+    Setting("shuffle", "bool", False, "visit the samples in a new random order each epoch instead of in turn"),
+    Setting("on_diverge", "choice", "stop", "when the numbers blow up: stop training, or reset the weights",
+            choices=("stop", "reset")),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+TRAIN_KEYS = tuple(s.name for s in SETTINGS if s.section == "train")
+
+
+def defaults(section: str | None = None) -> dict[str, Any]:
+    return {s.name: s.default for s in SETTINGS if section is None or s.section == section}
+
+
+def checked(values: dict[str, Any]) -> dict[str, Any]:
+    """Validate a partial mapping of settings; unknown names are an error."""
+    out = {}
+    for name, value in values.items():
+        if name not in BY_NAME:
+            raise GlnnError(f"unknown setting '{name}'")
+        out[name] = BY_NAME[name].check(value)
+    return out

@@ -1,0 +1,173 @@
+"""Datasets, all shipped in this file or generated: nothing is downloaded.
+
+Every dataset is a classification task: float32 inputs in 0..1 (or -1..1 for the 2-D
+point sets), integer labels, and a held-out test set where one makes sense.
+A dataset with two classes uses one output neuron (label 1 = "on").
+"""
+from __future__ import annotations
+
+import dataclasses
+from functools import lru_cache
+
+import numpy as np
+
+from glnn.errors import GlnnError
+
+# Ten 5x5 digits, drawn for glnn. '#' is ink (1.0), '.' is paper (0.0).
+DIGITS5_ART = (
+    ".###. #...# #...# #...# .###.",  # 0
+    "..#.. .##.. ..#.. ..#.. .###.",  # 1
+    "####. ....# .###. #.... #####",  # 2
+    "####. ....# ..##. ....# ####.",  # 3
+    "#..#. #..#. ##### ...#. ...#.",  # 4
+    "##### #.... ####. ....# ####.",  # 5
+    ".###. #.... ####. #...# .###.",  # 6
+    "##### ....# ...#. ..#.. ..#..",  # 7
+    ".###. #...# .###. #...# .###.",  # 8
+    ".###. #...# .#### ....# .###.",  # 9
+)
+
+# 001's seven examples: the answer is the XOR of the first two columns; the third is noise.
+XOR3_X = ((0, 0, 1), (0, 1, 1), (1, 0, 1), (0, 1, 0), (1, 0, 0), (1, 1, 1), (0, 0, 0))
+XOR3_NOVEL = (1, 1, 0)  # never trained on; the right answer is 0
+
+POINT_SETS = ("circle", "xor", "gauss", "spiral")
+
+
+@dataclasses.dataclass(frozen=True)
+class Dataset:
+    name: str
+    x_train: np.ndarray  # (n, inputs) float32, C-contiguous
+    y_train: np.ndarray  # (n,) int32
+    x_test: np.ndarray  # (m, inputs) float32, m may be 0
+    y_test: np.ndarray
+    n_classes: int
+    class_names: tuple[str, ...]
+    image_shape: tuple[int, int] | None  # inputs drawn as an image (digits) or None
+    description: str
+
+    @property
+    def n_inputs(self) -> int:
+        return self.x_train.shape[1]
+
+    @property
+    def n_outputs(self) -> int:
+        return 1 if self.n_classes == 2 else self.n_classes
+
+    @property
+    def has_test(self) -> bool:
+        return len(self.y_test) > 0
+
+
+def _bitmap(art: str) -> np.ndarray:
+    rows = art.split()
+    assert len(rows) == 5 and all(len(r) == 5 for r in rows), art
+    return np.array([[c == "#" for c in row] for row in rows], dtype=np.float32).ravel()
+
+
+def _digits5_test(train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Perturbed copies of each digit: every one-pixel shift, and fixed pixel flips.
+
+    Deterministic (no random generator) so the held-out set is the same everywhere.
+    Variants that coincide with another training image, or vanish, are dropped.
+    """
+    xs, ys = [], []
+    for label, flat in enumerate(train):
+        img = flat.reshape(5, 5)
+        variants = []
+        for dr, dc in ((0, 1), (0, -1), (1, 0), (-1, 0)):
+            shifted = np.zeros_like(img)
+            src = img[max(0, -dr):5 - max(0, dr), max(0, -dc):5 - max(0, dc)]
+            shifted[max(0, dr):max(0, dr) + src.shape[0], max(0, dc):max(0, dc) + src.shape[1]] = src
+            variants.append(shifted.ravel())
+        for k in range(4):  # one flipped pixel each, spread over the image
+            v = flat.copy()
+            v[(label * 7 + k * 6) % 25] = 1.0 - v[(label * 7 + k * 6) % 25]
+            variants.append(v)
+        for k in range(2):  # two flipped pixels
+            v = flat.copy()
+            for p in ((label * 3 + k * 11) % 25, (label * 5 + k * 13 + 4) % 25):
+                v[p] = 1.0 - v[p]
+            variants.append(v)
+        for v in variants:
+            if v.sum() > 0 and not any(np.array_equal(v, t) for t in train):
+                xs.append(v)
+                ys.append(label)
+    return np.array(xs, dtype=np.float32), np.array(ys, dtype=np.int32)
+
+
+def digits5() -> Dataset:
+    x = np.stack([_bitmap(a) for a in DIGITS5_ART])
+    y = np.arange(10, dtype=np.int32)
+    xt, yt = _digits5_test(x)
+    return Dataset("digits5", x, y, xt, yt, 10, tuple("0123456789"), (5, 5),
+                   "ten 5x5 digits; test set: the same digits shifted by one or with pixels flipped")
+
+
+def xor3() -> Dataset:
+    x = np.array(XOR3_X, dtype=np.float32)
+    y = (x[:, 0] != x[:, 1]).astype(np.int32)
+    xt = np.array([XOR3_NOVEL], dtype=np.float32)
+    yt = np.array([0], dtype=np.int32)
+    return Dataset("xor3", x, y, xt, yt, 2, ("0", "1"), None,
+                   "3 inputs, answer = first XOR second; test: the unseen case [1, 1, 0]")
+
+
+def digits8() -> Dataset:
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise GlnnError("dataset digits8 needs scikit-learn: pip install 'glnn[digits8]'") from None
+    bunch = load_digits()  # shipped inside scikit-learn; no download
+    x = (bunch.data / 16.0).astype(np.float32)
+    y = bunch.target.astype(np.int32)
+    order = np.random.RandomState(0).permutation(len(y))  # legacy generator: stable across numpy versions
+    train, test = order[:1347], order[1347:]
+    return Dataset("digits8", np.ascontiguousarray(x[train]), y[train], np.ascontiguousarray(x[test]), y[test],
+                   10, tuple("0123456789"), (8, 8), "1,797 handwritten 8x8 digits (scikit-learn), 1,347 train / 450 test")
+
+
+def points(kind: str, n: int = 400, noise: float = 0.1, seed: int = 0) -> Dataset:
+    """Two-class 2-D point sets in the style of TensorFlow Playground, inputs in -1..1."""
+    rng = np.random.RandomState(seed)
+    half = n // 2
+    if kind == "circle":
+        r = np.concatenate([rng.uniform(0, 0.45, half), rng.uniform(0.65, 0.95, n - half)])
+        a = rng.uniform(0, 2 * np.pi, n)
+        xy = np.stack([r * np.cos(a), r * np.sin(a)], 1)
+        y = (np.arange(n) < half).astype(np.int32)
+    elif kind == "xor":
+        xy = rng.uniform(-1, 1, (n, 2))
+        xy += np.sign(xy) * 0.05  # a small gap around the axes
+        y = (xy[:, 0] * xy[:, 1] > 0).astype(np.int32)
+    elif kind == "gauss":
+        y = (np.arange(n) < half).astype(np.int32)
+        centre = np.where(y[:, None] == 1, 0.45, -0.45)
+        xy = centre + rng.normal(0, 0.22, (n, 2))
+    elif kind == "spiral":
+        t = np.tile(np.linspace(0.05, 1.0, half), 2)[:n]
+        y = (np.arange(n) < half).astype(np.int32)
+        a = 1.75 * 2 * np.pi * t + np.where(y == 1, 0.0, np.pi)
+        xy = np.stack([t * np.cos(a), t * np.sin(a)], 1) * 0.95
+    else:
+        raise GlnnError(f"unknown point set {kind!r}")
+    xy = xy + rng.normal(0, noise * 0.3, xy.shape)
+    xy = np.clip(xy, -1, 1).astype(np.float32)
+    order = rng.permutation(n)
+    xy, y = xy[order], y[order]
+    cut = n // 2
+    return Dataset(kind, np.ascontiguousarray(xy[:cut]), y[:cut], np.ascontiguousarray(xy[cut:]), y[cut:],
+                   2, ("0", "1"), None, f"2-D points, two classes ({kind}), {cut} train / {n - cut} test")
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> Dataset:
+    if name == "digits5":
+        return digits5()
+    if name == "xor3":
+        return xor3()
+    if name == "digits8":
+        return digits8()
+    if name in POINT_SETS:
+        return points(name)
+    raise GlnnError(f"unknown dataset {name!r}")

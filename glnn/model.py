@@ -1,0 +1,164 @@
+"""The network: its architecture, one flat float32 parameter array, and save/load.
+
+Imports only numpy. Layer l's weights are one block at w_off[l], its biases n_out
+values at b_off[l]. The first layer's block is input-major (weight i->j at
+w_off[0] + i*n_out + j), deeper layers' blocks are output-major (weight i->j at
+w_off[l] + j*n_in + i), so that every inner loop of the kernels runs over a hidden
+layer (see glnn.kernels). `Network.weights(l)` hides this: it is always (n_in, n_out).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from glnn.config import ACTIVATIONS, LOSSES
+from glnn.errors import GlnnError
+
+FILE_FORMAT = "glnn-network-1"
+
+
+@dataclasses.dataclass(frozen=True)
+class Architecture:
+    sizes: tuple[int, ...]  # (inputs, hidden..., outputs)
+    activation: str = "sigmoid"
+    loss: str = "sse"
+    bias: bool = True
+
+    def __post_init__(self):
+        if len(self.sizes) < 2 or any(int(s) < 1 for s in self.sizes):
+            raise GlnnError(f"bad layer sizes {self.sizes}")
+        if self.activation not in ACTIVATIONS:
+            raise GlnnError(f"unknown activation {self.activation!r}")
+        if self.loss not in LOSSES:
+            raise GlnnError(f"unknown loss {self.loss!r}")
+
+    @property
+    def n_layers(self) -> int:
+        """Number of weight layers (connections between consecutive neuron columns)."""
+        return len(self.sizes) - 1
+
+    def offsets(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """(w_off, b_off, n_params). Biases follow their layer's weights; without biases b_off = w_off end."""
+        w_off, b_off = [], []
+        pos = 0
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            w_off.append(pos)
+            pos += n_in * n_out
+            b_off.append(pos)
+            if self.bias:
+                pos += n_out
+        return np.array(w_off, np.int64), np.array(b_off, np.int64), pos
+
+    def activation_offsets(self) -> np.ndarray:
+        """Start of each layer in a flat per-sample activation buffer; last entry = total size."""
+        return np.concatenate([[0], np.cumsum(self.sizes)]).astype(np.int64)
+
+
+class Network:
+    """An architecture plus its parameters. Pure data: it neither trains nor draws itself."""
+
+    def __init__(self, arch: Architecture, params: np.ndarray | None = None, seed: int = 1):
+        self.arch = arch
+        self.w_off, self.b_off, self.n_params = arch.offsets()
+        if params is None:
+            params = self.initial_params(seed)
+        params = np.ascontiguousarray(params, dtype=np.float32)
+        if params.shape != (self.n_params,):
+            raise GlnnError(f"expected {self.n_params} parameters for {arch.sizes}, got {params.shape}")
+        self.params = params
+
+    def initial_params(self, seed: int) -> np.ndarray:
+        """Seeded random weights (scaled by fan-in so every layer starts in the active range), zero biases."""
+        rng = np.random.default_rng(seed)
+        params = np.zeros(self.n_params, np.float32)
+        gain = 2.0 if self.arch.activation == "relu" else 1.0
+        for l in range(self.arch.n_layers):
+            n_in, n_out = self.arch.sizes[l], self.arch.sizes[l + 1]
+            scale = np.sqrt(gain / n_in)
+            params[self.w_off[l]:self.w_off[l] + n_in * n_out] = rng.normal(0.0, scale, n_in * n_out)
+        return params
+
+    def weights(self, l: int) -> np.ndarray:
+        """Layer l's weights as an (n_in, n_out) view into params (writes go to the network)."""
+        n_in, n_out = self.arch.sizes[l], self.arch.sizes[l + 1]
+        block = self.params[self.w_off[l]:self.w_off[l] + n_in * n_out]
+        return block.reshape(n_in, n_out) if l == 0 else block.reshape(n_out, n_in).T
+
+    def biases(self, l: int) -> np.ndarray:
+        n_out = self.arch.sizes[l + 1]
+        if not self.arch.bias:
+            return np.zeros(n_out, np.float32)
+        return self.params[self.b_off[l]:self.b_off[l] + n_out]
+
+
+def save(path: str | os.PathLike, net: Network, meta: dict[str, Any] | None = None) -> None:
+    """Write net (and string/number metadata) to an .npz, atomically: a crash leaves the old file intact."""
+    path = Path(path)
+    fields = {
+        "format": np.array(FILE_FORMAT),
+        "sizes": np.array(net.arch.sizes, np.int64),
+        "activation": np.array(net.arch.activation),
+        "loss": np.array(net.arch.loss),
+        "bias": np.array(net.arch.bias),
+        "params": net.params,
+    }
+    for key, value in (meta or {}).items():
+        fields["meta_" + key] = np.array(value)
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as e:
+        raise GlnnError(f"cannot write {path}: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **fields)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load(path: str | os.PathLike) -> tuple[Network, dict[str, Any]]:
+    """Read a network saved by `save`. Any problem with the file raises a one-line GlnnError."""
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if not hasattr(data, "files"):
+                raise GlnnError(f"{path}: not a glnn network file (not an .npz archive)")
+            fields = {k: data[k] for k in data.files}
+    except GlnnError:
+        raise
+    except FileNotFoundError:
+        raise GlnnError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise GlnnError(f"{path}: is a directory") from None
+    except PermissionError:
+        raise GlnnError(f"{path}: permission denied") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as e:
+        raise GlnnError(f"{path}: not a readable glnn network file (truncated or corrupt: {e})") from None
+    if str(fields.get("format", "")) != FILE_FORMAT:
+        raise GlnnError(f"{path}: not a glnn network file (format field missing or unknown)")
+    try:
+        sizes = tuple(int(s) for s in fields["sizes"])
+        arch = Architecture(sizes, str(fields["activation"]), str(fields["loss"]), bool(fields["bias"]))
+        params = fields["params"]
+        if params.dtype != np.float32 or params.ndim != 1:
+            raise GlnnError(f"{path}: parameters are not a flat float32 array")
+        if not np.all(np.isfinite(params)):
+            raise GlnnError(f"{path}: parameters contain NaN or infinity")
+        net = Network(arch, params)
+    except KeyError as e:
+        raise GlnnError(f"{path}: glnn network file lacks field {e}") from None
+    except GlnnError as e:
+        msg = str(e)
+        raise GlnnError(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None
+    meta = {k[5:]: v.item() for k, v in fields.items() if k.startswith("meta_")}
+    return net, meta

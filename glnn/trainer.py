@@ -1,0 +1,324 @@
+"""The trainer owns a network and its dataset and runs the kernels on them.
+
+It is the only writer of the parameters. Callers ask it for a number of iterations
+(`steps`) or a time budget (`run`), read `metrics()`, `history` and `forward(x)`, and
+change settings through `update(**settings)`. It imports neither pyglet nor imgui.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+from glnn import config, data, kernels
+from glnn import model as model_io
+from glnn.errors import GlnnError
+from glnn.model import Architecture, Network
+
+_ACT = {"sigmoid": kernels.ACT_SIGMOID, "tanh": kernels.ACT_TANH, "relu": kernels.ACT_RELU}
+_LOSS = {"sse": kernels.LOSS_SSE, "xent": kernels.LOSS_XENT}
+# Settings whose change keeps the weights; any other change rebuilds the network.
+_LIVE_SETTINGS = {"lr", "batch", "shuffle", "on_diverge"}
+MAX_CHUNK = 1 << 16  # iterations per kernel call: bounds the per-call loss buffer
+
+
+class History:
+    """A series of fixed memory however long it grows.
+
+    Each stored point is the mean of `stride` consecutive raw samples, labelled with the
+    x of the last one. When the buffer fills, neighbouring points merge in pairs and the
+    stride doubles, so an hour of training costs what its first second did.
+    """
+
+    def __init__(self, capacity: int = 1024, columns: int = 1):
+        if capacity < 2 or capacity % 2:
+            raise ValueError("capacity must be even and >= 2")
+        self.capacity = capacity
+        self.x = np.zeros(capacity, np.float64)
+        self.y = np.zeros((capacity, columns), np.float64)
+        self.count = 0
+        self.stride = 1
+        self._pending_sum = np.zeros(columns, np.float64)
+        self._pending_n = 0
+
+    def clear(self) -> None:
+        self.count = 0
+        self.stride = 1
+        self._pending_sum[:] = 0
+        self._pending_n = 0
+
+    def add(self, xs: np.ndarray, ys: np.ndarray) -> None:
+        xs = np.asarray(xs, np.float64)
+        ys = np.asarray(ys, np.float64).reshape(len(xs), -1)
+        i, n = 0, len(xs)
+        while i < n:
+            if self._pending_n == 0 and n - i >= self.stride:
+                bins = min((n - i) // self.stride, self.capacity - self.count)
+                end = i + bins * self.stride
+                self.y[self.count:self.count + bins] = ys[i:end].reshape(bins, self.stride, -1).mean(axis=1)
+                self.x[self.count:self.count + bins] = xs[i + self.stride - 1:end:self.stride]
+                self.count += bins
+                i = end
+            else:
+                take = min(self.stride - self._pending_n, n - i)
+                self._pending_sum += ys[i:i + take].sum(axis=0)
+                self._pending_n += take
+                i += take
+                if self._pending_n >= self.stride:
+                    self.y[self.count] = self._pending_sum / self._pending_n
+                    self.x[self.count] = xs[i - 1]
+                    self.count += 1
+                    self._pending_sum[:] = 0
+                    self._pending_n = 0
+            if self.count == self.capacity:
+                half = self.capacity // 2
+                self.y[:half] = 0.5 * (self.y[0::2] + self.y[1::2])
+                self.x[:half] = self.x[1::2]
+                self.count = half
+                self.stride *= 2
+
+    def points(self) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) of the stored points: views, valid until the next add."""
+        return self.x[:self.count], self.y[:self.count]
+
+
+@dataclasses.dataclass(frozen=True)
+class Metrics:
+    iterations: int
+    train_loss: float  # mean loss per sample over the training set
+    train_accuracy: float  # 0..1
+    test_loss: float  # NaN-free: 0 when the dataset has no test set (see has_test)
+    test_accuracy: float
+    has_test: bool
+    rate: float  # iterations per second of kernel time, recent
+    diverged: str  # '' or a message saying what happened
+
+
+class Trainer:
+    def __init__(self, settings: dict[str, Any] | None = None, network: Network | None = None,
+                 iterations: int = 0):
+        self.settings = config.defaults("train")
+        self.settings.update(config.checked(settings or {}))
+        self._build(network)
+        self.iterations = iterations
+
+    # -- construction ------------------------------------------------------------------------
+    def _build(self, network: Network | None = None) -> None:
+        s = self.settings
+        self.dataset = data.load(s["dataset"])
+        ds = self.dataset
+        arch = Architecture((ds.n_inputs, *s["hidden"], ds.n_outputs), s["activation"], s["loss"], s["bias"])
+        if network is not None and network.arch != arch:
+            raise GlnnError(f"the network {network.arch.sizes} does not fit dataset {ds.name} "
+                            f"with these settings ({arch.sizes})")
+        self.net = network or Network(arch, seed=s["seed"])
+        self.arch = arch
+        # the kernels index with unsigned integers (see glnn.kernels)
+        self._sizes = np.array(arch.sizes, np.uint64)
+        self._w_off = self.net.w_off.astype(np.uint64)
+        self._b_off = self.net.b_off.astype(np.uint64)
+        self._a_off = arch.activation_offsets().astype(np.uint64)
+        self._acts = np.zeros(self._a_off[-1], np.float32)
+        self._deltas = np.zeros(self._a_off[-1], np.float32)
+        self._grad = np.zeros(self.net.n_params, np.float32)
+        self._backup = self.net.params.copy()
+        self._order = np.arange(len(ds.y_train), dtype=np.int32)
+        self._state = np.array([0, s["seed"] + 1], np.int64)  # [next position, shuffle RNG state]
+        self._losses = np.zeros(MAX_CHUNK, np.float32)
+        self._eval_cache: dict[str, tuple[float, float]] = {}
+        self._eval_key = -1
+        self.iterations = 0
+        self.rate = 0.0
+        self.kernel_seconds = 0.0  # time spent inside the training kernel since the last rebuild
+        self.diverged = ""  # what happened at the last divergence, for the screen
+        self.stopped = False  # True after a divergence with on_diverge = stop
+        self.loss_history = History(1024, 1)
+        self.metric_history = History(512, 4)  # train loss, train acc, test loss, test acc
+        self.last_sample = -1  # index of the training sample used last (for the view)
+
+    @property
+    def on_value(self) -> np.float32:
+        # sigmoid outputs aim at 0.99, not 1.0, which they can only approach; softmax can use 1.0
+        return np.float32(0.99 if self.settings["loss"] == "sse" else 1.0)
+
+    def _kernel_args(self):
+        net = self.net
+        return (net.params, self._sizes, self._w_off, self._b_off, self.arch.bias,
+                _ACT[self.arch.activation], _LOSS[self.arch.loss])
+
+    def update(self, **changes: Any) -> bool:
+        """Apply setting changes. Returns True when the network was rebuilt (weights reset)."""
+        changes = config.checked(changes)
+        changed = {k: v for k, v in changes.items() if self.settings.get(k) != v}
+        if not changed:
+            return False
+        self.settings.update(changed)
+        if set(changed) <= _LIVE_SETTINGS:
+            if "lr" in changed:
+                self.clear_divergence()  # a new learning rate is a fresh chance
+            return False
+        self._build()
+        return True
+
+    def reset(self, seed: int | None = None) -> None:
+        """New random weights (the given seed, or the next one), iteration count and histories cleared."""
+        self.settings["seed"] = self.settings["seed"] + 1 if seed is None else config.BY_NAME["seed"].check(seed)
+        self._build()
+
+    # -- training ----------------------------------------------------------------------------
+    def steps(self, n: int) -> int:
+        """Run n iterations (fewer if training diverges or has diverged). Returns how many ran."""
+        done_total = 0
+        n = int(n)
+        while done_total < n and not self.stopped:
+            chunk = min(n - done_total, MAX_CHUNK)
+            done = self._run_kernel(chunk)
+            done_total += done
+            if done < chunk:
+                break
+        return done_total
+
+    def _run_kernel(self, chunk: int) -> int:
+        s = self.settings
+        np.copyto(self._backup, self.net.params)
+        state_before = self._state.copy()
+        t0 = time.perf_counter()
+        params, sizes, w_off, b_off, bias, act, loss = self._kernel_args()
+        done = kernels.train_steps(params, self._grad, sizes, w_off, b_off, bias, act, loss,
+                                   self.dataset.x_train, self.dataset.y_train, self._order, self._state,
+                                   chunk, np.float32(s["lr"]), s["batch"], s["shuffle"], self.on_value,
+                                   self._acts, self._deltas, self._a_off, self._losses)
+        dt = time.perf_counter() - t0
+        if done < chunk or not np.isfinite(params).all():
+            self._diverge(state_before)
+            return 0
+        self.kernel_seconds += dt
+        if dt > 0:
+            inst = done / dt
+            self.rate = inst if self.rate == 0 else 0.8 * self.rate + 0.2 * inst
+        first = self.iterations + 1
+        self.iterations += done
+        self.loss_history.add(np.arange(first, self.iterations + 1), self._losses[:done])
+        self.last_sample = int(self._order[(self._state[0] - 1) % len(self._order)])
+        return done
+
+    def _diverge(self, state_before: np.ndarray) -> None:
+        """Undo the chunk that blew up, so no NaN or infinity is ever visible."""
+        np.copyto(self.net.params, self._backup)
+        self._grad[:] = 0
+        self._state[:] = state_before
+        lr = self.settings["lr"]
+        if self.settings["on_diverge"] == "reset":
+            self.reset()
+            self.diverged = f"training diverged at learning rate {lr:g}; the weights were reset"
+        else:
+            self.stopped = True
+            self.diverged = f"training diverged at learning rate {lr:g}; lower it or press Reset"
+
+    def clear_divergence(self) -> None:
+        self.diverged = ""
+        self.stopped = False
+
+    def run(self, seconds: float, max_iterations: int | None = None) -> int:
+        """Train for about `seconds` of wall time (and at most max_iterations). Returns iterations run."""
+        deadline = time.perf_counter() + seconds
+        total = 0
+        limit = max_iterations if max_iterations is not None else math.inf
+        while total < limit and not self.stopped:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                break
+            # size each kernel call to a slice of the remaining budget, from the measured rate
+            guess = int(self.rate * min(remaining, 0.004)) if self.rate else 64
+            chunk = int(max(16, min(guess, MAX_CHUNK, limit - total)))
+            done = self.steps(chunk)
+            total += done
+            if done < chunk:
+                break
+        return total
+
+    # -- reading -----------------------------------------------------------------------------
+    def forward(self, x: np.ndarray) -> list[np.ndarray]:
+        """Every layer's activations (copies) for input x, the input layer first."""
+        x = np.ascontiguousarray(x, np.float32).reshape(-1)
+        if x.shape[0] != self.arch.sizes[0]:
+            raise GlnnError(f"input has {x.shape[0]} values, the network takes {self.arch.sizes[0]}")
+        acts = np.zeros(self._a_off[-1], np.float32)
+        kernels.forward(*self._kernel_args(), x, acts, self._a_off)
+        bounds = self.arch.activation_offsets()
+        return [acts[bounds[l]:bounds[l + 1]].copy() for l in range(len(self.arch.sizes))]
+
+    def outputs(self, x: np.ndarray) -> np.ndarray:
+        """Output activations for every row of x (n, inputs)."""
+        x = np.ascontiguousarray(x, np.float32)
+        out = np.zeros((x.shape[0], self.arch.sizes[-1]), np.float32)
+        losses = np.zeros(x.shape[0], np.float32)
+        kernels.evaluate(*self._kernel_args(), x, np.zeros(x.shape[0], np.int32), self.on_value,
+                         np.zeros_like(self._acts), np.zeros_like(self._deltas), self._a_off, out, losses)
+        return out
+
+    def predict(self, outputs: np.ndarray) -> np.ndarray:
+        """Predicted class per row of output activations."""
+        if outputs.shape[1] == 1:
+            return (outputs[:, 0] > 0.5).astype(np.int32)
+        return outputs.argmax(axis=1).astype(np.int32)
+
+    def _evaluate(self, x: np.ndarray, y: np.ndarray) -> tuple[float, float, np.ndarray]:
+        out = np.zeros((x.shape[0], self.arch.sizes[-1]), np.float32)
+        losses = np.zeros(x.shape[0], np.float32)
+        kernels.evaluate(*self._kernel_args(), x, y, self.on_value, np.zeros_like(self._acts),
+                         np.zeros_like(self._deltas), self._a_off, out, losses)
+        return float(losses.mean()), float((self.predict(out) == y).mean()), out
+
+    def evaluation(self, split: str = "train") -> tuple[float, float, np.ndarray]:
+        """(mean loss, accuracy, outputs) on the train or test split at the current weights."""
+        ds = self.dataset
+        x, y = (ds.x_train, ds.y_train) if split == "train" else (ds.x_test, ds.y_test)
+        return self._evaluate(x, y)
+
+    def metrics(self) -> Metrics:
+        if self._eval_key != self.iterations or not self._eval_cache:
+            self._eval_cache = {"train": self.evaluation("train")[:2]}
+            if self.dataset.has_test:
+                self._eval_cache["test"] = self.evaluation("test")[:2]
+            self._eval_key = self.iterations
+        train = self._eval_cache["train"]
+        test = self._eval_cache.get("test", (0.0, 0.0))
+        return Metrics(self.iterations, train[0], train[1], test[0], test[1], self.dataset.has_test,
+                       self.rate, self.diverged)
+
+    def record_metrics(self) -> Metrics:
+        """Evaluate and append to metric_history (the app calls this once per frame while training)."""
+        m = self.metrics()
+        if self.metric_history.count == 0 or self.metric_history.x[self.metric_history.count - 1] != m.iterations:
+            self.metric_history.add(np.array([m.iterations]),
+                                    np.array([[m.train_loss, m.train_accuracy, m.test_loss, m.test_accuracy]]))
+        return m
+
+    # -- files -------------------------------------------------------------------------------
+    def save(self, path) -> None:
+        s = self.settings
+        meta = {"dataset": s["dataset"], "lr": s["lr"], "seed": s["seed"], "iterations": self.iterations}
+        model_io.save(path, self.net, meta)
+
+    @classmethod
+    def from_file(cls, path, overrides: dict[str, Any] | None = None) -> "Trainer":
+        """A trainer continuing from a saved network. Architecture comes from the file."""
+        net, meta = model_io.load(path)
+        settings = {"dataset": meta.get("dataset", "digits5"), "hidden": list(net.arch.sizes[1:-1]),
+                    "activation": net.arch.activation, "loss": net.arch.loss, "bias": net.arch.bias}
+        for key in ("lr", "seed"):
+            if key in meta:
+                settings[key] = meta[key]
+        for key, value in (overrides or {}).items():
+            if key in ("hidden", "activation", "loss", "bias") and settings[key] != config.BY_NAME[key].check(value):
+                raise GlnnError(f"{path}: the saved network has {key}={settings[key]}, "
+                                f"which --{key} {value} contradicts")
+            settings[key] = value
+        try:
+            return cls(settings, net, int(meta.get("iterations", 0)))
+        except GlnnError as e:
+            raise GlnnError(f"{path}: {e}") from None
