@@ -107,6 +107,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("shuffle", "bool", False, "visit the samples in a new random order each epoch instead of in turn"),
     Setting("on_diverge", "choice", "stop", "when the numbers blow up: stop training, or reset the weights",
             choices=("stop", "reset")),
+    # -- what the window shows ---------------------------------------------------------------
+    Setting("palette", "choice", "red-blue", "connection colours: positive/negative weights", section="view",
+            choices=PALETTES),
+    Setting("glow", "bool", True, "bloom around bright neurons and strong connections", section="view"),
+    Setting("glow_strength", "float", 1.0, "how much things glow", section="view", lo=0.0, hi=3.0),
+    Setting("speed", "int", 20, "training iterations per frame while playing (0 = as many as fit)",
+            section="view", lo=0, hi=1_000_000),
+    Setting("ui_scale", "float", 1.0, "size of the panel's text and controls", section="view", lo=0.5, hi=4.0),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

@@ -1,0 +1,264 @@
+"""The window and its frame loop: read state, train, upload, draw the scene, draw the UI.
+
+Also the headless path (`--screenshot`): the same App renders into an offscreen EGL
+context, so a screenshot shows exactly what the window would.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+from glnn.errors import GlnnError
+
+
+def _have_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def prepare_gl(headless: bool) -> None:
+    """Choose EGL (no display) or the desktop's GL before pyglet or PyOpenGL load."""
+    if headless:
+        os.environ["PYOPENGL_PLATFORM"] = "egl"
+    import pyglet
+    pyglet.options["headless"] = headless
+    pyglet.options["debug_gl"] = False  # glGetError after every call would cost more than our whole frame
+
+
+class App:
+    def __init__(self, window, controller, dataset_getter=None):
+        import pyglet
+        from imgui_bundle import imgui, implot
+        from imgui_bundle.python_backends import pyglet_backend
+
+        from glnn.ui import theme
+        from glnn.ui.panel import Panel
+        from glnn.view.scene import NetworkScene
+
+        self.window = window
+        self.controller = controller
+        self.state = controller.state
+        self.panel = Panel()
+        self.layout = None
+        self._layout_key = None
+        self.mouse = (-1.0, -1.0)
+        self.hover_neuron = -1
+        self.hover_link = -1
+        self.focus_neuron = -1
+        self._strip_height = 0.0
+        self.timings: dict[str, float] = {}
+        self.draw_calls = 0
+        self.imgui_draw_calls = 0
+        window.push_handlers(self)  # ours first: the ImGui backend's handlers go on top and see events first
+        self.imgui_context = imgui.create_context()
+        self.implot_context = implot.create_context()
+        self.renderer = pyglet_backend.create_renderer(window)
+        theme.apply(self.state.ui_scale)
+        self._ui_scale = self.state.ui_scale
+        fb_w, fb_h = window.get_framebuffer_size()
+        self.scene = NetworkScene(fb_w, fb_h)
+        self._pyglet = pyglet
+        self.closed = False
+
+    # -- events (only when ImGui does not want them) -------------------------------------
+    def on_mouse_motion(self, x, y, dx, dy):
+        self.mouse = (float(x), float(self.window.height - y))
+
+    def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
+        self.mouse = (float(x), float(self.window.height - y))
+
+    def on_mouse_leave(self, x, y):
+        self.mouse = (-1.0, -1.0)
+
+    def on_mouse_press(self, x, y, button, modifiers):
+        from imgui_bundle import imgui
+        if imgui.get_io().want_capture_mouse:
+            return
+        if self.hover_neuron >= 0:
+            self.focus_neuron = -1 if self.focus_neuron == self.hover_neuron else self.hover_neuron
+        else:
+            self.focus_neuron = -1
+
+    def on_key_press(self, symbol, modifiers):
+        from imgui_bundle import imgui
+        from pyglet.window import key
+        if symbol == key.ESCAPE:
+            if self.window.fullscreen:
+                self.window.set_fullscreen(False)
+            else:
+                self.window.close()
+            return True  # stop pyglet's default handler
+        if imgui.get_io().want_text_input:
+            return None
+        command = {key.SPACE: ("toggle_play",), key.S: ("step",), key.R: ("reset",)}.get(symbol)
+        if command:
+            self.controller.apply(*command)
+            if command[0] == "toggle_play" and self.state.playing:
+                self.controller.apply("follow_training")
+            return True
+        if symbol == key.F:
+            self.window.set_fullscreen(not self.window.fullscreen)
+            return True
+        if symbol == key.H:
+            self.state.show_panel = not self.state.show_panel
+            return True
+        return None
+
+    def on_draw(self):
+        self.frame()
+
+    def on_close(self):
+        self.close()
+
+    # -- the frame -------------------------------------------------------------------------
+    def frame(self) -> None:
+        from imgui_bundle import imgui
+
+        from glnn.ui import help as help_window
+        from glnn.ui import overlay, theme
+        from glnn.view import gl as glx
+        from glnn.view import layout as layout_mod
+        from glnn.view import picking
+        from glnn.view.scene import Style
+
+        t0 = time.perf_counter()
+        self.controller.advance()
+        t1 = time.perf_counter()
+        frame = self.controller.frame()
+        tr = self.controller.trainer
+        state = self.state
+        w, h = self.window.width, self.window.height
+        panel_w = self.panel.width(state.ui_scale) if state.show_panel else 0.0
+        top = 56.0 * state.ui_scale
+        area = layout_mod.Area(panel_w + 30, top, max(50.0, w - panel_w - 90), max(50.0, h - top - self._strip_height - 30))
+        key = (frame.layer_sizes, area)
+        if key != self._layout_key:
+            self.layout = layout_mod.compute(frame.layer_sizes, tr.net.w_off, area)
+            self._layout_key = key
+            self.scene.set_layout(self.layout)
+            self.focus_neuron = -1
+        io = imgui.get_io()
+        mx, my = self.mouse
+        if mx >= 0 and not io.want_capture_mouse:
+            self.hover_neuron = picking.pick_neuron(self.layout, mx, my)
+            self.hover_link = picking.pick_link(self.layout, mx, my) if self.hover_neuron < 0 else -1
+        else:
+            self.hover_neuron = self.hover_link = -1
+        if self.focus_neuron >= self.layout.n_neurons:
+            self.focus_neuron = -1
+        out_start = self.layout.n_neurons - frame.layer_sizes[-1]
+        marked = out_start + frame.prediction if frame.layer_sizes[-1] > 1 else (
+            out_start if frame.outputs[0] > 0.5 else -1)
+        style = Style(palette=state.palette, glow=state.glow, glow_strength=state.glow_strength,
+                      hover_link=self.hover_link, hover_neuron=self.hover_neuron, marked_neuron=marked,
+                      focus_neuron=self.focus_neuron)
+        t2 = time.perf_counter()
+
+        glx.FrameStats.draw_calls = 0
+        self.scene.update(frame.params, frame.activations)
+        self.scene.draw((w, h), self.window.get_framebuffer_size(), style)
+        self.draw_calls = glx.FrameStats.draw_calls
+        t3 = time.perf_counter()
+
+        if state.ui_scale != self._ui_scale:
+            theme.set_scale(state.ui_scale)
+            self._ui_scale = state.ui_scale
+        self.renderer.process_inputs()
+        imgui.new_frame()
+        commands: list = []
+        if state.show_panel:
+            commands += self.panel.draw(frame, state, tr.settings, tr.dataset, h)
+        overlay.scene_labels(self.layout, frame, tr.dataset)
+        self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, commands)
+        if not io.want_capture_mouse:
+            overlay.tooltip(self.layout, frame, tr.net, tr.dataset, self.hover_neuron, self.hover_link, state.palette)
+        if state.show_help and not help_window.draw(state):
+            commands.append(("set", "show_help", False))
+        imgui.render()
+        t4 = time.perf_counter()
+        draw_data = imgui.get_draw_data()
+        self.imgui_draw_calls = sum(draw_data.cmd_lists[i].cmd_buffer.size() for i in range(draw_data.cmd_lists_count))
+        self.renderer.render(draw_data)
+        t5 = time.perf_counter()
+        for command in commands:
+            if command[0] == "toggle_play":
+                self.controller.apply(*command)
+                if self.state.playing:
+                    self.controller.apply("follow_training")
+            else:
+                self.controller.apply(*command)
+        t6 = time.perf_counter()
+        self.timings = {"train": t1 - t0, "prepare": t2 - t1, "scene_gl": t3 - t2, "ui": t4 - t3,
+                        "ui_gl": t5 - t4, "commands": t6 - t5, "total": t6 - t0}
+
+    def screenshot(self, path: str) -> None:
+        from pyglet import gl
+        gl.glFinish()
+        self._pyglet.image.get_buffer_manager().get_color_buffer().save(path)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        from imgui_bundle import imgui, implot
+        self.controller.close()
+        self.window.switch_to()
+        self.scene.release()
+        self.renderer.shutdown()
+        implot.destroy_context(self.implot_context)
+        imgui.destroy_context(self.imgui_context)
+
+
+def create_window(size, headless: bool, fullscreen: bool = False, caption: str = "glnn"):
+    import pyglet
+    config = pyglet.gl.Config(major_version=3, minor_version=3, forward_compatible=True, double_buffer=True)
+    try:
+        if fullscreen:
+            return pyglet.window.Window(config=config, fullscreen=True, caption=caption, vsync=True)
+        return pyglet.window.Window(size[0], size[1], config=config, resizable=True, visible=not headless,
+                                    caption=caption, vsync=not headless)
+    except (pyglet.window.NoSuchConfigException, pyglet.gl.ContextException) as e:
+        raise GlnnError(f"cannot open an OpenGL 3.3 window: {e}") from None
+
+
+def state_from_args(args):
+    from glnn import config
+    from glnn.cli import given_settings
+    from glnn.controller import AppState
+    view = config.defaults("view")
+    view.update(given_settings(args, "view"))
+    return AppState(playing=bool(getattr(args, "play", False)), **view)
+
+
+def main(args, size) -> int:
+    headless = bool(args.screenshot)
+    if not headless and not _have_display():
+        raise GlnnError("no display to open a window on ($DISPLAY is not set): run glnn on a desktop or under "
+                        "Xvfb (xvfb-run glnn), or make a picture with: glnn --screenshot out.png")
+    if args.screenshot and not args.screenshot.lower().endswith(".png"):
+        raise GlnnError(f"--screenshot: {args.screenshot!r} should end in .png")
+    from glnn.cli import make_trainer
+    from glnn.controller import Controller
+    trainer = make_trainer(args)
+    if args.iterations:
+        trainer.steps(args.iterations)
+    prepare_gl(headless)
+    import pyglet
+    window = create_window(size, headless, fullscreen=args.fullscreen and not headless)
+    state = state_from_args(args)
+    controller = Controller(trainer, state, threaded=not headless)
+    app = App(window, controller)
+    if headless:
+        try:
+            for _ in range(3):  # ImGui sizes auto-fitting windows over the first frames
+                app.frame()
+            app.screenshot(args.screenshot)
+        except OSError as e:
+            raise GlnnError(f"cannot write {args.screenshot}: {e.strerror}") from None
+        finally:
+            app.close()
+            window.close()
+        print(f"wrote {args.screenshot}")
+        return 0
+    pyglet.app.run(1 / 60)
+    app.close()
+    return 0

@@ -1,0 +1,238 @@
+"""App state and the commands that change it: the one place where input becomes action.
+
+Data flows one way: the panel and the window handlers emit commands; `Controller.apply`
+carries them out on the state and the trainer; each frame the controller trains, then
+publishes a `Frame` (plain arrays and numbers) that the renderer and the panel only read.
+"""
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from typing import Any
+
+import numpy as np
+
+from glnn import config
+from glnn.trainer import Metrics, Trainer
+
+FRAME_TRAIN_BUDGET = 0.010  # seconds of training per frame on the main thread at most
+
+
+@dataclasses.dataclass
+class AppState:
+    playing: bool = False
+    speed: int = 20  # iterations per frame; 0 = as many as the worker thread manages
+    train_n: int = 1000
+    palette: str = "red-blue"
+    glow: bool = True
+    glow_strength: float = 1.0
+    ui_scale: float = 1.0
+    show_panel: bool = True
+    show_help: bool = False
+    log_x: bool = False
+    # the input shown in the scene: None = follow training (the last trained sample)
+    shown_input: np.ndarray | None = None
+    shown_label: str = ""
+    drawing: np.ndarray | None = None  # the draw grid's pixels
+    tab: str = "train"
+
+
+@dataclasses.dataclass(frozen=True)
+class Frame:
+    """What one frame shows: read by the renderer and the panel, never written."""
+    params: np.ndarray
+    activations: np.ndarray  # every neuron, input layer first
+    layer_sizes: tuple[int, ...]
+    outputs: np.ndarray
+    prediction: int
+    input_index: int  # training sample shown, or -1 for a clicked/drawn input
+    metrics: Metrics
+    loss_x: np.ndarray
+    loss_y: np.ndarray
+    metric_x: np.ndarray
+    metric_y: np.ndarray
+    iterations_per_second: float  # achieved, wall clock
+
+
+class TrainingWorker:
+    """Trains on a second thread while the main thread renders (the kernel releases the GIL).
+
+    Used at speed "max". Each chunk holds the lock for about 2 ms; the main thread asks
+    for the lock through `pause()`/`resume()` and is never starved.
+    """
+
+    def __init__(self, controller: "Controller"):
+        self.controller = controller
+        self.lock = controller.lock
+        self._wanted = threading.Event()
+        self._stop = threading.Event()
+        self._main_waiting = threading.Event()
+        self.chunk = 256
+        self.thread = threading.Thread(target=self._loop, name="glnn-trainer", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            if not self._wanted.wait(0.05):
+                continue
+            if self._main_waiting.is_set():
+                time.sleep(0.0005)
+                continue
+            with self.lock:
+                trainer = self.controller.trainer
+                t0 = time.perf_counter()
+                done = trainer.steps(self.chunk)
+                dt = time.perf_counter() - t0
+            if done < self.chunk:
+                self._wanted.clear()
+            elif dt > 0:
+                self.chunk = int(min(1 << 16, max(64, self.chunk * 0.002 / dt)))
+
+    def set_running(self, running: bool) -> None:
+        (self._wanted.set if running else self._wanted.clear)()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wanted.set()
+        self.thread.join(timeout=2)
+
+
+class Controller:
+    def __init__(self, trainer: Trainer, state: AppState, threaded: bool = True):
+        self.trainer = trainer
+        self.state = state
+        self.lock = threading.Lock()
+        self.worker = TrainingWorker(self) if threaded else None
+        self._rate_window: list[tuple[float, int]] = []
+        self._last_iterations = trainer.iterations
+        self.state.drawing = np.zeros(trainer.dataset.n_inputs, np.float32) if trainer.dataset.image_shape else None
+
+    # -- commands ---------------------------------------------------------------------------
+    def apply(self, command: str, *args: Any) -> None:
+        """Carry out one command. Unknown commands are a programming error, not user input."""
+        s, tr = self.state, self.trainer
+        with self._locked():
+            if command == "toggle_play":
+                s.playing = not s.playing
+            elif command == "play":
+                s.playing = bool(args[0])
+            elif command == "step":
+                s.playing = False
+                tr.steps(1)
+                s.shown_input = None
+            elif command == "train":
+                tr.steps(int(args[0]))
+                s.shown_input = None
+            elif command == "reset":
+                tr.reset()
+                s.shown_input = None
+            elif command == "set":
+                name, value = args
+                if name in config.TRAIN_KEYS:
+                    rebuilt = tr.update(**{name: value})
+                    if rebuilt:
+                        s.shown_input = None
+                        shape = tr.dataset.image_shape
+                        if s.drawing is None or len(s.drawing) != tr.dataset.n_inputs:
+                            s.drawing = np.zeros(tr.dataset.n_inputs, np.float32) if shape else None
+                else:
+                    setattr(s, name, config.BY_NAME[name].check(value) if name in config.BY_NAME else value)
+            elif command == "show_sample":
+                index = int(args[0])
+                s.shown_input = tr.dataset.x_train[index].copy()
+                s.shown_label = f"training image {tr.dataset.class_names[tr.dataset.y_train[index]]}"
+            elif command == "show_input":
+                s.shown_input = np.asarray(args[0], np.float32).copy()
+                s.shown_label = str(args[1]) if len(args) > 1 else "your drawing"
+            elif command == "follow_training":
+                s.shown_input = None
+            else:
+                raise ValueError(f"unknown command {command!r}")
+
+    def _locked(self):
+        if self.worker is None:
+            return _NoLock()
+        return _MainThreadLock(self.worker)
+
+    # -- per frame ---------------------------------------------------------------------------
+    def advance(self) -> None:
+        """Train for this frame: inline at a fixed speed, on the worker thread at speed max."""
+        s = self.state
+        threaded_max = self.worker is not None and s.playing and s.speed == 0
+        if self.worker is not None:
+            self.worker.set_running(threaded_max)
+        if s.playing and not threaded_max:
+            with self._locked():
+                budget = FRAME_TRAIN_BUDGET
+                self.trainer.run(budget, max_iterations=s.speed if s.speed > 0 else None)
+        if self.trainer.stopped:
+            s.playing = False
+
+    def frame(self) -> Frame:
+        """Snapshot what this frame shows."""
+        with self._locked():
+            tr = self.trainer
+            s = self.state
+            if s.shown_input is not None and len(s.shown_input) == tr.arch.sizes[0]:
+                x, index = s.shown_input, -1
+            else:
+                index = tr.last_sample if tr.last_sample >= 0 else 0
+                x = tr.dataset.x_train[index]
+            layers = tr.forward(x)
+            metrics = tr.record_metrics()
+            lx, ly = tr.loss_history.points()
+            mx, my = tr.metric_history.points()
+            frame = Frame(
+                params=tr.net.params.copy(),
+                activations=np.concatenate(layers),
+                layer_sizes=tr.arch.sizes,
+                outputs=layers[-1],
+                prediction=int(tr.predict(layers[-1][None, :])[0]),
+                input_index=index,
+                metrics=metrics,
+                loss_x=lx.copy(), loss_y=ly[:, 0].copy(),
+                metric_x=mx.copy(), metric_y=my.copy(),
+                iterations_per_second=self._wall_rate(tr.iterations),
+            )
+        return frame
+
+    def _wall_rate(self, iterations: int) -> float:
+        now = time.perf_counter()
+        if iterations < self._last_iterations:  # reset or rebuilt
+            self._rate_window.clear()
+        self._last_iterations = iterations
+        self._rate_window.append((now, iterations))
+        while len(self._rate_window) > 2 and now - self._rate_window[0][0] > 1.0:
+            self._rate_window.pop(0)
+        (t0, i0), (t1, i1) = self._rate_window[0], self._rate_window[-1]
+        return (i1 - i0) / (t1 - t0) if t1 > t0 else 0.0
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+
+
+class _NoLock:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+class _MainThreadLock:
+    """Takes the trainer lock from the main thread, asking the worker to yield first."""
+
+    def __init__(self, worker: TrainingWorker):
+        self.worker = worker
+
+    def __enter__(self):
+        self.worker._main_waiting.set()
+        self.worker.lock.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self.worker.lock.release()
+        self.worker._main_waiting.clear()
+        return False

@@ -1,0 +1,1 @@
+"""The ImGui layer: panel, plots, draw grid, scene labels and tooltips. It emits commands, never acts."""

@@ -1,0 +1,117 @@
+"""Text and images over the scene: column titles, output labels, the training-image strip, tooltips."""
+from __future__ import annotations
+
+import numpy as np
+from imgui_bundle import imgui
+
+from glnn.ui.widgets import draw_pixels, draw_weight_image, finite, rgba
+from glnn.view.scene import PALETTES
+
+SMALL_NET = 12  # layers at most this tall show each neuron's value beside it
+
+
+def neuron_name(layout, dataset, neuron: int) -> str:
+    layer, index = layout.layer_of(neuron)
+    if layer == 0:
+        if dataset.image_shape:
+            cols = dataset.image_shape[1]
+            return f"input pixel (row {index // cols + 1}, column {index % cols + 1})"
+        return f"input {index + 1}"
+    if layer == len(layout.sizes) - 1:
+        if layout.sizes[-1] == 1:
+            return "output"
+        return f"output '{dataset.class_names[index]}'"
+    hidden_layers = len(layout.sizes) - 2
+    return f"hidden neuron {index + 1}" + (f" of layer {layer}" if hidden_layers > 1 else "")
+
+
+def scene_labels(layout, frame, dataset) -> None:
+    draw = imgui.get_background_draw_list()
+    names = ["INPUT"] + ["HIDDEN"] * (len(layout.sizes) - 2) + ["OUTPUT"]
+    top = layout.area.y - 6
+    for l, x in enumerate(layout.column_x):
+        text = names[l]
+        w = imgui.calc_text_size(text).x
+        draw.add_text(imgui.ImVec2(float(x) - w / 2, top - imgui.get_text_line_height()), rgba(0.55, 0.65, 0.85), text)
+    out_start = int(layout.layer_start[-2])
+    for j in range(layout.sizes[-1]):
+        x, y, r, _ = layout.nodes[out_start + j]
+        label = dataset.class_names[j] if layout.sizes[-1] > 1 else ""
+        winner = j == frame.prediction if layout.sizes[-1] > 1 else False
+        colour = rgba(1.0, 0.82, 0.35) if winner else rgba(0.8, 0.85, 0.95)
+        draw.add_text(imgui.ImVec2(float(x + r + 8), float(y) - imgui.get_text_line_height() / 2), colour, label)
+    for l, n in enumerate(layout.sizes):
+        if n > SMALL_NET:
+            continue
+        start = int(layout.layer_start[l])
+        for k in range(n):
+            x, y, r, _ = layout.nodes[start + k]
+            value = finite(frame.activations[start + k])
+            offset = 8 + (imgui.calc_text_size("0").x + 4 if l == len(layout.sizes) - 1 and n > 1 else 0)
+            draw.add_text(imgui.ImVec2(float(x + r + offset), float(y) - imgui.get_text_line_height() / 2),
+                          rgba(0.7, 0.8, 0.9), f"{value:.2f}")
+
+
+def image_strip(frame, dataset, area_x: float, width: float, bottom: float, scale: float, out: list) -> float:
+    """The training images as clickable tiles along the bottom; returns the strip's height."""
+    shape = dataset.image_shape
+    if shape is None or len(dataset.y_train) > 20:
+        return 0.0
+    cell = (7 if shape[0] <= 5 else 4) * scale
+    tile = cell * shape[1]
+    pad = 10 * scale
+    n = len(dataset.y_train)
+    strip_w = n * (tile + pad) + pad
+    strip_h = tile + pad * 2 + imgui.get_text_line_height()
+    imgui.set_next_window_pos(imgui.ImVec2(area_x + max(0.0, (width - strip_w) / 2), bottom - strip_h - 8))
+    flags = (imgui.WindowFlags_.no_decoration | imgui.WindowFlags_.no_move | imgui.WindowFlags_.always_auto_resize
+             | imgui.WindowFlags_.no_saved_settings | imgui.WindowFlags_.no_focus_on_appearing)
+    imgui.begin("training images", None, flags)
+    draw = imgui.get_window_draw_list()
+    for k in range(n):
+        if k:
+            imgui.same_line(0, pad)
+        pos = imgui.get_cursor_screen_pos()
+        imgui.push_id(k)
+        if imgui.invisible_button("img", imgui.ImVec2(tile, tile + imgui.get_text_line_height())):
+            out.append(("show_sample", k))
+        hovered = imgui.is_item_hovered()
+        imgui.pop_id()
+        draw_pixels(draw, pos.x, pos.y, cell, dataset.x_train[k], shape, highlight=k == frame.input_index or hovered)
+        name = dataset.class_names[dataset.y_train[k]]
+        tw = imgui.calc_text_size(name).x
+        draw.add_text(imgui.ImVec2(pos.x + (tile - tw) / 2, pos.y + tile + 2), rgba(0.7, 0.75, 0.85), name)
+    imgui.end()
+    return strip_h + 8
+
+
+def tooltip(layout, frame, net, dataset, hover_neuron: int, hover_link: int, palette: str) -> None:
+    if hover_neuron < 0 and hover_link < 0:
+        return
+    imgui.begin_tooltip()
+    if hover_neuron >= 0:
+        layer, index = layout.layer_of(hover_neuron)
+        imgui.text(neuron_name(layout, dataset, hover_neuron))
+        imgui.text(f"activation {finite(frame.activations[hover_neuron]):.4f}")
+        if layer > 0:
+            bias = float(net.biases(layer - 1)[index]) if net.arch.bias else None
+            imgui.text(f"bias {finite(bias):+.4f}" if bias is not None else "no bias")
+        if layer == 1 and dataset.image_shape:
+            imgui.text_disabled("incoming weights (what it looks for):")
+            w = net.weights(0)[:, index]
+            cell = 14 if dataset.image_shape[0] <= 5 else 8
+            pos = imgui.get_cursor_screen_pos()
+            draw_weight_image(imgui.get_window_draw_list(), pos.x, pos.y, cell, w, dataset.image_shape, 3.0,
+                              PALETTES[palette])
+            imgui.dummy(imgui.ImVec2(cell * dataset.image_shape[1], cell * dataset.image_shape[0]))
+    else:
+        layer, i, j = layout.link_of(hover_link)
+        src, dst, p = layout.links[hover_link]
+        weight = finite(frame.params[p])
+        pos_name = "positive: excites" if weight >= 0 else "negative: inhibits"
+        imgui.text(f"weight {weight:+.5f}")
+        imgui.text_disabled(pos_name)
+        imgui.text(f"from {neuron_name(layout, dataset, int(src))}")
+        imgui.text(f"to {neuron_name(layout, dataset, int(dst))}")
+        imgui.text(f"signal now {weight * finite(frame.activations[src]):+.4f}")
+    imgui.end_tooltip()

@@ -1,0 +1,201 @@
+"""The control panel: play, train, reset, sliders, live figures, plots, choices and the draw tab."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from imgui_bundle import imgui
+
+from glnn import config
+from glnn.ui import plots
+from glnn.ui.draw_grid import DrawGrid
+from glnn.ui.widgets import finite
+
+PANEL_WIDTH = 350.0
+MAX_SPEED = 100_000  # iterations per frame at the right end of the slider; "max" goes beyond
+HIDDEN_MAX = 64
+
+
+def _choice(label: str, name: str, current, out: list) -> None:
+    choices = config.BY_NAME[name].choices
+    changed, index = imgui.combo(label, choices.index(current), list(choices))
+    if changed:
+        out.append(("set", name, choices[index]))
+
+
+class Panel:
+    def __init__(self):
+        self.grid = DrawGrid()
+
+    def width(self, scale: float) -> float:
+        return PANEL_WIDTH * scale
+
+    def draw(self, frame, state, trainer_settings: dict, dataset, height: float) -> list:
+        """Draw the panel; return the commands the person gave through it."""
+        out: list = []
+        scale = state.ui_scale
+        imgui.set_next_window_pos(imgui.ImVec2(0, 0))
+        imgui.set_next_window_size(imgui.ImVec2(self.width(scale), height))
+        flags = (imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_resize | imgui.WindowFlags_.no_collapse
+                 | imgui.WindowFlags_.no_title_bar)
+        imgui.begin("glnn", None, flags)
+        imgui.text_colored(imgui.ImVec4(0.45, 0.78, 1.0, 1.0), "glnn")
+        imgui.same_line()
+        imgui.text_disabled("watch a neural network learn")
+        imgui.same_line(imgui.get_window_width() - imgui.calc_text_size("Help").x - 24)
+        if imgui.small_button("Help"):
+            out.append(("set", "show_help", not state.show_help))
+        if imgui.begin_tab_bar("tabs"):
+            if imgui.begin_tab_item("Train")[0]:
+                if state.tab != "train":
+                    out.append(("set", "tab", "train"))
+                self._train_tab(frame, state, trainer_settings, dataset, out)
+                imgui.end_tab_item()
+            if dataset.image_shape is not None and imgui.begin_tab_item("Draw")[0]:
+                if state.tab != "draw":
+                    out.append(("set", "tab", "draw"))
+                    out.append(("show_input", state.drawing.copy(), "your drawing"))
+                self._draw_tab(frame, state, dataset, out)
+                imgui.end_tab_item()
+            if imgui.begin_tab_item("Settings")[0]:
+                self._settings_tab(state, trainer_settings, out)
+                imgui.end_tab_item()
+            imgui.end_tab_bar()
+        imgui.end()
+        return out
+
+    # -- tabs ---------------------------------------------------------------------------------
+    def _train_tab(self, frame, state, s, dataset, out) -> None:
+        m = frame.metrics
+        button_w = (imgui.get_content_region_avail().x - 16) / 3
+        if imgui.button("Pause" if state.playing else "Play", imgui.ImVec2(button_w, 0)):
+            out.append(("toggle_play",))
+        imgui.same_line()
+        if imgui.button("Step", imgui.ImVec2(button_w, 0)):
+            out.append(("step",))
+        imgui.same_line()
+        if imgui.button("Reset", imgui.ImVec2(button_w, 0)):
+            out.append(("reset",))
+        if imgui.button(f"Train {state.train_n:,}"):
+            out.append(("train", state.train_n))
+        imgui.same_line()
+        imgui.set_next_item_width(-1)
+        changed, n = imgui.input_int("##train_n", state.train_n, 100, 10_000)
+        if changed:
+            out.append(("set", "train_n", int(np.clip(n, 1, 10_000_000))))
+
+        hidden = s["hidden"][0]
+        imgui.set_next_item_width(-110)
+        changed, hidden = imgui.slider_int("hidden neurons", hidden, 1, max(HIDDEN_MAX, hidden))
+        if changed:
+            out.append(("set", "hidden", (int(hidden),) + tuple(s["hidden"][1:])))
+        imgui.set_next_item_width(-110)
+        changed, lr = imgui.slider_float("learning rate", float(s["lr"]), 0.001, 10.0, "%.4g",
+                                         imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
+        if changed and math.isfinite(lr):
+            out.append(("set", "lr", float(np.clip(lr, 0.001, 10.0))))
+        self._speed(state, out)
+
+        imgui.separator()
+        if m.diverged:
+            imgui.text_colored(imgui.ImVec4(1.0, 0.45, 0.35, 1.0), "Diverged!")
+            imgui.text_wrapped(m.diverged)
+        self._figures(frame, dataset)
+        plots.loss_plot(frame, state.log_x, 120 * state.ui_scale)
+        changed, log_x = imgui.checkbox("log iterations", state.log_x)
+        if changed:
+            out.append(("set", "log_x", log_x))
+        imgui.separator()
+        self._outputs(frame, state, dataset, out)
+
+    def _speed(self, state, out) -> None:
+        is_max = state.speed == 0
+        imgui.set_next_item_width(-170)
+        if is_max:
+            imgui.begin_disabled()
+        changed, speed = imgui.slider_int("speed", max(1, state.speed), 1, MAX_SPEED, "%d / frame",
+                                          imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
+        if is_max:
+            imgui.end_disabled()
+        if changed:
+            out.append(("set", "speed", int(np.clip(speed, 1, MAX_SPEED))))
+        imgui.same_line()
+        changed, now_max = imgui.checkbox("max", is_max)
+        if changed:
+            out.append(("set", "speed", 0 if now_max else 1000))
+
+    def _figures(self, frame, dataset) -> None:
+        m = frame.metrics
+        rows = [("iterations", f"{m.iterations:,}"),
+                ("loss", f"{finite(m.train_loss):.5f}"),
+                ("accuracy", f"{finite(m.train_accuracy) * 100:.0f}%")]
+        if m.has_test:
+            rows.append(("test accuracy", f"{finite(m.test_accuracy) * 100:.0f}%"))
+        rows += [("iterations/s", f"{finite(frame.iterations_per_second):,.0f}"),
+                 ("frames/s", f"{finite(imgui.get_io().framerate):.0f}")]
+        if imgui.begin_table("figures", 2):
+            for name, value in rows:
+                imgui.table_next_row()
+                imgui.table_next_column()
+                imgui.text_disabled(name)
+                imgui.table_next_column()
+                imgui.text(value)
+            imgui.end_table()
+
+    def _outputs(self, frame, state, dataset, out) -> None:
+        label = state.shown_label if frame.input_index < 0 else "the image being trained on"
+        imgui.text_disabled(f"Output for {label}")
+        plots.output_bars(frame, dataset.class_names)
+        if frame.input_index < 0 and imgui.button("Follow training"):
+            out.append(("follow_training",))
+
+    def _draw_tab(self, frame, state, dataset, out) -> None:
+        imgui.text_wrapped("Draw a digit: press on a square to fill it (or empty it), drag to paint more. "
+                           "The network answers as you draw.")
+        size = min(imgui.get_content_region_avail().x, 260 * state.ui_scale)
+        if self.grid.draw(state.drawing, dataset.image_shape, size):
+            out.append(("show_input", state.drawing.copy(), "your drawing"))
+        if imgui.button("Clear"):
+            state_pixels = np.zeros_like(state.drawing)
+            out.append(("set", "drawing", state_pixels))
+            out.append(("show_input", state_pixels, "your drawing"))
+        imgui.same_line()
+        if imgui.button("Feed it through"):
+            out.append(("show_input", state.drawing.copy(), "your drawing"))
+        guess = dataset.class_names[frame.prediction] if len(frame.outputs) > 1 else str(frame.prediction)
+        imgui.text("The network says:")
+        imgui.same_line()
+        imgui.text_colored(imgui.ImVec4(1.0, 0.8, 0.3, 1.0), guess)
+        imgui.separator()
+        plots.output_bars(frame, dataset.class_names)
+
+    def _settings_tab(self, state, s, out) -> None:
+        imgui.text_disabled("Network (changing these starts afresh)")
+        _choice("dataset", "dataset", s["dataset"], out)
+        _choice("activation", "activation", s["activation"], out)
+        _choice("loss", "loss", s["loss"], out)
+        changed, bias = imgui.checkbox("biases", s["bias"])
+        if changed:
+            out.append(("set", "bias", bias))
+        layers = len(s["hidden"])
+        imgui.text(f"hidden layers: {layers}")
+        imgui.same_line()
+        if imgui.small_button(" + ") and layers < config.MAX_HIDDEN_LAYERS:
+            out.append(("set", "hidden", tuple(s["hidden"]) + (s["hidden"][-1],)))
+        imgui.same_line()
+        if imgui.small_button(" - ") and layers > 1:
+            out.append(("set", "hidden", tuple(s["hidden"][:-1])))
+        imgui.separator()
+        imgui.text_disabled("Look")
+        _choice("palette", "palette", state.palette, out)
+        changed, glow = imgui.checkbox("glow", state.glow)
+        if changed:
+            out.append(("set", "glow", glow))
+        changed, strength = imgui.slider_float("glow strength", state.glow_strength, 0.0, 3.0, "%.2f",
+                                               imgui.SliderFlags_.always_clamp)
+        if changed:
+            out.append(("set", "glow_strength", float(np.clip(strength, 0.0, 3.0))))
+        changed, ui_scale = imgui.slider_float("text size", state.ui_scale, 0.5, 4.0, "%.2f",
+                                               imgui.SliderFlags_.always_clamp)
+        if changed:
+            out.append(("set", "ui_scale", float(np.clip(ui_scale, 0.5, 4.0))))

@@ -1,0 +1,46 @@
+"""Small drawing helpers shared by the panel and the overlay."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from imgui_bundle import imgui
+
+
+def rgba(r: float, g: float, b: float, a: float = 1.0) -> int:
+    return imgui.color_convert_float4_to_u32(imgui.ImVec4(r, g, b, a))
+
+
+def finite(value: float, fallback: float = 0.0) -> float:
+    """Numbers on screen are never NaN: a non-finite value shows as the fallback."""
+    return float(value) if math.isfinite(value) else fallback
+
+
+def draw_pixels(draw_list, x: float, y: float, cell: float, pixels: np.ndarray, shape, highlight: bool = False,
+                hot: tuple = (0.95, 0.97, 1.0), cold: tuple = (0.10, 0.12, 0.18)) -> None:
+    """A small image of input pixels (0..1), top-left at (x, y)."""
+    rows, cols = shape
+    for r in range(rows):
+        for c in range(cols):
+            v = float(np.clip(pixels[r * cols + c], 0, 1))
+            col = tuple(cold[k] + (hot[k] - cold[k]) * v for k in range(3))
+            draw_list.add_rect_filled(imgui.ImVec2(x + c * cell, y + r * cell),
+                                      imgui.ImVec2(x + (c + 1) * cell - 1, y + (r + 1) * cell - 1), rgba(*col))
+    if highlight:
+        draw_list.add_rect(imgui.ImVec2(x - 3, y - 3), imgui.ImVec2(x + cols * cell + 2, y + rows * cell + 2),
+                           rgba(1.0, 0.8, 0.3), 3.0, 2.5)
+
+
+def draw_weight_image(draw_list, x: float, y: float, cell: float, weights: np.ndarray, shape, scale: float,
+                      palette) -> None:
+    """Incoming weights of a hidden neuron as an image: colour = sign, brightness = size."""
+    pos, neg = palette
+    rows, cols = shape
+    for r in range(rows):
+        for c in range(cols):
+            w = float(weights[r * cols + c])
+            m = min(abs(w) / scale, 1.0) if math.isfinite(w) else 0.0
+            base = pos if w >= 0 else neg
+            col = tuple(0.08 + (min(base[k], 1.0) - 0.08) * m for k in range(3))
+            draw_list.add_rect_filled(imgui.ImVec2(x + c * cell, y + r * cell),
+                                      imgui.ImVec2(x + (c + 1) * cell - 1, y + (r + 1) * cell - 1), rgba(*col))

@@ -1,0 +1,1 @@
+"""Rendering: pure layout/picking maths (no GL) and one class per GL pass."""

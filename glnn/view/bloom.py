@@ -1,0 +1,94 @@
+"""The glow: bright pass at half size, separable blur at 1/2, 1/4 and 1/8, additive combine.
+
+Each step sets all the GL state it relies on (framebuffer, viewport, blending, program,
+textures), so the passes before and after it cannot leak state into it.
+"""
+from __future__ import annotations
+
+from pyglet import gl
+
+from glnn.view import gl as glx
+
+LEVELS = 3
+
+
+class BloomPass:
+    def __init__(self, width: int, height: int):
+        self.bright = glx.load_program("fullscreen.vert", "bright.frag")
+        self.blur = glx.load_program("fullscreen.vert", "blur.frag")
+        self.combine = glx.load_program("fullscreen.vert", "combine.frag")
+        self.vao = glx.VertexArray()
+        self.bright_target = glx.RenderTarget(1, 1)
+        self.ping = [glx.RenderTarget(1, 1) for _ in range(LEVELS)]  # vertical result: the glow level
+        self.pong = [glx.RenderTarget(1, 1) for _ in range(LEVELS)]  # horizontal intermediate
+        self.resize(width, height)
+
+    def resize(self, width: int, height: int) -> None:
+        self.bright_target.resize(width // 2, height // 2)
+        for k in range(LEVELS):
+            w, h = max(1, width >> (k + 1)), max(1, height >> (k + 1))
+            self.ping[k].resize(w, h)
+            self.pong[k].resize(w, h)
+
+    def _pass(self, program, target) -> None:
+        if target is None:
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
+        else:
+            target.bind_for_drawing()
+        gl.glDisable(gl.GL_BLEND)
+        program.use()
+        self.vao.bind()
+        glx.draw_fullscreen_triangle()
+
+    def apply(self, scene: glx.RenderTarget, out_size: tuple[int, int], strength: float, threshold: float) -> None:
+        """Read scene, write the glowing image to the default framebuffer (out_size in pixels)."""
+        scene.bind_texture(0)
+        self.bright["u_scene"] = 0
+        self.bright["u_threshold"] = threshold
+        self._pass(self.bright, self.bright_target)
+        source = self.bright_target
+        for k in range(LEVELS):
+            source.bind_texture(0)
+            self.blur["u_source"] = 0
+            self.blur["u_step"] = (1.0 / self.pong[k].width, 0.0)
+            self._pass(self.blur, self.pong[k])
+            self.pong[k].bind_texture(0)
+            self.blur["u_step"] = (0.0, 1.0 / self.ping[k].height)
+            self._pass(self.blur, self.ping[k])
+            source = self.ping[k]
+        scene.bind_texture(0)
+        for k in range(LEVELS):
+            self.ping[k].bind_texture(k + 1)
+        self.combine["u_scene"] = 0
+        self.combine["u_glow0"] = 1
+        self.combine["u_glow1"] = 2
+        self.combine["u_glow2"] = 3
+        self.combine["u_strength"] = strength
+        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
+        gl.glViewport(0, 0, *out_size)
+        self._pass(self.combine, None)
+        self.combine.stop()
+        gl.glBindVertexArray(0)
+        gl.glActiveTexture(gl.GL_TEXTURE0)
+
+    def combine_only(self, scene: glx.RenderTarget, out_size: tuple[int, int]) -> None:
+        """Glow off: the scene alone, through the same tone curve."""
+        scene.bind_texture(0)
+        for k in range(LEVELS):
+            self.ping[k].bind_texture(k + 1)
+        for k, name in enumerate(("u_scene", "u_glow0", "u_glow1", "u_glow2")):
+            self.combine[name] = k
+        self.combine["u_strength"] = 0.0
+        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
+        gl.glViewport(0, 0, *out_size)
+        self._pass(self.combine, None)
+        self.combine.stop()
+        gl.glBindVertexArray(0)
+        gl.glActiveTexture(gl.GL_TEXTURE0)
+
+    def release(self) -> None:
+        for target in (self.bright_target, *self.ping, *self.pong):
+            target.release()
+        self.vao.release()
+        for program in (self.bright, self.blur, self.combine):
+            program.delete()

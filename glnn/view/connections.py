@@ -1,0 +1,57 @@
+"""The connections pass: every weight as one instance of a line quad, in a single draw call."""
+from __future__ import annotations
+
+import numpy as np
+from pyglet import gl
+
+from glnn.view import gl as glx
+
+
+class ConnectionRenderer:
+    def __init__(self):
+        self.program = glx.load_program("connections.vert", "connections.frag")
+        self.vao = glx.VertexArray()
+        self.links = glx.Buffer(gl.GL_ARRAY_BUFFER, gl.GL_STATIC_DRAW)
+        self.count = 0
+        self.vao.bind()
+        gl.glBindBuffer(gl.GL_ARRAY_BUFFER, self.links.id)
+        gl.glEnableVertexAttribArray(0)
+        gl.glVertexAttribIPointer(0, 3, gl.GL_INT, 12, 0)
+        gl.glVertexAttribDivisor(0, 1)
+        gl.glBindVertexArray(0)
+
+    def set_links(self, links: np.ndarray) -> None:
+        """(M, 3) int32 source, target, parameter index: uploaded when the topology changes, not per frame."""
+        self.links.upload(np.ascontiguousarray(links, np.int32))
+        self.count = len(links)
+        # re-point the attribute: the buffer may have been reallocated
+        self.vao.bind()
+        gl.glBindBuffer(gl.GL_ARRAY_BUFFER, self.links.id)
+        gl.glVertexAttribIPointer(0, 3, gl.GL_INT, 12, 0)
+        gl.glBindVertexArray(0)
+
+    def draw(self, viewport, style, params_unit: int, acts_unit: int, nodes_unit: int) -> None:
+        p = self.program
+        p.use()
+        p["u_params"] = params_unit
+        p["u_acts"] = acts_unit
+        p["u_nodes"] = nodes_unit
+        p["u_viewport"] = viewport
+        p["u_weight_scale"] = style.weight_scale
+        p["u_max_width"] = style.max_line_width
+        p["u_signal_glow"] = style.signal_glow
+        p["u_pos_color"] = style.positive_color
+        p["u_neg_color"] = style.negative_color
+        p["u_hover"] = style.hover_link
+        p["u_focus"] = style.focus_neuron
+        gl.glEnable(gl.GL_BLEND)
+        gl.glBlendFuncSeparate(gl.GL_SRC_ALPHA, gl.GL_ONE_MINUS_SRC_ALPHA, gl.GL_ONE, gl.GL_ONE_MINUS_SRC_ALPHA)
+        self.vao.bind()
+        glx.draw_instanced(gl.GL_TRIANGLE_STRIP, 4, self.count)
+        gl.glBindVertexArray(0)
+        p.stop()
+
+    def release(self) -> None:
+        self.links.release()
+        self.vao.release()
+        self.program.delete()

@@ -1,0 +1,93 @@
+"""Where every neuron and connection goes on screen. Pure numpy: tested without GL.
+
+Coordinates are window pixels with the origin at the top left (as ImGui and the mouse
+tooltips use); the shaders flip y. Connections are listed layer by layer, source-major
+(all links leaving neuron 0 of a layer, then neuron 1, ...), and each carries the index
+of its weight in the flat parameter array, so the GPU reads weights straight from it.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class Area:
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    sizes: tuple[int, ...]
+    area: Area
+    nodes: np.ndarray  # (N, 4) float32: x, y, radius, layer
+    layer_start: np.ndarray  # (layers+1,) first neuron of each layer; last = N
+    column_x: np.ndarray  # (layers,) x of each column
+    links: np.ndarray  # (M, 3) int32: source neuron, target neuron, parameter index
+    link_start: np.ndarray  # (weight layers+1,) first link of each weight layer; last = M
+
+    @property
+    def n_neurons(self) -> int:
+        return int(self.layer_start[-1])
+
+    @property
+    def n_links(self) -> int:
+        return int(self.link_start[-1])
+
+    def layer_of(self, neuron: int) -> tuple[int, int]:
+        """(layer, index within layer) of a global neuron index."""
+        layer = int(np.searchsorted(self.layer_start, neuron, side="right") - 1)
+        return layer, int(neuron - self.layer_start[layer])
+
+    def link_of(self, link: int) -> tuple[int, int, int]:
+        """(weight layer, source index, target index) of a global link index."""
+        layer = int(np.searchsorted(self.link_start, link, side="right") - 1)
+        src, dst, _ = self.links[link]
+        return layer, int(src - self.layer_start[layer]), int(dst - self.layer_start[layer + 1])
+
+
+def parameter_indices(sizes: tuple[int, ...], w_off: np.ndarray) -> np.ndarray:
+    """Flat parameter index of every link, in link order (see glnn.model for the storage layout)."""
+    parts = []
+    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        i, j = np.meshgrid(np.arange(n_in), np.arange(n_out), indexing="ij")
+        local = i * n_out + j if l == 0 else j * n_in + i
+        parts.append(int(w_off[l]) + local.ravel())
+    return np.concatenate(parts).astype(np.int32)
+
+
+def compute(sizes: tuple[int, ...], w_off: np.ndarray, area: Area, max_radius: float = 22.0) -> Layout:
+    sizes = tuple(int(s) for s in sizes)
+    n_layers = len(sizes)
+    margin_x = min(90.0, area.w * 0.08)
+    if n_layers > 1:
+        column_x = area.x + margin_x + np.arange(n_layers) * (area.w - 2 * margin_x) / (n_layers - 1)
+    else:
+        column_x = np.array([area.x + area.w / 2])
+    layer_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    nodes = np.zeros((layer_start[-1], 4), np.float32)
+    # one radius for the whole net, set by its tallest column, so the columns look alike
+    spacing = min(area.h / max(sizes), 4.0 * max_radius)
+    radius = float(np.clip(spacing * 0.36, 1.0, max_radius))
+    for l, n in enumerate(sizes):
+        ys = area.y + area.h / 2 + (np.arange(n) - (n - 1) / 2) * spacing
+        block = nodes[layer_start[l]:layer_start[l + 1]]
+        block[:, 0] = column_x[l]
+        block[:, 1] = ys
+        block[:, 2] = radius
+        block[:, 3] = l
+    links = []
+    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        src = np.repeat(np.arange(n_in), n_out) + layer_start[l]
+        dst = np.tile(np.arange(n_out), n_in) + layer_start[l + 1]
+        links.append(np.stack([src, dst], axis=1))
+    link_array = np.zeros((sum(len(a) for a in links), 3), np.int32)
+    if links:
+        link_array[:, :2] = np.concatenate(links)
+        link_array[:, 2] = parameter_indices(sizes, w_off)
+    link_start = np.concatenate([[0], np.cumsum([a * b for a, b in zip(sizes[:-1], sizes[1:])])]).astype(np.int64)
+    return Layout(sizes, area, nodes, layer_start, column_x.astype(np.float32), link_array, link_start)

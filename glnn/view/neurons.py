@@ -1,0 +1,35 @@
+"""The neurons pass: every neuron as an instanced, antialiased disc with a halo, in one draw call."""
+from __future__ import annotations
+
+from pyglet import gl
+
+from glnn.view import gl as glx
+
+
+class NeuronRenderer:
+    def __init__(self):
+        self.program = glx.load_program("neurons.vert", "neurons.frag")
+        self.vao = glx.VertexArray()  # core profile needs one bound; all data comes from buffers
+        self.count = 0
+
+    def draw(self, viewport, style, acts_unit: int, nodes_unit: int) -> None:
+        p = self.program
+        p.use()
+        p["u_nodes"] = nodes_unit
+        p["u_acts"] = acts_unit
+        p["u_viewport"] = viewport
+        p["u_halo"] = style.neuron_halo
+        p["u_hover"] = style.hover_neuron
+        p["u_marked"] = style.marked_neuron
+        p["u_low"] = style.neuron_low
+        p["u_high"] = style.neuron_high
+        gl.glEnable(gl.GL_BLEND)
+        gl.glBlendFuncSeparate(gl.GL_SRC_ALPHA, gl.GL_ONE_MINUS_SRC_ALPHA, gl.GL_ONE, gl.GL_ONE_MINUS_SRC_ALPHA)
+        self.vao.bind()
+        glx.draw_instanced(gl.GL_TRIANGLE_STRIP, 4, self.count)
+        gl.glBindVertexArray(0)
+        p.stop()
+
+    def release(self) -> None:
+        self.vao.release()
+        self.program.delete()
