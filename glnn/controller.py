@@ -17,6 +17,7 @@ from glnn import config
 from glnn.trainer import Metrics, Trainer
 
 FRAME_TRAIN_BUDGET = 0.010  # seconds of training per frame on the main thread at most
+METRICS_INTERVAL = 0.2  # seconds between full train/test evaluations while training runs
 
 
 @dataclasses.dataclass
@@ -106,6 +107,8 @@ class Controller:
         self.worker = TrainingWorker(self) if threaded else None
         self._rate_window: list[tuple[float, int]] = []
         self._last_iterations = trainer.iterations
+        self._metrics = None
+        self._metrics_time = 0.0
         self.state.drawing = np.zeros(trainer.dataset.n_inputs, np.float32) if trainer.dataset.image_shape else None
 
     # -- commands ---------------------------------------------------------------------------
@@ -180,7 +183,7 @@ class Controller:
                 index = tr.last_sample if tr.last_sample >= 0 else 0
                 x = tr.dataset.x_train[index]
             layers = tr.forward(x)
-            metrics = tr.record_metrics()
+            metrics = self._current_metrics()
             lx, ly = tr.loss_history.points()
             mx, my = tr.metric_history.points()
             frame = Frame(
@@ -196,6 +199,21 @@ class Controller:
                 iterations_per_second=self._wall_rate(tr.iterations),
             )
         return frame
+
+    def _current_metrics(self) -> Metrics:
+        """Evaluating the whole training and test sets costs as much as thousands of iterations on
+        big networks, so while training runs it happens a few times a second, not every frame."""
+        tr = self.trainer
+        now = time.perf_counter()
+        stale = self._metrics is None or self._metrics.iterations != tr.iterations
+        if stale and (self._metrics is None or now - self._metrics_time >= METRICS_INTERVAL
+                      or not self.state.playing or self._metrics.iterations > tr.iterations):
+            self._metrics = tr.record_metrics()
+            self._metrics_time = now
+        m = self._metrics
+        if m.iterations != tr.iterations or m.diverged != tr.diverged:
+            m = dataclasses.replace(m, iterations=tr.iterations, rate=tr.rate, diverged=tr.diverged)
+        return m
 
     def _wall_rate(self, iterations: int) -> float:
         now = time.perf_counter()

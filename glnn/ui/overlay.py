@@ -4,10 +4,11 @@ from __future__ import annotations
 import numpy as np
 from imgui_bundle import imgui
 
-from glnn.ui.widgets import draw_pixels, draw_weight_image, finite, rgba
+from glnn.ui.widgets import PIXEL_COLD, PIXEL_HOT, draw_pixels, draw_weight_image, finite, packed_colors, rgba
 from glnn.view.scene import PALETTES
 
 SMALL_NET = 12  # layers at most this tall show each neuron's value beside it
+_tile_colors: dict[str, list[list[int]]] = {}  # the training images never change: colour them once
 
 
 def neuron_name(layout, dataset, neuron: int) -> str:
@@ -68,6 +69,9 @@ def image_strip(frame, dataset, area_x: float, width: float, bottom: float, scal
              | imgui.WindowFlags_.no_saved_settings | imgui.WindowFlags_.no_focus_on_appearing)
     imgui.begin("training images", None, flags)
     draw = imgui.get_window_draw_list()
+    if dataset.name not in _tile_colors:
+        _tile_colors[dataset.name] = [packed_colors(x, PIXEL_COLD, PIXEL_HOT) for x in dataset.x_train]
+    colors = _tile_colors[dataset.name]
     for k in range(n):
         if k:
             imgui.same_line(0, pad)
@@ -77,7 +81,7 @@ def image_strip(frame, dataset, area_x: float, width: float, bottom: float, scal
             out.append(("show_sample", k))
         hovered = imgui.is_item_hovered()
         imgui.pop_id()
-        draw_pixels(draw, pos.x, pos.y, cell, dataset.x_train[k], shape, highlight=k == frame.input_index or hovered)
+        draw_pixels(draw, pos.x, pos.y, cell, dataset.x_train[k], shape, k == frame.input_index or hovered, colors[k])
         name = dataset.class_names[dataset.y_train[k]]
         tw = imgui.calc_text_size(name).x
         draw.add_text(imgui.ImVec2(pos.x + (tile - tw) / 2, pos.y + tile + 2), rgba(0.7, 0.75, 0.85), name)

@@ -17,9 +17,9 @@ def loss_plot(frame, log_x: bool, height: float) -> None:
         if len(frame.loss_x):
             implot.plot_line("training loss", frame.loss_x, np.nan_to_num(frame.loss_y, posinf=0.0))
         if len(frame.metric_x):
-            implot.plot_line("accuracy", frame.metric_x, frame.metric_y[:, 1])
+            implot.plot_line("accuracy", frame.metric_x, np.ascontiguousarray(frame.metric_y[:, 1]))
             if frame.metrics.has_test:
-                implot.plot_line("test accuracy", frame.metric_x, frame.metric_y[:, 3])
+                implot.plot_line("test accuracy", frame.metric_x, np.ascontiguousarray(frame.metric_y[:, 3]))
         else:
             implot.plot_text("train to see the loss", 0.5, 0.5)
         implot.end_plot()

@@ -16,16 +16,28 @@ def finite(value: float, fallback: float = 0.0) -> float:
     return float(value) if math.isfinite(value) else fallback
 
 
+def packed_colors(values: np.ndarray, cold, hot) -> list[int]:
+    """ImGui colours (packed ABGR) for values in 0..1, blending cold -> hot; vectorised."""
+    v = np.clip(np.nan_to_num(np.asarray(values, np.float32)), 0.0, 1.0)[:, None]
+    rgb = (np.asarray(cold, np.float32) + (np.asarray(hot, np.float32) - np.asarray(cold, np.float32)) * v)
+    rgb = (np.clip(rgb, 0.0, 1.0) * 255 + 0.5).astype(np.uint32)
+    return (0xFF000000 | (rgb[:, 2] << 16) | (rgb[:, 1] << 8) | rgb[:, 0]).tolist()
+
+
+PIXEL_HOT = (0.95, 0.97, 1.0)
+PIXEL_COLD = (0.10, 0.12, 0.18)
+
+
 def draw_pixels(draw_list, x: float, y: float, cell: float, pixels: np.ndarray, shape, highlight: bool = False,
-                hot: tuple = (0.95, 0.97, 1.0), cold: tuple = (0.10, 0.12, 0.18)) -> None:
-    """A small image of input pixels (0..1), top-left at (x, y)."""
+                colors: list[int] | None = None) -> None:
+    """A small image of input pixels (0..1), top-left at (x, y); `colors` may be precomputed."""
     rows, cols = shape
-    for r in range(rows):
-        for c in range(cols):
-            v = float(np.clip(pixels[r * cols + c], 0, 1))
-            col = tuple(cold[k] + (hot[k] - cold[k]) * v for k in range(3))
-            draw_list.add_rect_filled(imgui.ImVec2(x + c * cell, y + r * cell),
-                                      imgui.ImVec2(x + (c + 1) * cell - 1, y + (r + 1) * cell - 1), rgba(*col))
+    if colors is None:
+        colors = packed_colors(pixels, PIXEL_COLD, PIXEL_HOT)
+    for k, col in enumerate(colors):
+        r, c = divmod(k, cols)
+        draw_list.add_rect_filled(imgui.ImVec2(x + c * cell, y + r * cell),
+                                  imgui.ImVec2(x + (c + 1) * cell - 1, y + (r + 1) * cell - 1), col)
     if highlight:
         draw_list.add_rect(imgui.ImVec2(x - 3, y - 3), imgui.ImVec2(x + cols * cell + 2, y + rows * cell + 2),
                            rgba(1.0, 0.8, 0.3), 3.0, 2.5)

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Frame cost of the live window, rendered headless (EGL, software GL here).
+
+For each network it reports, per frame: our own Python time outside the training kernel
+and outside GL calls (building the frame snapshot, layout/picking, the ImGui panel,
+applying commands), time in GL calls (uploads, draws, ImGui's renderer; on llvmpipe this
+includes software rasterising), glnn's own draw calls and ImGui's; and training
+iterations/s achieved while rendering at speed "max" against the kernel alone, measured
+in the same run, for both ways of training: the worker thread and the per-frame budget.
+
+Usage: scripts/bench_frame.py [--frames N] [--size WxH]
+"""
+import argparse
+import statistics
+import sys
+import time
+
+from glnn import app as app_mod
+
+CASES = (
+    ("25-16-10", {"dataset": "digits5", "hidden": (16,)}),
+    ("25-64-10", {"dataset": "digits5", "hidden": (64,)}),
+    ("64-256-256-10", {"dataset": "digits8", "hidden": (256, 256)}),
+)
+
+
+def kernel_alone(trainer, seconds):
+    trainer.steps(1000)
+    done, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        done += trainer.steps(20_000)
+    return done / (time.perf_counter() - t0)
+
+
+def render(window, settings, frames, threaded, speed):
+    from glnn.controller import AppState, Controller
+    from glnn.trainer import Trainer
+    trainer = Trainer(settings)
+    controller = Controller(trainer, AppState(playing=True, speed=speed), threaded=threaded)
+    app = app_mod.App(window, controller)
+    try:
+        for _ in range(5):  # warm-up: compilation cache, ImGui layout, GL buffers
+            app.frame()
+        rows = []
+        start_iter, t0 = trainer.iterations, time.perf_counter()
+        for _ in range(frames):
+            app.frame()
+            window.flip()
+            t = app.timings
+            rows.append((t["prepare"] + t["ui"] + t["commands"], t["scene_gl"] + t["ui_gl"], t["total"]))
+        wall = time.perf_counter() - t0
+        rate = (trainer.iterations - start_iter) / wall
+        return rows, rate, app.draw_calls, app.imgui_draw_calls, wall / frames
+    finally:
+        app.close()
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--frames", type=int, default=120)
+    p.add_argument("--size", default="1280x720")
+    args = p.parse_args()
+    w, h = (int(v) for v in args.size.split("x"))
+    app_mod.prepare_gl(True)
+    window = app_mod.create_window((w, h), headless=True)
+    from glnn.trainer import Trainer
+    print(f"{args.frames} frames at {w}x{h}, software GL (llvmpipe): GL times are the CPU rasteriser's")
+    print(f"{'network':<14} {'ours ms':>8} {'GL ms':>7} {'frame ms':>9} {'draws':>6} {'imgui':>6} "
+          f"{'kernel it/s':>12} {'worker it/s':>12} {'ratio':>6} {'budget it/s':>12} {'ratio':>6}")
+    for label, settings in CASES:
+        alone = kernel_alone(Trainer(settings), 1.5)
+        rows, worker_rate, draws, imgui_draws, _ = render(window, settings, args.frames, True, 0)
+        _, budget_rate, _, _, _ = render(window, settings, max(30, args.frames // 2), False, 0)
+        ours = statistics.median(r[0] for r in rows) * 1e3
+        gl_ms = statistics.median(r[1] for r in rows) * 1e3
+        total = statistics.median(r[2] for r in rows) * 1e3
+        print(f"{label:<14} {ours:>8.2f} {gl_ms:>7.1f} {total:>9.1f} {draws:>6} {imgui_draws:>6} "
+              f"{alone:>12,.0f} {worker_rate:>12,.0f} {worker_rate / alone:>6.0%} {budget_rate:>12,.0f} "
+              f"{budget_rate / alone:>6.0%}")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
