@@ -98,7 +98,7 @@ def _activate(v, lo, n, act):
 
 
 @njit(**_JIT, inline="always")
-def _forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, acts, a_off):
+def _forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, acts, a_off, active):
     """Forward pass for the input already in acts[0:sizes[0]]; fills every later layer."""
     n_layers = sizes.shape[0] - 1
     for l in range(n_layers):
@@ -108,17 +108,45 @@ def _forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, acts, a_off)
         z0 = a_off[l + 1]
         w0 = w_off[l]
         b0 = b_off[l]
-        if l == 0:  # input-major rows: z += a_i * row_i, skipping zero inputs (blank pixels)
+        if l == 0:  # input-major rows: z += a_i * row_i over the non-zero inputs, four rows at a time
             for j in range(n_out):
                 acts[z0 + j] = params[b0 + j] if has_bias else _ZERO
-            for i in range(n_in):
+            nz = 0
+            for i in range(n_in):  # blank pixels (and ReLU zeros) cost nothing
+                if acts[a0 + i] != _ZERO:
+                    active[nz] = i
+                    nz += 1
+            k = 0
+            while k + 4 <= nz:  # one load and store of z per four weight rows
+                i0, i1, i2, i3 = active[k], active[k + 1], active[k + 2], active[k + 3]
+                c0, c1, c2, c3 = acts[a0 + i0], acts[a0 + i1], acts[a0 + i2], acts[a0 + i3]
+                r0, r1, r2, r3 = w0 + i0 * n_out, w0 + i1 * n_out, w0 + i2 * n_out, w0 + i3 * n_out
+                for j in range(n_out):
+                    acts[z0 + j] += (c0 * params[r0 + j] + c1 * params[r1 + j]) + (
+                        c2 * params[r2 + j] + c3 * params[r3 + j])
+                k += 4
+            while k < nz:
+                i = active[k]
                 ai = acts[a0 + i]
-                if ai != _ZERO:
-                    row = w0 + i * n_out
-                    for j in range(n_out):
-                        acts[z0 + j] += ai * params[row + j]
-        else:  # output-major rows: z_j = row_j . a
-            for j in range(n_out):
+                row = w0 + i * n_out
+                for j in range(n_out):
+                    acts[z0 + j] += ai * params[row + j]
+                k += 1
+        else:  # output-major rows: z_j = row_j . a, two rows per pass over a
+            j = np.uint64(0)
+            while j + np.uint64(2) <= n_out:
+                r0 = w0 + j * n_in
+                r1 = r0 + n_in
+                s0 = _ZERO
+                s1 = _ZERO
+                for i in range(n_in):
+                    ai = acts[a0 + i]
+                    s0 += params[r0 + i] * ai
+                    s1 += params[r1 + i] * ai
+                acts[z0 + j] = s0 + (params[b0 + j] if has_bias else _ZERO)
+                acts[z0 + j + np.uint64(1)] = s1 + (params[b0 + j + np.uint64(1)] if has_bias else _ZERO)
+                j += np.uint64(2)
+            if j < n_out:
                 row = w0 + j * n_in
                 s = params[b0 + j] if has_bias else _ZERO
                 for i in range(n_in):
@@ -192,12 +220,27 @@ def _backward(params, target, scale, sizes, w_off, b_off, has_bias, act, acts, d
             continue
         for i in range(n_in):
             deltas[a0 + i] = _ZERO
-        for j in range(n_out):
+        j = np.uint64(0)
+        while j + np.uint64(2) <= n_out:  # two rows per pass over the previous layer
+            dj0 = deltas[d0 + j]
+            dj1 = deltas[d0 + j + np.uint64(1)]
+            c0 = scale * dj0
+            c1 = scale * dj1
+            r0 = w0 + j * n_in
+            r1 = r0 + n_in
+            for i in range(n_in):
+                ai = acts[a0 + i]
+                # read the weights before updating them (the same elements when fused)
+                deltas[a0 + i] += params[r0 + i] * dj0 + params[r1 + i] * dj1
+                target[r0 + i] += c0 * ai
+                target[r1 + i] += c1 * ai
+            j += np.uint64(2)
+        if j < n_out:
             dj = deltas[d0 + j]
             c = scale * dj
             row = w0 + j * n_in
             for i in range(n_in):
-                deltas[a0 + i] += params[row + i] * dj  # read before the update (same element when fused)
+                deltas[a0 + i] += params[row + i] * dj
                 target[row + i] += c * acts[a0 + i]
         if act == ACT_SIGMOID:
             for i in range(n_in):
@@ -246,6 +289,7 @@ def train_steps(params, grad, sizes, w_off, b_off, has_bias, act, loss_kind, x, 
     n_layers = sizes.shape[0] - 1
     o0 = a_off[n_layers]
     n_out = sizes[n_layers]
+    active = np.empty(n_in, np.uint64)  # indices of the non-zero inputs of the current sample
     fused = batch == 1
     for k in range(n_iter):
         total = _ZERO
@@ -253,7 +297,7 @@ def train_steps(params, grad, sizes, w_off, b_off, has_bias, act, loss_kind, x, 
             idx = _next_sample(order, state, n_samples, shuffle)
             for i in range(n_in):
                 acts[i] = x[idx, i]
-            _forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, acts, a_off)
+            _forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, acts, a_off, active)
             total += _output_delta(acts, deltas, o0, n_out, labels[idx], on_value, loss_kind)
             if fused:
                 _backward(params, params, -lr, sizes, w_off, b_off, has_bias, act, acts, deltas, a_off)
@@ -279,10 +323,11 @@ def evaluate(params, sizes, w_off, b_off, has_bias, act, loss_kind, x, labels, o
     n_layers = sizes.shape[0] - 1
     o0 = a_off[n_layers]
     n_out = sizes[n_layers]
+    active = np.empty(n_in, np.uint64)
     for r in range(x.shape[0]):
         for i in range(n_in):
             acts[i] = x[r, i]
-        _forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, acts, a_off)
+        _forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, acts, a_off, active)
         losses[r] = _output_delta(acts, deltas, o0, n_out, labels[r], on_value, loss_kind)
         for j in range(n_out):
             outputs[r, j] = acts[o0 + j]
@@ -291,6 +336,7 @@ def evaluate(params, sizes, w_off, b_off, has_bias, act, loss_kind, x, labels, o
 @njit(**_JIT)
 def forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, x, acts, a_off):
     """Forward one input; acts receives every layer's activations (the view shows them all)."""
+    active = np.empty(sizes[0], np.uint64)
     for i in range(sizes[0]):
         acts[i] = x[i]
-    _forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, acts, a_off)
+    _forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, acts, a_off, active)
