@@ -11,7 +11,7 @@ from typing import Any, Sequence
 from glnn import config
 from glnn.errors import GlnnError
 
-COMMANDS = ("train", "bench")
+COMMANDS = ("train", "bench", "record")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -122,10 +122,34 @@ def cmd_bench(argv: Sequence[str]) -> int:
     return 0
 
 
+# -- glnn record ------------------------------------------------------------------------------
+def record_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="glnn record", description="Render a training run offscreen into a video (.mp4 or .gif).")
+    p.add_argument("output", help="the video file to write: .mp4 or .gif")
+    p.add_argument("--iterations", type=_positive_int, default=60_000, help="iterations trained over the video")
+    p.add_argument("--frames", type=_positive_int, default=300, help="number of frames (default 300)")
+    p.add_argument("--fps", type=_positive_int, default=30, help="frames per second (default 30)")
+    p.add_argument("--size", default="1920x1080", metavar="WxH", help="video size (default 1920x1080)")
+    p.add_argument("--schedule", choices=("log", "linear"), default="log",
+                   help="log: more frames early, where the network changes fastest (default); linear: evenly")
+    p.add_argument("--load", metavar="FILE", help="start from a saved network (.npz)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_setting_flags(p, "train")
+    add_setting_flags(p, "view")
+    return p
+
+
+def cmd_record(argv: Sequence[str]) -> int:
+    args = record_parser().parse_args(argv)
+    size = parse_size(args.size)
+    from glnn import record
+    return record.main(args, size)
+
+
 # -- glnn (the window) ------------------------------------------------------------------------
 def window_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="glnn", description="Watch a neural network learn. Subcommands: "
-                "'glnn train' (no window), 'glnn bench' (kernel speed). Keys: Space play/pause, S step, "
+                "'glnn train' (no window), 'glnn bench' (kernel speed), 'glnn record' (video). Keys: Space play/pause, S step, "
                 "R reset, F full-screen, H hide panel, Esc leave full-screen / quit.")
     p.add_argument("--screenshot", metavar="PNG", help="render one frame to a PNG and exit (no display needed)")
     p.add_argument("--iterations", type=_positive_int, default=0, help="train this many iterations first")
@@ -159,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in COMMANDS:
-            return {"train": cmd_train, "bench": cmd_bench}[argv[0]](argv[1:])
+            return {"train": cmd_train, "bench": cmd_bench, "record": cmd_record}[argv[0]](argv[1:])
         return cmd_window(argv)
     except GlnnError as e:
         print(f"glnn: {e}", file=sys.stderr)

@@ -37,6 +37,7 @@ class AppState:
     shown_label: str = ""
     drawing: np.ndarray | None = None  # the draw grid's pixels
     tab: str = "train"
+    caption: str = ""  # a line shown large over the scene (kiosk captions, video overlay)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -53,6 +53,34 @@ def scene_labels(layout, frame, dataset) -> None:
                           rgba(0.7, 0.8, 0.9), f"{value:.2f}")
 
 
+def legend(layout, palette: str) -> None:
+    """Which colour means what, in the window's bottom-right corner."""
+    draw = imgui.get_background_draw_list()
+    pos, neg = PALETTES[palette]
+    line_h = imgui.get_text_line_height()
+    display = imgui.get_io().display_size
+    x = display.x - imgui.calc_text_size("negative weight: inhibits").x - 36 - 16
+    y = display.y - 2 * (line_h + 4) - 12
+    for k, (color, text) in enumerate(((pos, "positive weight: excites"), (neg, "negative weight: inhibits"))):
+        yy = y + k * (line_h + 4) + line_h / 2
+        draw.add_line(imgui.ImVec2(x, yy), imgui.ImVec2(x + 28, yy), rgba(*(min(c, 1.0) for c in color)), 4.0)
+        draw.add_text(imgui.ImVec2(x + 36, yy - line_h / 2), rgba(0.75, 0.8, 0.9), text)
+
+
+def caption(text: str, layout, scale: float) -> None:
+    """A large line of text centred over the scene, on a dark band so it reads over bright lines."""
+    if not text:
+        return
+    draw = imgui.get_background_draw_list()
+    font_size = imgui.get_font_size() * 1.6
+    width = imgui.calc_text_size(text).x * 1.6
+    cx = layout.area.x + layout.area.w / 2
+    y = layout.area.y + layout.area.h - font_size - 6 * scale
+    draw.add_rect_filled(imgui.ImVec2(cx - width / 2 - 14, y - 6), imgui.ImVec2(cx + width / 2 + 14, y + font_size + 6),
+                         rgba(0.02, 0.03, 0.06, 0.78), 8.0)
+    draw.add_text(imgui.get_font(), font_size, imgui.ImVec2(cx - width / 2, y), rgba(0.95, 0.96, 1.0), text)
+
+
 def image_strip(frame, dataset, area_x: float, width: float, bottom: float, scale: float, out: list) -> float:
     """The training images as clickable tiles along the bottom; returns the strip's height."""
     shape = dataset.image_shape
