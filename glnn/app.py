@@ -25,7 +25,7 @@ def prepare_gl(headless: bool) -> None:
 
 
 class App:
-    def __init__(self, window, controller, dataset_getter=None):
+    def __init__(self, window, controller, exhibit=None):
         import pyglet
         from imgui_bundle import imgui, implot
         from imgui_bundle.python_backends import pyglet_backend
@@ -58,19 +58,40 @@ class App:
         self.scene = NetworkScene(fb_w, fb_h)
         self._pyglet = pyglet
         self.closed = False
+        self.director = None
+        self.cursor = None
+        if exhibit is not None:  # kiosk mode
+            from glnn.kiosk import CursorHider, Director
+            now = time.monotonic()
+            self.director = Director(controller, exhibit, now)
+            self.cursor = CursorHider(self.state.cursor_hide, now)
+            self._cursor_visible = True
 
     # -- events (only when ImGui does not want them) -------------------------------------
+    def _touched(self) -> None:
+        """Any input: ends an attract demo and shows the cursor again (kiosk mode)."""
+        if self.director is not None:
+            now = time.monotonic()
+            self.director.touch(now)
+            self.cursor.moved(now)
+
     def on_mouse_motion(self, x, y, dx, dy):
         self.mouse = (float(x), float(self.window.height - y))
+        self._touched()
 
     def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
         self.mouse = (float(x), float(self.window.height - y))
+        self._touched()
+
+    def on_mouse_scroll(self, x, y, scroll_x, scroll_y):
+        self._touched()
 
     def on_mouse_leave(self, x, y):
         self.mouse = (-1.0, -1.0)
 
     def on_mouse_press(self, x, y, button, modifiers):
         from imgui_bundle import imgui
+        self._touched()
         if imgui.get_io().want_capture_mouse:
             return
         if self.hover_neuron >= 0:
@@ -81,6 +102,12 @@ class App:
     def on_key_press(self, symbol, modifiers):
         from imgui_bundle import imgui
         from pyglet.window import key
+        self._touched()
+        if self.state.kiosk:
+            if _is_chord(self.state.quit_chord, symbol, modifiers):
+                self.window.close()
+            elif symbol in (key.ESCAPE, key.F):  # a kiosk stays full screen and open
+                return True
         if symbol == key.ESCAPE:
             if self.window.fullscreen:
                 self.window.set_fullscreen(False)
@@ -121,6 +148,13 @@ class App:
         from glnn.view.scene import Style
 
         t0 = time.perf_counter()
+        if self.director is not None:
+            now = time.monotonic()
+            self.director.update(now)
+            visible = self.cursor.visible(now)
+            if visible != self._cursor_visible:
+                self.window.set_mouse_visible(visible)
+                self._cursor_visible = visible
         self.controller.advance()
         t1 = time.perf_counter()
         frame = self.controller.frame()
@@ -210,25 +244,38 @@ class App:
         imgui.destroy_context(self.imgui_context)
 
 
-def create_window(size, headless: bool, fullscreen: bool = False, caption: str = "glnn"):
+def _is_chord(chord: str, symbol: int, modifiers: int) -> bool:
+    from pyglet.window import key
+    *mods, name = chord.split("+")
+    wanted = {"ctrl": key.MOD_CTRL, "shift": key.MOD_SHIFT, "alt": key.MOD_ALT}
+    if key.symbol_string(symbol).lower().lstrip("_") != name:
+        return False
+    return all(modifiers & wanted[m] for m in mods)
+
+
+def create_window(size, headless: bool, fullscreen: bool = False, caption: str = "glnn", screen=None):
     import pyglet
     config = pyglet.gl.Config(major_version=3, minor_version=3, forward_compatible=True, double_buffer=True)
     try:
         if fullscreen:
-            return pyglet.window.Window(config=config, fullscreen=True, caption=caption, vsync=True)
+            return pyglet.window.Window(config=config, fullscreen=True, caption=caption, vsync=True, screen=screen)
         return pyglet.window.Window(size[0], size[1], config=config, resizable=True, visible=not headless,
                                     caption=caption, vsync=not headless)
     except (pyglet.window.NoSuchConfigException, pyglet.gl.ContextException) as e:
         raise GlnnError(f"cannot open an OpenGL 3.3 window: {e}") from None
 
 
-def state_from_args(args):
+def state_from_args(args, base: dict | None = None):
+    """AppState from the declared defaults, then `base` (an exhibit config), then the flags given."""
     from glnn import config
     from glnn.cli import given_settings
     from glnn.controller import AppState
-    view = config.defaults("view")
-    view.update(given_settings(args, "view"))
-    return AppState(playing=bool(getattr(args, "play", False)), **view)
+    values = {**config.defaults("view"), **config.defaults("kiosk")}
+    values.update({k: v for k, v in (base or {}).items() if k in values})
+    for section in ("view", "kiosk"):
+        values.update(given_settings(args, section))
+    return AppState(playing=bool(getattr(args, "play", False)), kiosk=bool(getattr(args, "kiosk", False)),
+                    **values)
 
 
 def main(args, size) -> int:
@@ -238,17 +285,26 @@ def main(args, size) -> int:
                         "Xvfb (xvfb-run glnn), or make a picture with: glnn --screenshot out.png")
     if args.screenshot and not args.screenshot.lower().endswith(".png"):
         raise GlnnError(f"--screenshot: {args.screenshot!r} should end in .png")
+    from glnn import exhibit as exhibit_mod
     from glnn.cli import make_trainer
     from glnn.controller import Controller
-    trainer = make_trainer(args)
+    exhibit = exhibit_mod.load(args.config) if getattr(args, "config", None) else exhibit_mod.defaults()
+    trainer = make_trainer(args, exhibit.settings)
     if args.iterations:
         trainer.steps(args.iterations)
+    state = state_from_args(args, exhibit.settings)
+    kiosk = state.kiosk and not headless
     prepare_gl(headless)
     import pyglet
-    window = create_window(size, headless, fullscreen=args.fullscreen and not headless)
-    state = state_from_args(args)
+    screen = None
+    if kiosk:
+        screens = pyglet.display.get_display().get_screens()
+        if state.screen >= len(screens):
+            raise GlnnError(f"--screen {state.screen}: there are only {len(screens)} screen(s), numbered from 0")
+        screen = screens[state.screen]
+    window = create_window(size, headless, fullscreen=(args.fullscreen or kiosk) and not headless, screen=screen)
     controller = Controller(trainer, state, threaded=not headless)
-    app = App(window, controller)
+    app = App(window, controller, exhibit if kiosk else None)
     if headless:
         try:
             for _ in range(3):  # ImGui sizes auto-fitting windows over the first frames

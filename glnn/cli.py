@@ -60,9 +60,11 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def make_trainer(args: argparse.Namespace):
+def make_trainer(args: argparse.Namespace, base: dict[str, Any] | None = None):
+    """A trainer from the flags given (over `base`, e.g. an exhibit config's train settings)."""
     from glnn.trainer import Trainer
-    settings = given_settings(args, "train")
+    settings = {k: v for k, v in (base or {}).items() if k in config.TRAIN_KEYS}
+    settings.update(given_settings(args, "train"))
     if getattr(args, "load", None):
         return Trainer.from_file(args.load, settings)
     return Trainer(settings)
@@ -157,8 +159,13 @@ def window_parser() -> argparse.ArgumentParser:
     p.add_argument("--fullscreen", action="store_true", help="start full-screen")
     p.add_argument("--play", action="store_true", help="start training at once")
     p.add_argument("--load", metavar="FILE", help="start from a saved network (.npz)")
+    p.add_argument("--kiosk", action="store_true",
+                   help="exhibit mode: full screen, attract demo when idle, quit only with the quit chord")
+    p.add_argument("--config", metavar="TOML", help="exhibit config file (see --print-config)")
+    p.add_argument("--print-config", action="store_true", help="print a complete, commented config and exit")
     add_setting_flags(p, "train")
     add_setting_flags(p, "view")
+    add_setting_flags(p, "kiosk")
     return p
 
 
@@ -174,6 +181,10 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def cmd_window(argv: Sequence[str]) -> int:
     args = window_parser().parse_args(argv)
+    if args.print_config:
+        from glnn import exhibit
+        print(exhibit.default_text())
+        return 0
     size = parse_size(args.size)
     from glnn import app
     return app.main(args, size)

@@ -16,6 +16,8 @@ DATASETS = ("digits5", "xor3", "digits8", "circle", "xor", "gauss", "spiral")
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 LOSSES = ("sse", "xent")
 PALETTES = ("red-blue", "green-red")
+PANEL_PARTS = ("controls", "sliders", "figures", "plot", "outputs", "draw", "settings", "help")
+MODIFIERS = ("ctrl", "shift", "alt")
 MAX_HIDDEN_LAYERS = 4
 MAX_HIDDEN_NEURONS = 256
 
@@ -23,7 +25,7 @@ MAX_HIDDEN_NEURONS = 256
 @dataclasses.dataclass(frozen=True)
 class Setting:
     name: str
-    kind: str  # "int", "float", "bool", "choice", "layers"
+    kind: str  # "int", "float", "bool", "choice", "layers", "parts", "chord"
     default: Any
     help: str
     section: str = "train"
@@ -42,6 +44,21 @@ class Setting:
             if not isinstance(value, bool):
                 raise GlnnError(f"{where}: expected true or false, got {value!r}")
             return value
+        if self.kind == "parts":
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                raise GlnnError(f"{where}: expected a list of names from {', '.join(PANEL_PARTS)}, got {value!r}")
+            unknown = [v for v in value if v not in PANEL_PARTS]
+            if unknown:
+                raise GlnnError(f"{where}: unknown part {unknown[0]!r}; choose from {', '.join(PANEL_PARTS)}")
+            return tuple(dict.fromkeys(value))
+        if self.kind == "chord":
+            if not isinstance(value, str) or not value:
+                raise GlnnError(f"{where}: expected a key chord such as 'ctrl+shift+q', got {value!r}")
+            *mods, key = value.lower().split("+")
+            if any(m not in MODIFIERS for m in mods) or len(key) != 1 or not key.isalnum():
+                raise GlnnError(f"{where}: expected modifiers ({'/'.join(MODIFIERS)}) and one letter or digit, "
+                                f"such as 'ctrl+shift+q', got {value!r}")
+            return value.lower()
         if self.kind == "choice":
             if value not in self.choices:
                 raise GlnnError(f"{where}: expected one of {', '.join(self.choices)}, got {value!r}")
@@ -69,7 +86,8 @@ class Setting:
             if not math.isfinite(value):
                 raise GlnnError(f"{where}: expected a finite number, got {value!r}")
         if self.lo is not None and value < self.lo or self.hi is not None and value > self.hi:
-            raise GlnnError(f"{where}: {value} is outside {self.lo:g}..{self.hi:g}")
+            bounds = f"{int(self.lo)}..{int(self.hi)}" if self.kind == "int" else f"{self.lo:g}..{self.hi:g}"
+            raise GlnnError(f"{where}: {value} is outside {bounds}")
         return value
 
     def parse(self, text: str) -> Any:
@@ -81,6 +99,8 @@ class Setting:
                 value = float(text)
             elif self.kind == "layers":
                 value = [int(part) for part in text.split(",")]
+            elif self.kind == "parts":
+                value = [part.strip() for part in text.split(",") if part.strip()]
             elif self.kind == "bool":
                 lowered = text.lower()
                 if lowered not in ("true", "false", "on", "off", "1", "0", "yes", "no"):
@@ -115,10 +135,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("speed", "int", 20, "training iterations per frame while playing (0 = as many as fit)",
             section="view", lo=0, hi=1_000_000),
     Setting("ui_scale", "float", 1.0, "size of the panel's text and controls", section="view", lo=0.5, hi=4.0),
+    Setting("panel", "parts", PANEL_PARTS, "which parts of the panel to show, e.g. controls,figures,outputs",
+            section="view"),
+    # -- exhibit mode ------------------------------------------------------------------------
+    Setting("idle_timeout", "float", 60.0, "seconds without input before the attract demo starts (kiosk)",
+            section="kiosk", lo=5.0, hi=86400.0),
+    Setting("cursor_hide", "float", 3.0, "seconds without mouse movement before the cursor hides (kiosk)",
+            section="kiosk", lo=0.5, hi=3600.0),
+    Setting("quit_chord", "chord", "ctrl+shift+q", "the only keys that quit in kiosk mode", section="kiosk"),
+    Setting("screen", "int", 0, "which screen to fill in kiosk mode (0 = the first)", section="kiosk", lo=0, hi=16),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
 TRAIN_KEYS = tuple(s.name for s in SETTINGS if s.section == "train")
+SECTIONS = ("train", "view", "kiosk")
 
 
 def defaults(section: str | None = None) -> dict[str, Any]:

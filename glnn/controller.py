@@ -38,6 +38,12 @@ class AppState:
     drawing: np.ndarray | None = None  # the draw grid's pixels
     tab: str = "train"
     caption: str = ""  # a line shown large over the scene (kiosk captions, video overlay)
+    panel: tuple = config.PANEL_PARTS  # which parts of the panel are shown
+    kiosk: bool = False
+    idle_timeout: float = 60.0
+    cursor_hide: float = 3.0
+    quit_chord: str = "ctrl+shift+q"
+    screen: int = 0
 
 
 @dataclasses.dataclass(frozen=True)

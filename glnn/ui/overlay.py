@@ -54,17 +54,18 @@ def scene_labels(layout, frame, dataset) -> None:
 
 
 def legend(layout, palette: str) -> None:
-    """Which colour means what, in the window's bottom-right corner."""
+    """Which colour means what: one line in the window's top-right corner."""
     draw = imgui.get_background_draw_list()
     pos, neg = PALETTES[palette]
     line_h = imgui.get_text_line_height()
-    display = imgui.get_io().display_size
-    x = display.x - imgui.calc_text_size("negative weight: inhibits").x - 36 - 16
-    y = display.y - 2 * (line_h + 4) - 12
-    for k, (color, text) in enumerate(((pos, "positive weight: excites"), (neg, "negative weight: inhibits"))):
-        yy = y + k * (line_h + 4) + line_h / 2
-        draw.add_line(imgui.ImVec2(x, yy), imgui.ImVec2(x + 28, yy), rgba(*(min(c, 1.0) for c in color)), 4.0)
-        draw.add_text(imgui.ImVec2(x + 36, yy - line_h / 2), rgba(0.75, 0.8, 0.9), text)
+    items = ((pos, "positive weight: excites"), (neg, "negative weight: inhibits"))
+    widths = [36 + imgui.calc_text_size(text).x for _, text in items]
+    x = imgui.get_io().display_size.x - sum(widths) - 20 - 16
+    y = 8.0 + line_h / 2
+    for (color, text), width in zip(items, widths):
+        draw.add_line(imgui.ImVec2(x, y), imgui.ImVec2(x + 28, y), rgba(*(min(c, 1.0) for c in color)), 4.0)
+        draw.add_text(imgui.ImVec2(x + 36, y - line_h / 2), rgba(0.75, 0.8, 0.9), text)
+        x += width + 20
 
 
 def caption(text: str, layout, scale: float) -> None:

@@ -42,22 +42,24 @@ class Panel:
         imgui.text_colored(imgui.ImVec4(0.45, 0.78, 1.0, 1.0), "glnn")
         imgui.same_line()
         imgui.text_disabled("watch a neural network learn")
-        imgui.same_line(imgui.get_window_width() - imgui.calc_text_size("Help").x - 24)
-        if imgui.small_button("Help"):
-            out.append(("set", "show_help", not state.show_help))
+        parts = set(state.panel)
+        if "help" in parts:
+            imgui.same_line(imgui.get_window_width() - imgui.calc_text_size("Help").x - 24)
+            if imgui.small_button("Help"):
+                out.append(("set", "show_help", not state.show_help))
         if imgui.begin_tab_bar("tabs"):
             if imgui.begin_tab_item("Train")[0]:
                 if state.tab != "train":
                     out.append(("set", "tab", "train"))
-                self._train_tab(frame, state, trainer_settings, dataset, out)
+                self._train_tab(frame, state, trainer_settings, dataset, parts, out)
                 imgui.end_tab_item()
-            if dataset.image_shape is not None and imgui.begin_tab_item("Draw")[0]:
+            if "draw" in parts and dataset.image_shape is not None and imgui.begin_tab_item("Draw")[0]:
                 if state.tab != "draw":
                     out.append(("set", "tab", "draw"))
                     out.append(("show_input", state.drawing.copy(), "your drawing"))
                 self._draw_tab(frame, state, dataset, out)
                 imgui.end_tab_item()
-            if imgui.begin_tab_item("Settings")[0]:
+            if "settings" in parts and imgui.begin_tab_item("Settings")[0]:
                 self._settings_tab(state, trainer_settings, out)
                 imgui.end_tab_item()
             imgui.end_tab_bar()
@@ -65,8 +67,28 @@ class Panel:
         return out
 
     # -- tabs ---------------------------------------------------------------------------------
-    def _train_tab(self, frame, state, s, dataset, out) -> None:
+    def _train_tab(self, frame, state, s, dataset, parts, out) -> None:
         m = frame.metrics
+        if "controls" in parts:
+            self._controls(state, out)
+        if "sliders" in parts:
+            self._sliders(state, s, out)
+        imgui.separator()
+        if m.diverged:
+            imgui.text_colored(imgui.ImVec4(1.0, 0.45, 0.35, 1.0), "Diverged!")
+            imgui.text_wrapped(m.diverged)
+        if "figures" in parts:
+            self._figures(frame, dataset)
+        if "plot" in parts:
+            plots.loss_plot(frame, state.log_x, 120 * state.ui_scale)
+            changed, log_x = imgui.checkbox("log iterations", state.log_x)
+            if changed:
+                out.append(("set", "log_x", log_x))
+        if "outputs" in parts:
+            imgui.separator()
+            self._outputs(frame, state, dataset, out)
+
+    def _controls(self, state, out) -> None:
         button_w = (imgui.get_content_region_avail().x - 16) / 3
         if imgui.button("Pause" if state.playing else "Play", imgui.ImVec2(button_w, 0)):
             out.append(("toggle_play",))
@@ -84,6 +106,7 @@ class Panel:
         if changed:
             out.append(("set", "train_n", int(np.clip(n, 1, 10_000_000))))
 
+    def _sliders(self, state, s, out) -> None:
         hidden = s["hidden"][0]
         imgui.set_next_item_width(-110)
         changed, hidden = imgui.slider_int("hidden neurons", hidden, 1, max(HIDDEN_MAX, hidden))
@@ -95,18 +118,6 @@ class Panel:
         if changed and math.isfinite(lr):
             out.append(("set", "lr", float(np.clip(lr, 0.001, 10.0))))
         self._speed(state, out)
-
-        imgui.separator()
-        if m.diverged:
-            imgui.text_colored(imgui.ImVec4(1.0, 0.45, 0.35, 1.0), "Diverged!")
-            imgui.text_wrapped(m.diverged)
-        self._figures(frame, dataset)
-        plots.loss_plot(frame, state.log_x, 120 * state.ui_scale)
-        changed, log_x = imgui.checkbox("log iterations", state.log_x)
-        if changed:
-            out.append(("set", "log_x", log_x))
-        imgui.separator()
-        self._outputs(frame, state, dataset, out)
 
     def _speed(self, state, out) -> None:
         is_max = state.speed == 0
