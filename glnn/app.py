@@ -46,6 +46,7 @@ class App:
         self.focus_neuron = -1
         self._strip_height = 0.0
         self.timings: dict[str, float] = {}
+        self._last_frame = 0.0
         self.draw_calls = 0
         self.imgui_draw_calls = 0
         window.push_handlers(self)  # ours first: the ImGui backend's handlers go on top and see events first
@@ -197,6 +198,11 @@ class App:
             theme.set_scale(state.ui_scale)
             self._ui_scale = state.ui_scale
         self.renderer.process_inputs()
+        # the backend measures time with pyglet's clock, which the event loop also ticks, so its
+        # delta (and ImGui's frames/s) would be too small: use the real time between frames
+        now = time.perf_counter()
+        io.delta_time = max(1e-4, now - self._last_frame) if self._last_frame else 1 / 60
+        self._last_frame = now
         imgui.new_frame()
         commands: list = []
         if state.show_panel:
