@@ -11,6 +11,9 @@ import time
 from glnn.errors import GlnnError
 
 
+KIOSK_UI_SCALE = 1.5
+
+
 def _have_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
@@ -277,6 +280,10 @@ def state_from_args(args, base: dict | None = None):
     from glnn.cli import given_settings
     from glnn.controller import AppState
     values = {**config.defaults("view"), **config.defaults("kiosk")}
+    kiosk = bool(getattr(args, "kiosk", False))
+    if kiosk:  # visitors get bigger controls and no expert settings, unless the exhibit says otherwise
+        values["ui_scale"] = KIOSK_UI_SCALE
+        values["panel"] = tuple(p for p in values["panel"] if p != "settings")
     values.update({k: v for k, v in (base or {}).items() if k in values})
     for section in ("view", "kiosk"):
         values.update(given_settings(args, section))
@@ -296,6 +303,8 @@ def main(args, size) -> int:
     from glnn.controller import Controller
     exhibit = exhibit_mod.load(args.config) if getattr(args, "config", None) else exhibit_mod.defaults()
     trainer = make_trainer(args, exhibit.settings)
+    if getattr(args, "kiosk", False) and "on_diverge" not in exhibit.settings and args.on_diverge is None:
+        trainer.update(on_diverge="reset")  # an unattended exhibit recovers by itself
     if args.iterations:
         trainer.steps(args.iterations)
     state = state_from_args(args, exhibit.settings)

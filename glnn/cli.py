@@ -86,7 +86,7 @@ def cmd_train(argv: Sequence[str]) -> int:
     trainer = make_trainer(args)
     total = args.iterations
     from tqdm import tqdm
-    chunk = max(1000, min(200_000, total // 200 or 1))
+    chunk = max(10_000, min(500_000, total // 100 or 1))  # big calls: the kernel, not Python, sets the pace
     with tqdm(total=total, unit="it", unit_scale=True, disable=args.quiet, file=sys.stderr,
               dynamic_ncols=True, leave=False) as bar:
         done = 0

@@ -17,6 +17,7 @@ from glnn import config
 from glnn.trainer import Metrics, Trainer
 
 FRAME_TRAIN_BUDGET = 0.010  # seconds of training per frame on the main thread at most
+DIVERGED_NOTICE_SECONDS = 6.0  # how long "diverged, weights reset" stays on screen
 METRICS_INTERVAL = 0.2  # seconds between full train/test evaluations while training runs
 
 
@@ -116,6 +117,7 @@ class Controller:
         self._last_iterations = trainer.iterations
         self._metrics = None
         self._metrics_time = 0.0
+        self._diverged_since: float | None = None
         self.state.drawing = np.zeros(trainer.dataset.n_inputs, np.float32) if trainer.dataset.image_shape else None
 
     # -- commands ---------------------------------------------------------------------------
@@ -178,6 +180,13 @@ class Controller:
                 self.trainer.run(budget, max_iterations=s.speed if s.speed > 0 else None)
         if self.trainer.stopped:
             s.playing = False
+        elif self.trainer.diverged:  # recovered by a reset: say so for a while, then clear the message
+            now = time.perf_counter()
+            if self._diverged_since is None:
+                self._diverged_since = now
+            elif now - self._diverged_since > DIVERGED_NOTICE_SECONDS:
+                self.trainer.clear_divergence()
+                self._diverged_since = None
 
     def frame(self) -> Frame:
         """Snapshot what this frame shows."""

@@ -138,6 +138,7 @@ class Trainer:
         self.loss_history = History(1024, 1)
         self.metric_history = History(512, 4)  # train loss, train acc, test loss, test acc
         self.last_sample = -1  # index of the training sample used last (for the view)
+        self._warm_up()
 
     @property
     def on_value(self) -> np.float32:
@@ -180,6 +181,14 @@ class Trainer:
             if done < chunk:
                 break
         return done_total
+
+    def _warm_up(self) -> None:
+        """Load (or compile) the kernel for this network's types now, so the first timed call is honest."""
+        s = self.settings
+        kernels.train_steps(*self._kernel_args()[:1], self._grad, *self._kernel_args()[1:],
+                            self.dataset.x_train, self.dataset.y_train, self._order, self._state.copy(),
+                            0, np.float32(s["lr"]), s["batch"], s["shuffle"], self.on_value,
+                            self._acts, self._deltas, self._a_off, self._losses)
 
     def _run_kernel(self, chunk: int) -> int:
         s = self.settings

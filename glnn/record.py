@@ -1,0 +1,251 @@
+"""`glnn record`: render a training run offscreen into a video (.mp4 or .gif).
+
+The frames come from the window's own App.frame() on a headless EGL context, so the video
+shows exactly what the window would. Between frames the trainer runs up to that frame's
+iteration target; `schedule()` spaces the targets (log: more frames early, where the
+network changes fastest). The video is written to a temporary file beside the output and
+moved into place only when complete, so a failed run never leaves half a video behind.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import sys
+import tempfile
+
+import numpy as np
+
+from glnn.errors import GlnnError
+
+FORMATS = (".mp4", ".gif")
+MAX_FPS = 240
+MAX_GIF_FPS = 50  # GIF delays are whole centiseconds, and browsers slow anything under 2 cs down to 10 cs
+MAX_GIF_BYTES = 1 << 30  # GIF frames are held in memory (one byte a pixel) until the file is written
+MP4_QUALITY = 8  # imageio's 0..10 scale; thin glowing lines on black need more than the default 5
+VIDEO_EXTRA = "pip install 'glnn[video]'"
+
+
+def schedule(iterations: int, frames: int, kind: str = "log") -> np.ndarray:
+    """The iteration count each frame shows: non-decreasing integers from 0 to `iterations`.
+
+    linear: evenly spaced. log: geometrically spaced (np.geomspace from 1 to `iterations`
+    after the first frame at iteration 0), so the early phase, where the network changes
+    fastest, gets most of the frames. Where the geometric spacing would give several
+    frames the same iteration, the targets step by one iteration instead, so no frame
+    repeats the one before while there are iterations enough (iterations >= frames - 1).
+    One frame shows the end of training.
+    """
+    iterations, frames = int(iterations), int(frames)
+    if frames < 1:
+        raise ValueError("frames must be at least 1")
+    if iterations < 0:
+        raise ValueError("iterations must be 0 or more")
+    if kind not in ("log", "linear"):
+        raise ValueError(f"unknown schedule {kind!r}")
+    if frames == 1:
+        return np.array([iterations], np.int64)
+    if iterations == 0:
+        return np.zeros(frames, np.int64)
+    if kind == "linear":
+        targets = np.rint(np.linspace(0, iterations, frames)).astype(np.int64)
+    else:
+        geo = np.rint(np.geomspace(1, iterations, frames - 1)).astype(np.int64)
+        targets = np.concatenate(([0], geo))
+        if iterations >= frames - 1:
+            # t[k] = max(t[k], t[k-1] + 1): one iteration a frame until the geometric curve is steeper
+            k = np.arange(frames, dtype=np.int64)
+            targets = np.minimum(np.maximum.accumulate(targets - k) + k, iterations)
+    targets = np.maximum.accumulate(np.clip(targets, 0, iterations))
+    targets[0], targets[-1] = 0, iterations
+    return targets
+
+
+def caption_text(metrics) -> str:
+    """The line over the video: iteration, loss and accuracy, every number finite."""
+    def finite(value: float) -> float:
+        return float(value) if math.isfinite(value) else 0.0
+    loss = finite(metrics.train_loss)
+    if loss >= 1e-3 or loss == 0:
+        loss_text = f"{loss:.4f}"
+    elif loss >= 1e-7:  # two significant digits without an exponent: 0.00023
+        loss_text = f"{loss:.{1 - math.floor(math.log10(loss))}f}"
+    else:
+        loss_text = f"{loss:.1e}"
+    text = f"iteration {metrics.iterations:,} · loss {loss_text} · accuracy {finite(metrics.train_accuracy):.0%}"
+    if metrics.has_test:
+        text += f" · test accuracy {finite(metrics.test_accuracy):.0%}"
+    if metrics.diverged:
+        text += " · diverged"
+    return text
+
+
+# -- checking the request before any work -----------------------------------------------------
+def _check_args(args, size) -> str:
+    ext = os.path.splitext(args.output)[1].lower()
+    if ext not in FORMATS:
+        raise GlnnError(f"{args.output!r}: the video must end in .mp4 or .gif")
+    if args.frames < 1:
+        raise GlnnError("--frames must be at least 1")
+    if not 1 <= args.fps <= MAX_FPS:
+        raise GlnnError(f"--fps must be between 1 and {MAX_FPS}, got {args.fps}")
+    if ext == ".gif":
+        if args.fps > MAX_GIF_FPS:
+            raise GlnnError(f"--fps: a .gif plays at most {MAX_GIF_FPS} frames per second (got {args.fps}); "
+                            "use .mp4 for more")
+        if size[0] * size[1] * args.frames > MAX_GIF_BYTES:
+            raise GlnnError(f"a .gif of {args.frames} frames at {size[0]}x{size[1]} would need over "
+                            f"{MAX_GIF_BYTES >> 20} MB of memory while writing: use fewer --frames, a smaller "
+                            "--size, or .mp4")
+    if os.path.isdir(args.output):
+        raise GlnnError(f"cannot write {args.output}: it is a directory")
+    return ext
+
+
+def _check_modules(ext: str) -> None:
+    try:
+        import imageio  # noqa: F401
+        if ext == ".gif":
+            import PIL  # noqa: F401
+        else:
+            import imageio_ffmpeg
+    except ImportError as e:
+        raise GlnnError(f"video export needs {e.name or 'imageio'}: {VIDEO_EXTRA}") from None
+    if ext == ".mp4":
+        try:
+            imageio_ffmpeg.get_ffmpeg_exe()
+        except RuntimeError:
+            raise GlnnError(f"video export needs an ffmpeg binary (imageio-ffmpeg found none): {VIDEO_EXTRA}") from None
+
+
+def _temp_path(output: str, ext: str) -> str:
+    """An empty file beside `output` (same file system, so os.replace is atomic)."""
+    directory = os.path.dirname(os.path.abspath(output))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(output)}.", suffix=ext, dir=directory)
+    except OSError as e:
+        raise GlnnError(f"cannot write {output}: {e.strerror or e}") from None
+    os.close(fd)
+    return tmp
+
+
+def _publish(tmp: str, output: str) -> None:
+    """Give the finished file the permissions a normally created one would have, then move it into place."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, output)
+
+
+# -- writing ----------------------------------------------------------------------------------
+class _Writer:
+    """Frames in, a video file out: imageio's ffmpeg writer (.mp4) or pillow GIF writer (.gif)."""
+
+    def __init__(self, path: str, ext: str, fps: int):
+        import imageio.v2 as iio
+        if ext == ".mp4":
+            self._w = iio.get_writer(path, format="FFMPEG", mode="I", fps=fps, codec="libx264", quality=MP4_QUALITY,
+                                     pixelformat="yuv420p", macro_block_size=1, ffmpeg_log_level="error")
+        else:
+            # pillow's writer; `bits` quantises each frame on arrival, so the frames held in memory until
+            # the file is written take one byte a pixel. GIF delays are whole centiseconds.
+            self._w = iio.get_writer(path, mode="I", duration=10 * max(2, round(100 / fps)), loop=0, bits=8)
+
+    def append(self, rgb: np.ndarray) -> None:
+        self._w.append_data(rgb)
+
+    def close(self) -> None:
+        self._w.close()
+
+
+def read_pixels(width: int, height: int) -> np.ndarray:
+    """The default framebuffer as an (height, width, 3) uint8 RGB array, top row first."""
+    import ctypes
+
+    from pyglet import gl
+    gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, 0)
+    gl.glPixelStorei(gl.GL_PACK_ALIGNMENT, 1)
+    buf = np.empty((height, width, 4), np.uint8)
+    gl.glReadPixels(0, 0, width, height, gl.GL_RGBA, gl.GL_UNSIGNED_BYTE, buf.ctypes.data_as(ctypes.c_void_p))
+    return np.ascontiguousarray(buf[::-1, :, :3])
+
+
+def _state(args, height: int):
+    """The window's AppState from the view flags, with the panel hidden and training driven from here."""
+    from glnn import config
+    from glnn.cli import given_settings
+    from glnn.controller import AppState
+    view = config.defaults("view")
+    given = given_settings(args, "view")
+    view.update(given)
+    if "ui_scale" not in given:  # the same composition at any size: text scales with the picture
+        view["ui_scale"] = config.BY_NAME["ui_scale"].check(min(4.0, max(0.5, round(height / 720, 2))))
+    fields = {f.name for f in dataclasses.fields(AppState)}
+    state = AppState(**{k: v for k, v in view.items() if k in fields})
+    state.playing = False
+    state.show_panel = False
+    return state
+
+
+def main(args, size) -> int:
+    ext = _check_args(args, size)
+    if ext == ".mp4":  # yuv420p needs even sides
+        size = (size[0] - size[0] % 2, size[1] - size[1] % 2)
+    _check_modules(ext)
+    output = args.output
+    tmp = _temp_path(output, ext)
+    try:
+        shape = _render(args, size, ext, tmp)
+        _publish(tmp, output)
+    except OSError as e:
+        raise GlnnError(f"cannot write {output}: {e.strerror or e}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    print(f"wrote {output} ({args.frames} frames, {shape[0]}x{shape[1]}, {args.fps} fps)")
+    return 0
+
+
+def _render(args, size, ext: str, path: str) -> tuple[int, int]:
+    from glnn.app import prepare_gl
+    from glnn.cli import make_trainer
+    trainer = make_trainer(args)
+    targets = schedule(args.iterations, args.frames, args.schedule)
+    prepare_gl(True)
+    from tqdm import tqdm
+
+    from glnn.app import App, create_window
+    from glnn.controller import Controller
+    window = create_window(size, headless=True, caption="glnn record")
+    app = writer = None
+    try:
+        state = _state(args, size[1])
+        controller = Controller(trainer, state, threaded=False)
+        app = App(window, controller)
+        fb_w, fb_h = window.get_framebuffer_size()
+        state.caption = caption_text(trainer.metrics())
+        for _ in range(2):  # ImGui sizes its auto-fitting windows (the image strip) over the first frames
+            app.frame()
+        writer = _Writer(path, ext, args.fps)
+        trained = 0  # iterations trained in this run (a --load run starts at the file's count)
+        with tqdm(total=len(targets), unit="frame", disable=args.quiet, file=sys.stderr, dynamic_ncols=True,
+                  leave=False) as bar:
+            for target in targets:
+                if target > trained and not trainer.stopped:
+                    trained += trainer.steps(int(target) - trained)
+                state.caption = caption_text(trainer.metrics())
+                app.frame()
+                writer.append(read_pixels(fb_w, fb_h))
+                bar.update(1)
+        writer.close()
+        writer = None
+    finally:
+        if writer is not None:
+            try:
+                writer.close()
+            except Exception:  # the error that got us here matters more
+                pass
+        if app is not None:
+            app.close()
+        window.close()
+    return fb_w, fb_h
