@@ -212,6 +212,8 @@ class App:
             commands += self.panel.draw(frame, state, tr.settings, tr.dataset, h)
         overlay.scene_labels(self.layout, frame, tr.dataset)
         overlay.legend(self.layout, state.palette)
+        if state.receptive_fields:
+            overlay.receptive_fields(self.layout, tr.net, tr.dataset, state.palette)
         overlay.caption(state.caption, self.layout, state.ui_scale)
         self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, commands)
         if not io.want_capture_mouse:

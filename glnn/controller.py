@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from glnn import config
+from glnn.errors import GlnnError
 from glnn.trainer import Metrics, Trainer
 
 FRAME_TRAIN_BUDGET = 0.010  # seconds of training per frame on the main thread at most
@@ -39,6 +40,9 @@ class AppState:
     drawing: np.ndarray | None = None  # the draw grid's pixels
     tab: str = "train"
     caption: str = ""  # a line shown large over the scene (kiosk captions, video overlay)
+    message: str = ""  # the outcome of the last save/load, shown in the panel
+    network_file: str = "glnn-network.npz"
+    receptive_fields: bool = False  # show each hidden neuron's incoming weights as a picture
     panel: tuple = config.PANEL_PARTS  # which parts of the panel are shown
     kiosk: bool = False
     idle_timeout: float = 60.0
@@ -159,6 +163,20 @@ class Controller:
                 s.shown_label = str(args[1]) if len(args) > 1 else "your drawing"
             elif command == "follow_training":
                 s.shown_input = None
+            elif command == "save":
+                try:
+                    tr.save(args[0])
+                    s.message = f"saved {args[0]}"
+                except GlnnError as e:
+                    s.message = str(e)
+            elif command == "load":
+                try:
+                    self.trainer = Trainer.from_file(args[0])
+                    s.shown_input = None
+                    s.playing = False
+                    s.message = f"loaded {args[0]}"
+                except GlnnError as e:
+                    s.message = str(e)
             else:
                 raise ValueError(f"unknown command {command!r}")
 

@@ -145,7 +145,8 @@ class _Writer:
         import imageio.v2 as iio
         if ext == ".mp4":
             self._w = iio.get_writer(path, format="FFMPEG", mode="I", fps=fps, codec="libx264", quality=MP4_QUALITY,
-                                     pixelformat="yuv420p", macro_block_size=1, ffmpeg_log_level="error")
+                                     pixelformat="yuv420p", macro_block_size=1, ffmpeg_log_level="error",
+                                     ffmpeg_params=["-movflags", "+faststart"])  # plays while downloading
         else:
             # pillow's writer; `bits` quantises each frame on arrival, so the frames held in memory until
             # the file is written take one byte a pixel. GIF delays are whole centiseconds.

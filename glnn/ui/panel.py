@@ -210,3 +210,19 @@ class Panel:
                                                imgui.SliderFlags_.always_clamp)
         if changed:
             out.append(("set", "ui_scale", float(np.clip(ui_scale, 0.5, 4.0))))
+        changed, fields = imgui.checkbox("show what hidden neurons look for", state.receptive_fields)
+        if changed:
+            out.append(("set", "receptive_fields", fields))
+        imgui.separator()
+        imgui.text_disabled("Save or load the network (.npz)")
+        imgui.set_next_item_width(-1)
+        changed, path = imgui.input_text("##file", state.network_file)
+        if changed:
+            out.append(("set", "network_file", path))
+        if imgui.button("Save"):
+            out.append(("save", state.network_file))
+        imgui.same_line()
+        if imgui.button("Load"):
+            out.append(("load", state.network_file))
+        if state.message:
+            imgui.text_wrapped(state.message)
