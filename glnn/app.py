@@ -266,7 +266,8 @@ def _is_chord(chord: str, symbol: int, modifiers: int) -> bool:
 
 def create_window(size, headless: bool, fullscreen: bool = False, caption: str = "glnn", screen=None):
     import pyglet
-    config = pyglet.gl.Config(major_version=3, minor_version=3, forward_compatible=True, double_buffer=True)
+    config = pyglet.gl.Config(major_version=3, minor_version=3, forward_compatible=True, double_buffer=True,
+                              red_size=8, green_size=8, blue_size=8, alpha_size=8)  # EGL would pick 16-bit colour
     try:
         if fullscreen:
             return pyglet.window.Window(config=config, fullscreen=True, caption=caption, vsync=True, screen=screen)

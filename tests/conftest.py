@@ -1,0 +1,107 @@
+"""Shared fixtures: one headless OpenGL 3.3 context for the whole session, and pixel read-back.
+
+The headless setup (EGL for PyOpenGL, pyglet's headless option) has to happen before
+pyglet or PyOpenGL are imported by anything, so it runs here, at import time of the
+conftest, which pytest loads before any test module. It imports only pyglet's top
+level and OpenGL.platform, which create no context, so tests that need no GL are
+unaffected.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # run from the source tree without installing
+    sys.path.insert(0, str(REPO))
+
+_HEADLESS_FLAG = "_glnn_tests_headless_done"
+
+
+def _setup_headless() -> None:
+    """Same as glnn.app.prepare_gl(True); done once per process."""
+    if getattr(sys, _HEADLESS_FLAG, False):
+        return
+    if "pyglet.window" in sys.modules or "OpenGL" in sys.modules:
+        # too late to choose EGL: fail loudly in the GL fixture rather than silently open X
+        setattr(sys, _HEADLESS_FLAG, "late")
+        return
+    # PyOpenGL (used by ImGui's backend) reads PYOPENGL_PLATFORM once, when OpenGL.platform is
+    # first imported: fix the choice now, then put the variable back so that subprocesses
+    # (the CLI tests, windows under Xvfb) do not inherit it
+    previous = os.environ.get("PYOPENGL_PLATFORM")
+    os.environ["PYOPENGL_PLATFORM"] = "egl"
+    try:
+        import OpenGL.platform  # noqa: F401
+    finally:
+        if previous is None:
+            del os.environ["PYOPENGL_PLATFORM"]
+        else:
+            os.environ["PYOPENGL_PLATFORM"] = previous
+    import pyglet
+    pyglet.options["headless"] = True
+    pyglet.options["debug_gl"] = False  # as the app: GL errors are checked explicitly by the tests
+    setattr(sys, _HEADLESS_FLAG, True)
+
+
+_setup_headless()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "gl: needs an OpenGL context (headless EGL)")
+
+
+GL_WINDOW_SIZE = (400, 300)
+
+
+@pytest.fixture(scope="session")
+def gl_window():
+    """A hidden pyglet window whose OpenGL 3.3 core context is current; made once (EGL is slow)."""
+    if getattr(sys, _HEADLESS_FLAG, False) != True:  # noqa: E712 - "late" must fail too
+        pytest.fail("pyglet/PyOpenGL were imported before the headless setup in conftest.py")
+    import pyglet
+    # 8 bits a channel asked for explicitly: without it EGL hands out an RGB565 surface,
+    # whose 5/6-bit channels make exact colour probes impossible
+    config = pyglet.gl.Config(major_version=3, minor_version=3, forward_compatible=True, double_buffer=True,
+                              red_size=8, green_size=8, blue_size=8, alpha_size=8)
+    window = pyglet.window.Window(*GL_WINDOW_SIZE, config=config, visible=False)
+    window.switch_to()
+    yield window
+    window.close()
+
+
+@pytest.fixture()
+def gl_context(gl_window):
+    """The session window, made current again; any GL error left by an earlier test is drained."""
+    from pyglet import gl
+    gl_window.switch_to()
+    for _ in range(16):
+        if gl.glGetError() == gl.GL_NO_ERROR:
+            break
+    return gl_window
+
+
+def read_pixels(width: int, height: int, x: int = 0, y: int = 0) -> np.ndarray:
+    """RGBA uint8 pixels of the bound read framebuffer, as (height, width, 4), row 0 = TOP of the image.
+
+    GL's origin is the bottom left; the rows are flipped so indices match window/layout
+    coordinates (origin top left, as glnn.view.layout uses).
+    """
+    from pyglet import gl
+    gl.glFinish()
+    gl.glPixelStorei(gl.GL_PACK_ALIGNMENT, 1)
+    buf = (ctypes.c_ubyte * (width * height * 4))()
+    gl.glReadPixels(x, y, width, height, gl.GL_RGBA, gl.GL_UNSIGNED_BYTE, buf)
+    pixels = np.frombuffer(buf, np.uint8).reshape(height, width, 4)
+    return pixels[::-1].copy()
+
+
+@pytest.fixture()
+def pixels():
+    """The read_pixels helper, as a fixture for tests that prefer not to import conftest."""
+    return read_pixels
