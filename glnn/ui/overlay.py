@@ -91,6 +91,8 @@ def legend(layout, palette: str) -> None:
     items = ((pos, "positive weight: excites"), (neg, "negative weight: inhibits"))
     widths = [36 + imgui.calc_text_size(text).x for _, text in items]
     x = imgui.get_io().display_size.x - sum(widths) - 20 - 16
+    if x < layout.column_x[-2]:  # a narrow window: the legend would cover the column titles
+        return
     y = 8.0 + line_h / 2
     for (color, text), width in zip(items, widths):
         draw.add_line(imgui.ImVec2(x, y), imgui.ImVec2(x + 28, y), rgba(*(min(c, 1.0) for c in color)), 4.0)
@@ -103,8 +105,9 @@ def caption(text: str, layout, scale: float) -> None:
     if not text:
         return
     draw = imgui.get_background_draw_list()
-    font_size = imgui.get_font_size() * 1.6
-    width = imgui.calc_text_size(text).x * 1.6
+    grow = min(1.6, 0.95 * layout.area.w / max(1.0, imgui.calc_text_size(text).x))  # shrink to fit
+    font_size = imgui.get_font_size() * grow
+    width = imgui.calc_text_size(text).x * grow
     cx = layout.area.x + layout.area.w / 2
     y = layout.area.y + layout.area.h - font_size - 6 * scale
     draw.add_rect_filled(imgui.ImVec2(cx - width / 2 - 14, y - 6), imgui.ImVec2(cx + width / 2 + 14, y + font_size + 6),
