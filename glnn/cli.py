@@ -60,6 +60,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def check_writable(path: str) -> None:
+    from pathlib import Path
+    target = Path(path)
+    if target.is_dir():
+        raise GlnnError(f"cannot write {path}: is a directory")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise GlnnError(f"cannot write {path}: no such directory {parent}")
+
+
 def make_trainer(args: argparse.Namespace, base: dict[str, Any] | None = None):
     """A trainer from the flags given (over `base`, e.g. an exhibit config's train settings)."""
     from glnn.trainer import Trainer
@@ -83,6 +93,8 @@ def train_parser() -> argparse.ArgumentParser:
 
 def cmd_train(argv: Sequence[str]) -> int:
     args = train_parser().parse_args(argv)
+    if args.save:
+        check_writable(args.save)  # before training, not after
     trainer = make_trainer(args)
     total = args.iterations
     from tqdm import tqdm

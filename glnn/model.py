@@ -121,8 +121,10 @@ def save(path: str | os.PathLike, net: Network, meta: dict[str, Any] | None = No
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise GlnnError(f"cannot write {path}: {e.strerror or e}") from None
         raise
 
 
@@ -130,9 +132,10 @@ def load(path: str | os.PathLike) -> tuple[Network, dict[str, Any]]:
     """Read a network saved by `save`. Any problem with the file raises a one-line GlnnError."""
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as data:
-            if not hasattr(data, "files"):
-                raise GlnnError(f"{path}: not a glnn network file (not an .npz archive)")
+        data = np.load(path, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):  # a bare .npy array
+            raise GlnnError(f"{path}: not a glnn network file (not an .npz archive)")
+        with data:
             fields = {k: data[k] for k in data.files}
     except GlnnError:
         raise
@@ -148,6 +151,8 @@ def load(path: str | os.PathLike) -> tuple[Network, dict[str, Any]]:
         raise GlnnError(f"{path}: not a glnn network file (format field missing or unknown)")
     try:
         sizes = tuple(int(s) for s in fields["sizes"])
+        if fields["bias"].dtype != np.bool_:
+            raise GlnnError(f"{path}: field 'bias' is not true/false")
         arch = Architecture(sizes, str(fields["activation"]), str(fields["loss"]), bool(fields["bias"]))
         params = fields["params"]
         if params.dtype != np.float32 or params.ndim != 1:
@@ -157,6 +162,8 @@ def load(path: str | os.PathLike) -> tuple[Network, dict[str, Any]]:
         net = Network(arch, params)
     except KeyError as e:
         raise GlnnError(f"{path}: glnn network file lacks field {e}") from None
+    except (TypeError, ValueError) as e:
+        raise GlnnError(f"{path}: malformed glnn network file ({e})") from None
     except GlnnError as e:
         msg = str(e)
         raise GlnnError(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None

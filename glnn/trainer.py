@@ -157,6 +157,8 @@ class Trainer:
         if not changed:
             return False
         self.settings.update(changed)
+        if "shuffle" in changed and not changed["shuffle"]:
+            self._order[:] = np.arange(len(self._order))  # back to visiting the samples in turn
         if set(changed) <= _LIVE_SETTINGS:
             if "lr" in changed:
                 self.clear_divergence()  # a new learning rate is a fresh chance
@@ -166,7 +168,8 @@ class Trainer:
 
     def reset(self, seed: int | None = None) -> None:
         """New random weights (the given seed, or the next one), iteration count and histories cleared."""
-        self.settings["seed"] = self.settings["seed"] + 1 if seed is None else config.BY_NAME["seed"].check(seed)
+        next_seed = (self.settings["seed"] + 1) % 2**31  # stays a valid, saveable seed
+        self.settings["seed"] = next_seed if seed is None else config.BY_NAME["seed"].check(seed)
         self._build()
 
     # -- training ----------------------------------------------------------------------------
@@ -242,7 +245,7 @@ class Trainer:
                 break
             # size each kernel call to a slice of the remaining budget, from the measured rate
             guess = int(self.rate * min(remaining, 0.004)) if self.rate else 64
-            chunk = int(max(16, min(guess, MAX_CHUNK, limit - total)))
+            chunk = int(min(max(16, min(guess, MAX_CHUNK)), limit - total))
             done = self.steps(chunk)
             total += done
             if done < chunk:
@@ -317,7 +320,7 @@ class Trainer:
     def from_file(cls, path, overrides: dict[str, Any] | None = None) -> "Trainer":
         """A trainer continuing from a saved network. Architecture comes from the file."""
         net, meta = model_io.load(path)
-        settings = {"dataset": meta.get("dataset", "digits5"), "hidden": list(net.arch.sizes[1:-1]),
+        settings = {"dataset": meta.get("dataset", "digits5"), "hidden": tuple(net.arch.sizes[1:-1]),
                     "activation": net.arch.activation, "loss": net.arch.loss, "bias": net.arch.bias}
         for key in ("lr", "seed"):
             if key in meta:

@@ -1,0 +1,47 @@
+"""Small helpers shared by the tests: reading a Trainer's weights, calling the kernel directly."""
+from __future__ import annotations
+
+import numpy as np
+
+from glnn import kernels
+from glnn.model import Network
+
+
+def layers_of(net: Network, dtype=np.float32):
+    """(weights, biases) as per-layer (n_in, n_out) matrices and vectors (copies); biases None without bias."""
+    ws = [np.array(net.weights(l), dtype) for l in range(net.arch.n_layers)]
+    bs = [np.array(net.biases(l), dtype) for l in range(net.arch.n_layers)] if net.arch.bias else None
+    return ws, bs
+
+
+def kernel_steps(trainer, n: int, *, lr: float | None = None, x: np.ndarray | None = None,
+                 labels: np.ndarray | None = None, batch: int | None = None, shuffle: bool | None = None,
+                 state: np.ndarray | None = None, order: np.ndarray | None = None):
+    """Run glnn.kernels.train_steps on trainer's network the way Trainer._run_kernel does.
+
+    Returns (iterations done, per-iteration losses). With x/labels given, trains on those
+    rows instead of the trainer's dataset (with a fresh visiting order and state).
+    The argument types are exactly the trainer's, so no new Numba compilation is needed.
+    """
+    s = trainer.settings
+    if x is None:
+        x, labels = trainer.dataset.x_train, trainer.dataset.y_train
+        order = trainer._order if order is None else order
+        state = trainer._state if state is None else state
+    else:
+        x = np.ascontiguousarray(x, np.float32)
+        labels = np.ascontiguousarray(labels, np.int32)
+        order = np.arange(len(labels), dtype=np.int32) if order is None else order
+        state = np.array([0, s["seed"] + 1], np.int64) if state is None else state
+    losses = np.zeros(n, np.float32)
+    params, sizes, w_off, b_off, bias, act, loss = trainer._kernel_args()
+    done = kernels.train_steps(params, trainer._grad, sizes, w_off, b_off, bias, act, loss, x, labels, order, state,
+                               n, np.float32(s["lr"] if lr is None else lr), int(s["batch"] if batch is None else batch),
+                               bool(s["shuffle"] if shuffle is None else shuffle), trainer.on_value,
+                               trainer._acts, trainer._deltas, trainer._a_off, losses)
+    return done, losses
+
+
+def max_abs_diff(a_list, b_list) -> float:
+    return max(float(np.max(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64))))
+               for a, b in zip(a_list, b_list))

@@ -1,0 +1,123 @@
+"""`glnn train` as a user runs it: a real subprocess, its exit status, stdout and stderr."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def glnn(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    # harmless once glnn is installed; needed when running from a checkout
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return subprocess.run([sys.executable, "-m", "glnn", *args], capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=120, stdin=subprocess.DEVNULL)
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *words: str):
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert result.stderr.endswith("\n")
+    assert lines[0].startswith("glnn: ")
+    for word in words:
+        assert word in lines[0]
+
+
+def accuracy(stdout: str) -> float:
+    match = re.search(r"train accuracy (\d+(?:\.\d+)?)%", stdout)
+    assert match, stdout
+    return float(match.group(1))
+
+
+def test_train_default_reaches_full_accuracy():
+    result = glnn("train", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "digits5 25-16-10: 100,000 iterations" in result.stdout
+    assert accuracy(result.stdout) == 100.0
+    assert "test accuracy" in result.stdout
+
+
+def test_save_then_load_continues(tmp_path):
+    path = tmp_path / "net.npz"
+    first = glnn("train", "--quiet", "--iterations", "2000", "--hidden", "8", "--activation", "tanh",
+                 "--save", str(path))
+    assert first.returncode == 0, first.stderr
+    assert f"saved {path}" in first.stdout and path.is_file()
+    assert "25-8-10: 2,000 iterations" in first.stdout
+    second = glnn("train", "--quiet", "--iterations", "1000", "--load", str(path))
+    assert second.returncode == 0, second.stderr
+    assert "25-8-10: 3,000 iterations" in second.stdout  # architecture and count come from the file
+    assert 0.0 <= accuracy(second.stdout) <= 100.0
+
+
+def test_load_with_agreeing_hidden_is_accepted(tmp_path):
+    path = tmp_path / "net.npz"
+    assert glnn("train", "--quiet", "--iterations", "100", "--save", str(path)).returncode == 0
+    result = glnn("train", "--quiet", "--iterations", "100", "--load", str(path), "--hidden", "16")
+    assert result.returncode == 0, result.stderr
+    assert "25-16-10: 200 iterations" in result.stdout
+
+
+BAD_ARGUMENTS = [
+    (["--hidden", "0"], ["--hidden"]),
+    (["--hidden", "abc"], ["--hidden"]),
+    (["--hidden", "8,8,8,8,8"], ["--hidden"]),
+    (["--lr", "0"], ["--lr"]),
+    (["--lr", "1e9"], ["--lr"]),
+    (["--lr", "fast"], ["--lr"]),
+    (["--no-such-flag"], ["--no-such-flag"]),
+    (["--dataset", "mnist"], ["--dataset"]),
+]
+
+
+@pytest.mark.parametrize("args, words", [pytest.param(a, w, id=" ".join(a)) for a, w in BAD_ARGUMENTS])
+def test_bad_arguments(args, words):
+    result = glnn("train", "--quiet", "--iterations", "10", *args)
+    assert_one_line_error(result, *words)
+    assert result.stdout == ""
+
+
+@pytest.fixture
+def saved(tmp_path):
+    path = tmp_path / "good.npz"
+    assert glnn("train", "--quiet", "--iterations", "10", "--save", str(path)).returncode == 0
+    return path
+
+
+def test_bad_files(tmp_path, saved):
+    missing = tmp_path / "missing.npz"
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(saved.read_bytes()[:200])
+    text = tmp_path / "notes.npz"
+    text.write_text("not a network\n")
+    for path in (missing, truncated, text):
+        result = glnn("train", "--quiet", "--iterations", "10", "--load", str(path))
+        assert_one_line_error(result, str(path))
+        assert result.stdout == ""
+    result = glnn("train", "--quiet", "--iterations", "10", "--load", str(saved), "--hidden", "8")
+    assert_one_line_error(result, str(saved), "hidden")
+
+
+def test_save_onto_a_directory_is_a_one_line_error(tmp_path):
+    target = tmp_path / "adir"
+    target.mkdir()
+    result = glnn("train", "--quiet", "--iterations", "10", "--save", str(target))
+    assert_one_line_error(result, str(target))
+
+
+def test_diverging_run_says_so_and_exits_1():
+    result = glnn("train", "--quiet", "--iterations", "5000", "--hidden", "64,64,64,64", "--activation", "relu",
+                  "--loss", "xent", "--lr", "10")
+    assert result.returncode == 1, result.stderr
+    assert "note: training diverged" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert "nan" not in result.stdout.lower()
