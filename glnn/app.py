@@ -6,6 +6,7 @@ context, so a screenshot shows exactly what the window would.
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 from glnn.errors import GlnnError
@@ -52,6 +53,9 @@ class App:
         self._last_frame = 0.0
         self.draw_calls = 0
         self.imgui_draw_calls = 0
+        # GLNN_CHECK_FINITE=1 (set by scripts/fuzz_ui.py): say on stderr if a shown number is not finite
+        self._check_finite = os.environ.get("GLNN_CHECK_FINITE") == "1"
+        self._reported: set[str] = set()
         window.push_handlers(self)  # ours first: the ImGui backend's handlers go on top and see events first
         self.imgui_context = imgui.create_context()
         self.implot_context = implot.create_context()
@@ -162,6 +166,8 @@ class App:
         self.controller.advance()
         t1 = time.perf_counter()
         frame = self.controller.frame()
+        if self._check_finite:
+            self._report_non_finite(frame)
         tr = self.controller.trainer
         state = self.state
         w, h = self.window.width, self.window.height
@@ -236,6 +242,11 @@ class App:
         t6 = time.perf_counter()
         self.timings = {"train": t1 - t0, "prepare": t2 - t1, "scene_gl": t3 - t2, "ui": t4 - t3,
                         "ui_gl": t5 - t4, "commands": t6 - t5, "total": t6 - t0}
+
+    def _report_non_finite(self, frame) -> None:
+        for name in set(frame.non_finite()) - self._reported:
+            print(f"glnn: self-check: non-finite {name} on screen", file=sys.stderr, flush=True)
+            self._reported.add(name)
 
     def screenshot(self, path: str) -> None:
         from pyglet import gl

@@ -67,6 +67,19 @@ class Frame:
     metric_y: np.ndarray
     iterations_per_second: float  # achieved, wall clock
 
+    def non_finite(self) -> list[str]:
+        """Names of the shown numbers that are NaN or infinite (a self-check; none should ever be)."""
+        arrays = {"params": self.params, "activations": self.activations, "outputs": self.outputs,
+                  "loss curve": self.loss_y, "accuracy curve": self.metric_y}
+        bad = [name for name, a in arrays.items() if not np.isfinite(a).all()]
+        m = self.metrics
+        for name in ("train_loss", "train_accuracy", "test_loss", "test_accuracy", "rate"):
+            if not np.isfinite(getattr(m, name)):
+                bad.append(name)
+        if not np.isfinite(self.iterations_per_second):
+            bad.append("iterations_per_second")
+        return bad
+
 
 class TrainingWorker:
     """Trains on a second thread while the main thread renders (the kernel releases the GIL).
