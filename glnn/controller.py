@@ -20,6 +20,10 @@ from glnn.trainer import Metrics, Trainer
 FRAME_TRAIN_BUDGET = 0.010  # seconds of training per frame on the main thread at most
 DIVERGED_NOTICE_SECONDS = 6.0  # how long "diverged, weights reset" stays on screen
 METRICS_INTERVAL = 0.2  # seconds between full train/test evaluations while training runs
+# While playing at more than one iteration per frame the scene steps through the training
+# images at this pace: showing the last one trained would show the same digit every frame
+# whenever the speed is a multiple of the number of images.
+SHOW_SAMPLE_SECONDS = 0.15
 
 
 @dataclasses.dataclass
@@ -37,6 +41,7 @@ class AppState:
     # the input shown in the scene: None = follow training (the last trained sample)
     shown_input: np.ndarray | None = None
     shown_label: str = ""
+    shown_index: int = -1  # the training image clicked, when shown_input is one
     drawing: np.ndarray | None = None  # the draw grid's pixels
     tab: str = "train"
     caption: str = ""  # a line shown large over the scene (kiosk captions, video overlay)
@@ -60,6 +65,7 @@ class Frame:
     outputs: np.ndarray
     prediction: int
     input_index: int  # training sample shown, or -1 for a clicked/drawn input
+    picked_index: int  # the training image clicked and shown, or -1
     metrics: Metrics
     loss_x: np.ndarray
     loss_y: np.ndarray
@@ -170,9 +176,11 @@ class Controller:
             elif command == "show_sample":
                 index = int(args[0])
                 s.shown_input = tr.dataset.x_train[index].copy()
+                s.shown_index = index
                 s.shown_label = f"training image {tr.dataset.class_names[tr.dataset.y_train[index]]}"
             elif command == "show_input":
                 s.shown_input = np.asarray(args[0], np.float32).copy()
+                s.shown_index = -1
                 s.shown_label = str(args[1]) if len(args) > 1 else "your drawing"
             elif command == "follow_training":
                 s.shown_input = None
@@ -224,10 +232,15 @@ class Controller:
         with self._locked():
             tr = self.trainer
             s = self.state
+            picked = -1
             if s.shown_input is not None and len(s.shown_input) == tr.arch.sizes[0]:
                 x, index = s.shown_input, -1
+                picked = s.shown_index if s.shown_index < len(tr.dataset.x_train) else -1
             else:
-                index = tr.last_sample if tr.last_sample >= 0 else 0
+                if s.playing and s.speed != 1:
+                    index = int(time.monotonic() / SHOW_SAMPLE_SECONDS) % len(tr.dataset.x_train)
+                else:
+                    index = tr.last_sample if tr.last_sample >= 0 else 0
                 x = tr.dataset.x_train[index]
             layers = tr.forward(x)
             metrics = self._current_metrics()
@@ -240,6 +253,7 @@ class Controller:
                 outputs=layers[-1],
                 prediction=int(tr.predict(layers[-1][None, :])[0]),
                 input_index=index,
+                picked_index=picked,
                 metrics=metrics,
                 loss_x=lx.copy(), loss_y=ly[:, 0].copy(),
                 metric_x=mx.copy(), metric_y=my.copy(),

@@ -50,7 +50,7 @@ def test_self_check_names_a_non_finite_number():
     m = Metrics(iterations=1, train_loss=0.5, train_accuracy=0.1, test_loss=0.0, test_accuracy=0.0,
                 has_test=False, rate=1.0, diverged="")
     ok = dict(params=np.zeros(4, np.float32), activations=np.zeros(3, np.float32), layer_sizes=(1, 1, 1),
-              outputs=np.zeros(1, np.float32), prediction=0, input_index=0, metrics=m,
+              outputs=np.zeros(1, np.float32), prediction=0, input_index=0, picked_index=-1, metrics=m,
               loss_x=np.arange(3.0), loss_y=np.ones(3), metric_x=np.arange(3.0), metric_y=np.ones(3),
               iterations_per_second=10.0)
     assert Frame(**ok).non_finite() == []

@@ -143,7 +143,7 @@ def image_strip(frame, dataset, area_x: float, width: float, bottom: float, scal
             out.append(("show_sample", k))
         hovered = imgui.is_item_hovered()
         imgui.pop_id()
-        draw_pixels(draw, pos.x, pos.y, cell, dataset.x_train[k], shape, k == frame.input_index or hovered, colors[k])
+        draw_pixels(draw, pos.x, pos.y, cell, dataset.x_train[k], shape, k in (frame.input_index, frame.picked_index) or hovered, colors[k])
         name = dataset.class_names[dataset.y_train[k]]
         tw = imgui.calc_text_size(name).x
         draw.add_text(imgui.ImVec2(pos.x + (tile - tw) / 2, pos.y + tile + 2), rgba(0.7, 0.75, 0.85), name)
