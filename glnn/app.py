@@ -12,7 +12,6 @@ import time
 from glnn.errors import GlnnError
 
 
-KIOSK_UI_SCALE = 1.5
 
 
 def _have_display() -> bool:
@@ -296,8 +295,7 @@ def state_from_args(args, base: dict | None = None):
     values = {**config.defaults("view"), **config.defaults("kiosk")}
     kiosk = bool(getattr(args, "kiosk", False))
     if kiosk:  # visitors get bigger controls and no expert settings, unless the exhibit says otherwise
-        values["ui_scale"] = KIOSK_UI_SCALE
-        values["panel"] = tuple(p for p in values["panel"] if p != "settings")
+        values.update({k: v for k, v in config.KIOSK_DEFAULTS.items() if k in values})
     values.update({k: v for k, v in (base or {}).items() if k in values})
     for section in ("view", "kiosk"):
         values.update(given_settings(args, section))
@@ -307,18 +305,20 @@ def state_from_args(args, base: dict | None = None):
 
 def main(args, size) -> int:
     headless = bool(args.screenshot)
-    if not headless and not _have_display():
-        raise GlnnError("no display to open a window on ($DISPLAY is not set): run glnn on a desktop or under "
-                        "Xvfb (xvfb-run glnn), or make a picture with: glnn --screenshot out.png")
     if args.screenshot and not args.screenshot.lower().endswith(".png"):
         raise GlnnError(f"--screenshot: {args.screenshot!r} should end in .png")
+    from glnn import config
     from glnn import exhibit as exhibit_mod
     from glnn.cli import make_trainer
     from glnn.controller import Controller
+    # the config and the network are checked first, so that an exhibit file can be validated anywhere
     exhibit = exhibit_mod.load(args.config) if getattr(args, "config", None) else exhibit_mod.defaults()
     trainer = make_trainer(args, exhibit.settings)
+    if not headless and not _have_display():
+        raise GlnnError("no display to open a window on ($DISPLAY is not set): run glnn on a desktop or under "
+                        "Xvfb (xvfb-run glnn), or make a picture with: glnn --screenshot out.png")
     if getattr(args, "kiosk", False) and "on_diverge" not in exhibit.settings and args.on_diverge is None:
-        trainer.update(on_diverge="reset")  # an unattended exhibit recovers by itself
+        trainer.update(on_diverge=config.KIOSK_DEFAULTS["on_diverge"])  # an unattended exhibit recovers by itself
     if args.iterations:
         trainer.steps(args.iterations)
     state = state_from_args(args, exhibit.settings)

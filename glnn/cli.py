@@ -5,6 +5,7 @@ Every bad argument or file ends in one line on stderr and exit status 2, never a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any, Sequence
 
@@ -16,7 +17,8 @@ COMMANDS = ("train", "bench", "record")
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit 2 (argparse would print the whole usage)
-        raise GlnnError(f"{self.prog.split()[-1] if ' ' in self.prog else 'glnn'}: {message} (see --help)")
+        where = f"{self.prog.split()[-1]}: " if " " in self.prog else ""  # "glnn: " is added by main()
+        raise GlnnError(f"{where}{message} (see --help)")
 
 
 def _setting_type(setting: config.Setting):
@@ -29,17 +31,17 @@ def _setting_type(setting: config.Setting):
     return parse
 
 
-def add_setting_flags(parser: argparse.ArgumentParser, section: str) -> None:
-    """One flag per declared setting of `section`; defaults stay None so only given flags override."""
+def add_setting_flags(parser: argparse.ArgumentParser, section: str, skip: tuple[str, ...] = ()) -> None:
+    """One flag per declared setting of `section` (but `skip`); defaults stay None so only given flags override."""
     group = parser.add_argument_group(f"{section} settings")
     for s in config.SETTINGS:
-        if s.section != section:
+        if s.section != section or s.name in skip:
             continue
         if s.kind == "bool":
             group.add_argument(s.flag, action=argparse.BooleanOptionalAction, default=None,
                                help=f"{s.help} (default: {'on' if s.default else 'off'})")
         else:
-            default = ",".join(map(str, s.default)) if s.kind == "layers" else s.default
+            default = ",".join(map(str, s.default)) if s.kind in ("layers", "parts") else s.default
             extra = f"; one of {', '.join(s.choices)}" if s.choices else ""
             group.add_argument(s.flag, type=_setting_type(s), default=None, metavar=s.kind.upper(),
                                help=f"{s.help}{extra} (default: {default})")
@@ -50,6 +52,13 @@ def given_settings(args: argparse.Namespace, section: str) -> dict[str, Any]:
             if s.section == section and getattr(args, s.name, None) is not None}
 
 
+def _at_least_one(text: str) -> int:
+    value = _positive_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text.replace("_", ""))
@@ -58,16 +67,6 @@ def _positive_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
     return value
-
-
-def check_writable(path: str) -> None:
-    from pathlib import Path
-    target = Path(path)
-    if target.is_dir():
-        raise GlnnError(f"cannot write {path}: is a directory")
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise GlnnError(f"cannot write {path}: no such directory {parent}")
 
 
 def make_trainer(args: argparse.Namespace, base: dict[str, Any] | None = None):
@@ -87,14 +86,15 @@ def train_parser() -> argparse.ArgumentParser:
     p.add_argument("--load", metavar="FILE", help="continue from a saved network (.npz)")
     p.add_argument("--save", metavar="FILE", help="save the trained network (.npz, written atomically)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    add_setting_flags(p, "train")
+    add_setting_flags(p, "train", skip=("speed",))  # speed is iterations per frame: no frames here
     return p
 
 
 def cmd_train(argv: Sequence[str]) -> int:
     args = train_parser().parse_args(argv)
+    from glnn import model
     if args.save:
-        check_writable(args.save)  # before training, not after
+        model.save_target(args.save)  # refuse a bad path before training, not after
     trainer = make_trainer(args)
     total = args.iterations
     from tqdm import tqdm
@@ -130,7 +130,7 @@ def cmd_bench(argv: Sequence[str]) -> int:
     p.add_argument("--numpy-iterations", type=_positive_int, default=20_000, help="iterations of the NumPy loop")
     args = p.parse_args(argv)
     if not 0 < args.seconds <= 600:
-        raise GlnnError("--seconds must be between 0 and 600")
+        raise GlnnError("--seconds must be more than 0 and at most 600")
     from glnn import bench
     bench.run(args.seconds, max(1, args.numpy_iterations))
     return 0
@@ -141,14 +141,14 @@ def record_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="glnn record", description="Render a training run offscreen into a video (.mp4 or .gif).")
     p.add_argument("output", help="the video file to write: .mp4 or .gif")
     p.add_argument("--iterations", type=_positive_int, default=60_000, help="iterations trained over the video")
-    p.add_argument("--frames", type=_positive_int, default=300, help="number of frames (default 300)")
-    p.add_argument("--fps", type=_positive_int, default=30, help="frames per second (default 30)")
+    p.add_argument("--frames", type=_at_least_one, default=300, help="number of frames (default 300)")
+    p.add_argument("--fps", type=_at_least_one, default=30, help="frames per second (default 30)")
     p.add_argument("--size", default="1920x1080", metavar="WxH", help="video size (default 1920x1080)")
     p.add_argument("--schedule", choices=("log", "linear"), default="log",
                    help="log: more frames early, where the network changes fastest (default); linear: evenly")
     p.add_argument("--load", metavar="FILE", help="start from a saved network (.npz)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    add_setting_flags(p, "train")
+    add_setting_flags(p, "train", skip=("speed",))  # the schedule sets the pace
     add_setting_flags(p, "view")
     return p
 
@@ -213,6 +213,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `glnn --print-config | head`: the reader has gone, which is fine
+        # Python would complain again when it flushes stdout at exit: point it at nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -42,26 +42,26 @@ class Setting:
         where = f"setting '{self.name}'"
         if self.kind == "bool":
             if not isinstance(value, bool):
-                raise GlnnError(f"{where}: expected true or false, got {value!r}")
+                raise GlnnError(f"{where}: expected true or false, got {shown(value)}")
             return value
         if self.kind == "parts":
             if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-                raise GlnnError(f"{where}: expected a list of names from {', '.join(PANEL_PARTS)}, got {value!r}")
+                raise GlnnError(f"{where}: expected a list of names from {', '.join(PANEL_PARTS)}, got {shown(value)}")
             unknown = [v for v in value if v not in PANEL_PARTS]
             if unknown:
                 raise GlnnError(f"{where}: unknown part {unknown[0]!r}; choose from {', '.join(PANEL_PARTS)}")
             return tuple(dict.fromkeys(value))
         if self.kind == "chord":
             if not isinstance(value, str) or not value:
-                raise GlnnError(f"{where}: expected a key chord such as 'ctrl+shift+q', got {value!r}")
+                raise GlnnError(f"{where}: expected a key chord such as 'ctrl+shift+q', got {shown(value)}")
             *mods, key = value.lower().split("+")
-            if any(m not in MODIFIERS for m in mods) or len(key) != 1 or not key.isalnum():
+            if not mods or any(m not in MODIFIERS for m in mods) or len(key) != 1 or not key.isalnum():
                 raise GlnnError(f"{where}: expected modifiers ({'/'.join(MODIFIERS)}) and one letter or digit, "
-                                f"such as 'ctrl+shift+q', got {value!r}")
+                                f"such as 'ctrl+shift+q', got {shown(value)}")
             return value.lower()
         if self.kind == "choice":
             if value not in self.choices:
-                raise GlnnError(f"{where}: expected one of {', '.join(self.choices)}, got {value!r}")
+                raise GlnnError(f"{where}: expected one of {', '.join(self.choices)}, got {shown(value)}")
             return value
         if self.kind == "layers":
             if isinstance(value, int) and not isinstance(value, bool):
@@ -69,7 +69,7 @@ class Setting:
             if not isinstance(value, (list, tuple)) or not value or not all(
                 isinstance(v, int) and not isinstance(v, bool) for v in value
             ):
-                raise GlnnError(f"{where}: expected a list of 1 to {MAX_HIDDEN_LAYERS} whole numbers, got {value!r}")
+                raise GlnnError(f"{where}: expected a list of 1 to {MAX_HIDDEN_LAYERS} whole numbers, got {shown(value)}")
             if len(value) > MAX_HIDDEN_LAYERS:
                 raise GlnnError(f"{where}: at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(value)}")
             for v in value:
@@ -78,13 +78,13 @@ class Setting:
             return tuple(value)
         if self.kind == "int":
             if not isinstance(value, int) or isinstance(value, bool):
-                raise GlnnError(f"{where}: expected a whole number, got {value!r}")
+                raise GlnnError(f"{where}: expected a whole number, got {shown(value)}")
         elif self.kind == "float":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise GlnnError(f"{where}: expected a number, got {value!r}")
+                raise GlnnError(f"{where}: expected a number, got {shown(value)}")
             value = float(value)
             if not math.isfinite(value):
-                raise GlnnError(f"{where}: expected a finite number, got {value!r}")
+                raise GlnnError(f"{where}: expected a finite number, got {shown(value)}")
         if self.lo is not None and value < self.lo or self.hi is not None and value > self.hi:
             bounds = f"{int(self.lo)}..{int(self.hi)}" if self.kind == "int" else f"{self.lo:g}..{self.hi:g}"
             raise GlnnError(f"{where}: {value} is outside {bounds}")
@@ -153,6 +153,18 @@ SECTIONS = ("train", "view", "kiosk")
 
 def defaults(section: str | None = None) -> dict[str, Any]:
     return {s.name: s.default for s in SETTINGS if section is None or s.section == section}
+
+
+# An unattended exhibit differs from a desk in these defaults (glnn --kiosk, and the config
+# that --print-config writes): bigger controls, no expert settings, recovery by itself.
+KIOSK_DEFAULTS = {"ui_scale": 1.5, "panel": tuple(p for p in PANEL_PARTS if p != "settings"), "on_diverge": "reset"}
+
+
+def shown(value: Any) -> str:
+    """A value as the person wrote it in TOML or on the command line (true, not True)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def checked(values: dict[str, Any]) -> dict[str, Any]:

@@ -165,7 +165,12 @@ class Controller:
             elif command == "set":
                 name, value = args
                 if name in config.TRAIN_KEYS:
-                    rebuilt = tr.update(**{name: value})
+                    try:
+                        rebuilt = tr.update(**{name: value})
+                    except GlnnError as e:  # e.g. digits8 without scikit-learn: say so, keep the network
+                        s.message = str(e)
+                        return
+                    s.message = ""
                     if rebuilt:
                         s.shown_input = None
                         shape = tr.dataset.image_shape

@@ -117,7 +117,7 @@ def digits8() -> Dataset:
     try:
         from sklearn.datasets import load_digits
     except ImportError:
-        raise GlnnError("dataset digits8 needs scikit-learn: pip install 'glnn[digits8]'") from None
+        raise GlnnError("dataset digits8 needs scikit-learn: pip install '.[digits8]' in glnn's source folder") from None
     bunch = load_digits()  # shipped inside scikit-learn; no download
     x = (bunch.data / 16.0).astype(np.float32)
     y = bunch.target.astype(np.int32)

@@ -202,7 +202,10 @@ def default_text() -> str:
             elif s.kind == "parts":
                 extra = f" (any of: {', '.join(config.PANEL_PARTS)})"
             lines.append(f"# {s.help}{extra}")
-            lines.append(f"{s.name} = {_toml_value(s.default)}")
+            value = config.KIOSK_DEFAULTS.get(s.name, s.default)
+            if s.name in config.KIOSK_DEFAULTS:
+                lines.append(f"# (on an exhibit; the desktop default is {_toml_value(s.default)})")
+            lines.append(f"{s.name} = {_toml_value(value)}")
         lines.append("")
     lines.append("# What the visitor reads during the attract demo. Translate freely; these fields are")
     lines.append(f"# filled in: {', '.join('{' + f + '}' for f in CAPTION_FIELDS)}.")

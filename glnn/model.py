@@ -97,9 +97,34 @@ class Network:
         return self.params[self.b_off[l]:self.b_off[l] + n_out]
 
 
+def save_target(path: str | os.PathLike) -> Path:
+    """Where a save to `path` really writes (through symlinks); GlnnError if it cannot be a network file.
+
+    The write replaces the file atomically, so anything but a regular file there (a device, a
+    pipe, a directory) must be refused rather than silently replaced."""
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        what = "a directory" if target.is_dir() else "not a regular file"
+        raise GlnnError(f"cannot write {path}: {what}")
+    if not target.parent.is_dir():
+        raise GlnnError(f"cannot write {path}: no such directory {target.parent}")
+    return target
+
+
+def _new_file_mode(existing: Path) -> int:
+    """Keep an overwritten file's permissions; a new file gets the usual 0666 less the umask."""
+    try:
+        return existing.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def save(path: str | os.PathLike, net: Network, meta: dict[str, Any] | None = None) -> None:
     """Write net (and string/number metadata) to an .npz, atomically: a crash leaves the old file intact."""
-    path = Path(path)
+    shown = path
+    path = save_target(path)
     fields = {
         "format": np.array(FILE_FORMAT),
         "sizes": np.array(net.arch.sizes, np.int64),
@@ -114,8 +139,9 @@ def save(path: str | os.PathLike, net: Network, meta: dict[str, Any] | None = No
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as e:
-        raise GlnnError(f"cannot write {path}: {e.strerror}") from None
+        raise GlnnError(f"cannot write {shown}: {e.strerror}") from None
     try:
+        os.fchmod(fd, _new_file_mode(path))  # mkstemp makes files private (0600)
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **fields)
             f.flush()
@@ -124,7 +150,7 @@ def save(path: str | os.PathLike, net: Network, meta: dict[str, Any] | None = No
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(e, OSError):
-            raise GlnnError(f"cannot write {path}: {e.strerror or e}") from None
+            raise GlnnError(f"cannot write {shown}: {e.strerror or e}") from None
         raise
 
 
@@ -132,6 +158,9 @@ def load(path: str | os.PathLike) -> tuple[Network, dict[str, Any]]:
     """Read a network saved by `save`. Any problem with the file raises a one-line GlnnError."""
     path = Path(path)
     try:
+        with open(path, "rb") as f:
+            if f.read(4) != b"PK\x03\x04":  # every .npz is a zip archive
+                raise GlnnError(f"{path}: not a glnn network file (not an .npz archive)")
         data = np.load(path, allow_pickle=False)
         if not isinstance(data, np.lib.npyio.NpzFile):  # a bare .npy array
             raise GlnnError(f"{path}: not a glnn network file (not an .npz archive)")

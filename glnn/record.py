@@ -23,7 +23,7 @@ MAX_FPS = 240
 MAX_GIF_FPS = 50  # GIF delays are whole centiseconds, and browsers slow anything under 2 cs down to 10 cs
 MAX_GIF_BYTES = 1 << 30  # GIF frames are held in memory (one byte a pixel) until the file is written
 MP4_QUALITY = 8  # imageio's 0..10 scale; thin glowing lines on black need more than the default 5
-VIDEO_EXTRA = "pip install 'glnn[video]'"
+VIDEO_EXTRA = "install glnn's video extra: pip install '.[video]' in glnn's source folder"
 
 
 def schedule(iterations: int, frames: int, kind: str = "log") -> np.ndarray:

@@ -108,8 +108,8 @@ class Trainer:
     # -- construction ------------------------------------------------------------------------
     def _build(self, network: Network | None = None) -> None:
         s = self.settings
-        self.dataset = data.load(s["dataset"])
-        ds = self.dataset
+        ds = data.load(s["dataset"])  # may fail (digits8 without scikit-learn) before anything changed
+        self.dataset = ds
         arch = Architecture((ds.n_inputs, *s["hidden"], ds.n_outputs), s["activation"], s["loss"], s["bias"])
         if network is not None and network.arch != arch:
             raise GlnnError(f"the network {network.arch.sizes} does not fit dataset {ds.name} "
@@ -156,6 +156,7 @@ class Trainer:
         changed = {k: v for k, v in changes.items() if self.settings.get(k) != v}
         if not changed:
             return False
+        before = dict(self.settings)
         self.settings.update(changed)
         if "shuffle" in changed and not changed["shuffle"]:
             self._order[:] = np.arange(len(self._order))  # back to visiting the samples in turn
@@ -163,7 +164,11 @@ class Trainer:
             if "lr" in changed:
                 self.clear_divergence()  # a new learning rate is a fresh chance
             return False
-        self._build()
+        try:
+            self._build()
+        except GlnnError:
+            self.settings = before  # the running network stays as it was
+            raise
         return True
 
     def reset(self, seed: int | None = None) -> None:

@@ -121,3 +121,52 @@ def test_diverging_run_says_so_and_exits_1():
     assert "note: training diverged" in result.stdout
     assert "Traceback" not in result.stderr
     assert "nan" not in result.stdout.lower()
+
+
+def test_save_never_replaces_a_device_or_a_pipe(tmp_path):
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    result = glnn("train", "--quiet", "--iterations", "10", "--save", str(fifo))
+    assert_one_line_error(result, str(fifo), "not a regular file")
+    assert fifo.is_fifo()
+
+
+def test_save_through_a_symlink_writes_its_target_with_normal_permissions(tmp_path):
+    target = tmp_path / "real.npz"
+    link = tmp_path / "link.npz"
+    link.symlink_to(target)
+    old = os.umask(0o022)
+    try:
+        result = glnn("train", "--quiet", "--iterations", "10", "--save", str(link))
+    finally:
+        os.umask(old)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and target.is_file()
+    assert target.stat().st_mode & 0o777 == 0o644  # not mkstemp's private 0600
+    assert glnn("train", "--quiet", "--iterations", "1", "--load", str(link)).returncode == 0
+
+
+def test_a_text_file_is_not_a_network(tmp_path):
+    text = tmp_path / "notes.npz"
+    text.write_text("hello\n")
+    result = glnn("train", "--quiet", "--iterations", "1", "--load", str(text))
+    assert_one_line_error(result, "not a glnn network file")
+    assert "pickle" not in result.stderr
+
+
+def test_a_closed_pipe_is_not_an_error():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run(f"'{sys.executable}' -m glnn --print-config | head -1", shell=True, capture_output=True,
+                       text=True, env=env, timeout=120)
+    assert r.stdout.startswith("# glnn") and "Traceback" not in r.stderr and "Error" not in r.stderr
+
+
+@pytest.mark.parametrize("chord", ["q", "shift", "ctrl+", "hyper+q"])
+def test_quit_chord_needs_a_modifier_and_a_key(chord):
+    assert_one_line_error(glnn("--quit-chord", chord, "--screenshot", "x.png"), "quit_chord")
+
+
+def test_messages_have_one_prefix():
+    result = glnn("--glow-strength", "9")
+    assert_one_line_error(result, "glow_strength")
+    assert result.stderr.count("glnn:") == 1

@@ -45,3 +45,26 @@ def test_speed_one_shows_the_image_just_trained():
         c.advance()
         assert c.trainer.iterations == expected
         assert c.frame().input_index == (expected - 1) % 10
+
+
+def test_a_dataset_that_cannot_load_leaves_the_network_and_says_why(monkeypatch):
+    from glnn import data
+    from glnn.errors import GlnnError
+    real_load = data.load
+
+    def load(name):
+        if name == "digits8":
+            raise GlnnError("dataset digits8 needs scikit-learn: pip install '.[digits8]'")
+        return real_load(name)
+
+    monkeypatch.setattr(data, "load", load)
+    c = make()
+    c.trainer.steps(50)
+    before = c.trainer.net.params.copy()
+    c.apply("set", "dataset", "digits8")
+    assert "scikit-learn" in c.state.message
+    assert c.trainer.settings["dataset"] == "digits5" and c.trainer.iterations == 50
+    assert np.array_equal(c.trainer.net.params, before)
+    c.frame()  # still renders
+    c.apply("set", "dataset", "xor3")
+    assert c.state.message == "" and c.trainer.dataset.name == "xor3"

@@ -112,5 +112,5 @@ def test_missing_imageio_names_the_extra(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "imageio", None)  # import imageio now raises ImportError
     assert cli.main(["record", str(tmp_path / "out.mp4"), "--frames", "2"]) == 2
     err = capsys.readouterr().err.strip()
-    assert "pip install 'glnn[video]'" in err and "\n" not in err
+    assert "pip install '.[video]'" in err and "\n" not in err
     assert list(tmp_path.iterdir()) == []
