@@ -99,12 +99,14 @@ class App:
     def on_mouse_press(self, x, y, button, modifiers):
         from imgui_bundle import imgui
         self._touched()
-        if imgui.get_io().want_capture_mouse:
+        if imgui.get_io().want_capture_mouse or self.layout is None:
             return
-        if self.hover_neuron >= 0:
-            self.focus_neuron = -1 if self.focus_neuron == self.hover_neuron else self.hover_neuron
-        else:
-            self.focus_neuron = -1
+        from glnn.view import picking
+        # pick where the press is, not where the last frame's hover was: a tap on a touch screen
+        # moves the pointer and presses within one frame
+        self.mouse = (float(x), float(self.window.height - y))
+        tapped = picking.pick_neuron(self.layout, *self.mouse)
+        self.focus_neuron = -1 if tapped < 0 or tapped == self.focus_neuron else tapped
 
     def on_key_press(self, symbol, modifiers):
         from imgui_bundle import imgui

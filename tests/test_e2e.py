@@ -490,6 +490,29 @@ def test_hover_connection_shows_its_weight(gui):
     assert lit_after > 180 and lit_after > lit_before + 60, (lit_before, lit_after)
 
 
+def test_a_tap_on_a_neuron_focuses_its_connections(gui):
+    """A touch screen moves the pointer and presses in one go: the tap must still hit the neuron."""
+    geo = gui.geo
+    gui.move(*BLANK)
+    x_in, y_top, _ = geo.neuron(0, 0)
+    x_hid, _, _ = geo.neuron(1, 0)
+    band = (slice(int(y_top), int(geo.neuron(0, geo.sizes[0] - 1)[1])), slice(int(x_in + 20), int(x_hid - 20)))
+
+    def links_brightness(im):
+        return float(im[band].astype(float).mean())
+
+    before = links_brightness(gui.grab())
+    x, y, _ = geo.neuron(1, 3)
+    gui.xdo("mousemove", int(round(gui.x + x)), int(round(gui.y + y)), "click", "1")  # no pause between
+    gui.move(*BLANK)
+    img, _ = gui.wait_for("the other connections dimmed", lambda im: links_brightness(im) < 0.8 * before,
+                          name="tap_focus", explain=lambda im: f"brightness {links_brightness(im):.1f}, before {before:.1f}")
+    gui.xdo("mousemove", int(round(gui.x + x)), int(round(gui.y + y)), "click", "1")  # a second tap: back to all
+    gui.move(*BLANK)
+    gui.wait_for("all connections back", lambda im: links_brightness(im) > 0.95 * before, name="tap_unfocus",
+                 explain=lambda im: f"brightness {links_brightness(im):.1f}, before {before:.1f}")
+
+
 def test_clicking_a_training_image_shows_it(gui):
     geo = gui.geo
     gui.open_tab("Train")
