@@ -202,6 +202,23 @@ def test_weight_sign_colours(ctx, scene, palette, glow):
     assert gap.sum() < 60, gap
 
 
+@pytest.mark.parametrize("palette", ["red-blue", "green-red"])
+def test_strong_weights_keep_their_hue_at_full_glow(ctx, scene, palette):
+    """Strong weights carrying strong signals at the strongest glow: still red or blue, not white or cyan."""
+    big = [[w * 4 for w in row] for row in W0]
+    net = tiny_network(big, [[w * 4 for w in row] for row in W1])
+    lay = tiny_layout(net)
+    img = render(scene, lay, net.params, np.ones(6), palette=palette, glow=True, glow_strength=3.0)
+    pos_ch, neg_ch = PALETTE_CHANNELS[palette]
+    for i in range(2):
+        for j in range(2):
+            x, y = along(lay, link_index(lay, 0, i, j), 0.25)
+            c = rgb(img, x, y)
+            ch = pos_ch if big[i][j] > 0 else neg_ch
+            others = sorted(c[m] for m in range(3) if m != ch)
+            assert c[ch] > 180 and others[-1] < 0.8 * c[ch], (palette, (i, j), c)
+
+
 def test_active_neuron_is_brighter(ctx, scene):
     net = tiny_network(np.zeros((2, 2)), np.zeros((2, 2)))
     lay = tiny_layout(net)
