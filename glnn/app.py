@@ -305,7 +305,9 @@ def state_from_args(args, base: dict | None = None):
                     **values)
 
 
-def main(args, size) -> int:
+def main(args, size, state_changes: dict | None = None) -> int:
+    """Run the window (or render --screenshot). state_changes: AppState fields to set first
+    (scripts/screenshot.py uses it to show views that need a click, such as the Help window)."""
     headless = bool(args.screenshot)
     if args.screenshot and not args.screenshot.lower().endswith(".png"):
         raise GlnnError(f"--screenshot: {args.screenshot!r} should end in .png")
@@ -324,6 +326,8 @@ def main(args, size) -> int:
     if args.iterations:
         trainer.steps(args.iterations)
     state = state_from_args(args, exhibit.settings)
+    for name, value in (state_changes or {}).items():
+        setattr(state, name, value)
     kiosk = state.kiosk and not headless
     prepare_gl(headless)
     import pyglet

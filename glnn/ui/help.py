@@ -46,14 +46,20 @@ get a wrong answer. The test accuracy measures exactly this, on shifted and alte
 
 def draw(state) -> bool:
     """Returns whether the window stays open."""
-    imgui.set_next_window_size(imgui.ImVec2(620, 560), imgui.Cond_.first_use_ever)
+    scale = state.ui_scale
+    imgui.set_next_window_size(imgui.ImVec2(620 * scale, 560 * scale), imgui.Cond_.first_use_ever)
+    centre = imgui.get_main_viewport().get_center()
+    imgui.set_next_window_pos(centre, imgui.Cond_.first_use_ever, imgui.ImVec2(0.5, 0.5))
+    imgui.set_next_window_bg_alpha(0.97)  # the panel's text must not show through
     _, still_open = imgui.begin("Help: what am I looking at?", True)
     for paragraph in TEXT.split("\n\n"):
         lines = paragraph.split("\n")
         if len(lines) > 1 and not lines[0].startswith("-") and len(lines[0]) < 40:
             imgui.text_colored(imgui.ImVec4(0.5, 0.8, 1.0, 1.0), lines[0])
             lines = lines[1:]
-        imgui.text_wrapped(" ".join(line for line in lines if not line.startswith("-")))
+        prose = " ".join(line for line in lines if not line.startswith("-"))
+        if prose:  # a heading followed only by bullets has none
+            imgui.text_wrapped(prose)
         for line in lines:
             if line.startswith("-"):
                 imgui.bullet_text(line[2:])

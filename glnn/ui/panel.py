@@ -23,6 +23,12 @@ def _choice(label: str, name: str, current, out: list) -> None:
         out.append(("set", name, choices[index]))
 
 
+def loss_text(loss: float) -> str:
+    """Five decimals, or two significant digits once that would read 0.00000."""
+    loss = finite(loss)
+    return f"{loss:.5f}" if loss >= 1e-3 or loss == 0 else f"{loss:.2e}"
+
+
 class Panel:
     def __init__(self):
         self.grid = DrawGrid()
@@ -108,11 +114,13 @@ class Panel:
 
     def _sliders(self, state, s, out) -> None:
         hidden = s["hidden"][0]
-        imgui.set_next_item_width(-110)
+        # leave room for the longest label at any text size (a fixed width clips it at kiosk scale)
+        label_room = imgui.calc_text_size("hidden neurons").x + imgui.get_style().item_inner_spacing.x + 4
+        imgui.set_next_item_width(-label_room)
         changed, hidden = imgui.slider_int("hidden neurons", hidden, 1, max(HIDDEN_MAX, hidden))
         if changed:
             out.append(("set", "hidden", (int(hidden),) + tuple(s["hidden"][1:])))
-        imgui.set_next_item_width(-110)
+        imgui.set_next_item_width(-label_room)
         changed, lr = imgui.slider_float("learning rate", float(s["lr"]), 0.001, 10.0, "%.4g",
                                          imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
         if changed and math.isfinite(lr):
@@ -121,10 +129,14 @@ class Panel:
 
     def _speed(self, state, out) -> None:
         is_max = state.speed == 0
-        imgui.set_next_item_width(-170)
+        style = imgui.get_style()
+        checkbox_room = imgui.get_frame_height() + style.item_inner_spacing.x + imgui.calc_text_size("max").x
+        imgui.set_next_item_width(-(imgui.calc_text_size("speed").x + style.item_inner_spacing.x
+                                    + style.item_spacing.x + checkbox_room + 4))
         if is_max:
             imgui.begin_disabled()
-        changed, speed = imgui.slider_int("speed", max(1, state.speed), 1, MAX_SPEED, "%d / frame",
+        shown = "flat out" if is_max else "%d / frame"  # not "1 / frame" while max runs millions a second
+        changed, speed = imgui.slider_int("speed", max(1, state.speed), 1, MAX_SPEED, shown,
                                           imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
         if is_max:
             imgui.end_disabled()
@@ -138,7 +150,7 @@ class Panel:
     def _figures(self, frame, dataset) -> None:
         m = frame.metrics
         rows = [("iterations", f"{m.iterations:,}"),
-                ("loss", f"{finite(m.train_loss):.5f}"),
+                ("loss", loss_text(m.train_loss)),
                 ("accuracy", f"{finite(m.train_accuracy) * 100:.0f}%")]
         if m.has_test:
             rows.append(("test accuracy", f"{finite(m.test_accuracy) * 100:.0f}%"))
