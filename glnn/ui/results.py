@@ -340,18 +340,18 @@ class ResultsTab:
                 imgui.set_tooltip(f"{split} image #{shown.indices[k]}: {shown.labels[k]}\n"
                                   "click to feed it through the network")
                 if imgui.is_item_clicked():
-                    self._feed(split, shown.indices[k], shown.labels[k], x, out)
+                    self._feed(split, shown.indices[k], shown.labels[k], x, out, "image")
 
     def _lines(self, shown: _Shown, split, x, out) -> None:
         for k, index in enumerate(shown.indices):
             text = f"#{index} {shown.lines[k]}: {shown.labels[k]}"
             if imgui.selectable(f"{text}##{split}{index}", self._clicked == (split, index))[0]:
-                self._feed(split, index, shown.labels[k], x, out)
+                self._feed(split, index, shown.labels[k], x, out, "sample")
 
     def release(self) -> None:
         self._strip.release()
         self._strip_holds = None
 
-    def _feed(self, split, index, label, x, out) -> None:
+    def _feed(self, split, index, label, x, out, noun: str) -> None:
         self._clicked = (split, index)
-        out.append(("show_input", x[index].copy(), f"{split} sample #{index} ({label})"))
+        out.append(("show_input", x[index].copy(), f"{split} {noun} #{index} ({label})"))
