@@ -264,6 +264,22 @@ def test_results_part_can_be_hidden(results_app):
     assert app.panel.results.matrix_box is not None
 
 
+def test_release_frees_the_textures_and_they_come_back(results_app):
+    from pyglet import gl
+    app = results_app
+    app.controller.apply("set", "results_split", "test")
+    before = render(app)
+    tab = app.panel.results
+    names = [tab._cells.texture.value, tab._strip.texture.texture.value]
+    assert all(names) and all(gl.glIsTexture(t) for t in names)
+    app.panel.release()
+    assert not any(gl.glIsTexture(t) for t in names)
+    after = render(app)  # drawn again: the textures are made afresh
+    x0, y0, cw, ch, n = tab.matrix_box
+    box = (slice(int(y0), int(y0 + n * ch)), slice(int(x0), int(x0 + n * cw)))
+    assert np.array_equal(before[box], after[box])
+
+
 # -- through the command line ----------------------------------------------------------------------------
 def test_screenshot_can_open_the_results_tab(tmp_path):
     """`glnn --screenshot --tab results`: the matrix's green cells run down the diagonal of the panel."""

@@ -11,8 +11,8 @@ import numpy as np
 from imgui_bundle import imgui, implot
 
 from glnn import confusion
-from glnn.ui.tiles import ImageStrip
-from glnn.ui.widgets import finite, packed_colors, rgba
+from glnn.ui.tiles import ImageStrip, Texture
+from glnn.ui.widgets import finite, rgba
 
 TRAIN_COLOUR = (0.33, 0.72, 1.0)  # the accent blue, as in the loss plot
 TEST_COLOUR = (1.0, 0.62, 0.25)
@@ -23,6 +23,7 @@ WRONG_CELL = (1.0, 0.36, 0.30)  # off the diagonal: mixed up
 MAX_TILES = 24  # misclassified images shown at once; the rest are counted
 MAX_LINES = 12  # misclassified samples listed as text (datasets without images)
 PLOT_HEIGHT = 88.0
+CELL_GAP = 2  # pixels between the matrix's cells
 
 
 def _vec4(rgb, alpha: float = 1.0) -> imgui.ImVec4:
@@ -38,18 +39,27 @@ class _Prepared:
         rows = m.sum(axis=1, keepdims=True)
         share = np.divide(m, rows, out=np.zeros(m.shape, np.float64), where=rows > 0)
         # sqrt: one mix-up in forty still shows, while a full row is clearly brighter
-        level = np.sqrt(share).ravel()
-        diagonal = np.eye(n, dtype=bool).ravel()
-        right = packed_colors(level, EMPTY_CELL, RIGHT_CELL)
-        wrong = packed_colors(level, EMPTY_CELL, WRONG_CELL)
-        self.cell_colours = [r if d else w for r, w, d in zip(right, wrong, diagonal)]
-        self.cell_text = [str(v) if v else "" for v in m.ravel().tolist()]
-        self.text_widths = [imgui.calc_text_size(t).x for t in self.cell_text]
-        self.dark_text = (level > 0.75).tolist()  # dark digits on the brightest cells
+        level = np.sqrt(share)[..., None]
+        hot = np.where(np.eye(n, dtype=bool)[..., None], RIGHT_CELL, WRONG_CELL)
+        self.cell_rgb = np.asarray(EMPTY_CELL) + (hot - np.asarray(EMPTY_CELL)) * level  # (n, n, 3)
+        self.counts = [(k, str(v), imgui.calc_text_size(str(v)).x) for k, v in enumerate(m.ravel().tolist()) if v]
+        self.dark_text = (level.ravel() > 0.75).tolist()  # dark digits on the brightest cells
+        self.label_widths = [imgui.calc_text_size(name).x for name in class_names]
         self.share = share
         self.result = result
         self._x, self._names, self._has_image = x, class_names, has_image
         self._views: dict = {}
+
+    def cells_rgba(self, cell_w: int, cell_h: int) -> np.ndarray:
+        """The cells as an image at screen resolution (one texel a pixel), the gaps transparent."""
+        n = self.cell_rgb.shape[0]
+        rgb = (np.clip(self.cell_rgb, 0, 1) * 255 + 0.5).astype(np.uint8)
+        img = np.empty((n * cell_h, n * cell_w, 4), np.uint8)
+        img[..., :3] = np.repeat(np.repeat(rgb, cell_h, axis=0), cell_w, axis=1)
+        inside_y = (np.arange(n * cell_h) % cell_h) < cell_h - CELL_GAP
+        inside_x = (np.arange(n * cell_w) % cell_w) < cell_w - CELL_GAP
+        img[..., 3] = np.where(inside_y[:, None] & inside_x[None, :], 255, 0)
+        return img
 
     def view(self, pair: tuple[int, int] | None) -> "_Shown":
         """The misclassified samples to show: all of them, or those of one (true, answer) pair."""
@@ -86,6 +96,8 @@ class ResultsTab:
         self._strip = ImageStrip()  # the misclassified images on screen, as one texture
         self._strip_holds: _Shown | None = None
         self._curves_key: tuple | None = None
+        self._cells = Texture()  # the matrix's cells: one quad instead of n*n
+        self._cells_key: tuple | None = None
         # where the matrix and the image grid were last drawn, in window pixels (read by the tests):
         # (left, top, cell width, cell height, classes) and (left, top, step x, step y, per row)
         self.matrix_box: tuple | None = None
@@ -232,29 +244,30 @@ class ResultsTab:
         n = p.result.matrix.shape[0]
         draw = imgui.get_window_draw_list()
         line = imgui.get_text_line_height()
-        label_w = max(imgui.calc_text_size(name).x for name in class_names) + 8 * scale
+        label_w = max(p.label_widths) + 8 * scale
         avail = imgui.get_content_region_avail().x
         cell_w = float(np.floor(min((avail - label_w) / n, 64 * scale)))
         cell_h = float(np.floor(min(cell_w, max(line + 8 * scale, cell_w * 0.6))))  # flatter: fits more
         imgui.text_disabled("rows: true class, columns: its answer")
         origin = imgui.get_cursor_screen_pos()
-        x0, y0 = origin.x + label_w, origin.y + line + 4
+        # whole pixels: the cells texture maps one texel to one pixel
+        x0, y0 = float(np.floor(origin.x + label_w)), float(np.floor(origin.y + line + 4))
         label_colour = rgba(0.7, 0.75, 0.85)
         for k, name in enumerate(class_names):  # column (answer) labels on top, row (true) labels left
-            w = imgui.calc_text_size(name).x
-            draw.add_text(imgui.ImVec2(x0 + k * cell_w + (cell_w - 2 - w) / 2, origin.y), label_colour, name)
-            draw.add_text(imgui.ImVec2(origin.x, y0 + k * cell_h + (cell_h - 2 - line) / 2), label_colour, name)
+            w = p.label_widths[k]
+            draw.add_text(imgui.ImVec2(x0 + k * cell_w + (cell_w - CELL_GAP - w) / 2, origin.y), label_colour, name)
+            draw.add_text(imgui.ImVec2(origin.x, y0 + k * cell_h + (cell_h - CELL_GAP - line) / 2), label_colour, name)
+        key = (p, int(cell_w), int(cell_h))
+        if self._cells_key != key:  # a new result (a few times a second while training) or a new size
+            self._cells.upload(p.cells_rgba(int(cell_w), int(cell_h)))
+            self._cells_key = key
+        self._cells.draw(draw, x0, y0, n * cell_w, n * cell_h)
         text_dark, text_light = rgba(0.05, 0.06, 0.09), rgba(0.92, 0.94, 1.0)
-        for k in range(n * n):
+        for k, text, w in p.counts:  # only the cells with a count have text
             r, c = divmod(k, n)
             cx, cy = x0 + c * cell_w, y0 + r * cell_h
-            # square corners: a rounded rect costs three times as much, and there are n*n of them
-            draw.add_rect_filled(imgui.ImVec2(cx, cy), imgui.ImVec2(cx + cell_w - 2, cy + cell_h - 2), p.cell_colours[k])
-            text = p.cell_text[k]
-            if text:
-                w = p.text_widths[k]
-                draw.add_text(imgui.ImVec2(cx + (cell_w - 2 - w) / 2, cy + (cell_h - 2 - line) / 2),
-                              text_dark if p.dark_text[k] else text_light, text)
+            draw.add_text(imgui.ImVec2(cx + (cell_w - CELL_GAP - w) / 2, cy + (cell_h - CELL_GAP - line) / 2),
+                          text_dark if p.dark_text[k] else text_light, text)
         if self._pair is not None:
             r, c = self._pair
             cx, cy = x0 + c * cell_w, y0 + r * cell_h
@@ -351,6 +364,8 @@ class ResultsTab:
     def release(self) -> None:
         self._strip.release()
         self._strip_holds = None
+        self._cells.release()
+        self._cells_key = None
 
     def _feed(self, split, index, label, x, out, noun: str) -> None:
         self._clicked = (split, index)

@@ -29,52 +29,66 @@ def pixel_rgba(images: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return rgba
 
 
-class ImageStrip:
-    """Images of one shape side by side in a texture; draw(k, ...) shows the k-th."""
+class Texture:
+    """One RGBA8 texture that ImGui draws; crisp (nearest) pixels. Owns the GL texture; release() frees it."""
 
     def __init__(self):
         self.texture = gl.GLuint()
-        self.count = 0
-        self.shape: tuple[int, int] = (1, 1)
-        self._allocated = (0, 0)
-        self._ref = None
+        self.size = (0, 0)  # (width, height) in texels
+        self.ref = None  # what ImGui's draw list takes
 
-    def upload(self, images: np.ndarray, shape: tuple[int, int]) -> None:
-        """Replace the images: (k, rows*cols) values in 0..1. Needs the GL context current."""
-        self.count, self.shape = int(images.shape[0]), tuple(shape)
-        if self.count == 0:
-            return
-        rgba = np.ascontiguousarray(pixel_rgba(images, shape))
+    def upload(self, rgba: np.ndarray) -> None:
+        """(height, width, 4) uint8. Needs the GL context current; reallocates only when the size changes."""
+        rgba = np.ascontiguousarray(rgba, np.uint8)
         height, width = rgba.shape[:2]
         if not self.texture.value:
             gl.glGenTextures(1, ctypes.byref(self.texture))
-            self._ref = imgui.ImTextureRef(int(self.texture.value))
+            self.ref = imgui.ImTextureRef(int(self.texture.value))
         gl.glActiveTexture(gl.GL_TEXTURE0)
         gl.glBindTexture(gl.GL_TEXTURE_2D, self.texture)
         gl.glPixelStorei(gl.GL_UNPACK_ALIGNMENT, 1)
         data = rgba.ctypes.data_as(ctypes.POINTER(ctypes.c_ubyte))
-        if (width, height) != self._allocated:
+        if (width, height) != self.size:
             gl.glTexImage2D(gl.GL_TEXTURE_2D, 0, gl.GL_RGBA8, width, height, 0, gl.GL_RGBA, gl.GL_UNSIGNED_BYTE, data)
             for param, value in ((gl.GL_TEXTURE_MIN_FILTER, gl.GL_NEAREST), (gl.GL_TEXTURE_MAG_FILTER, gl.GL_NEAREST),
                                  (gl.GL_TEXTURE_WRAP_S, gl.GL_CLAMP_TO_EDGE), (gl.GL_TEXTURE_WRAP_T, gl.GL_CLAMP_TO_EDGE)):
                 gl.glTexParameteri(gl.GL_TEXTURE_2D, param, value)
-            self._allocated = (width, height)
+            self.size = (width, height)
         else:
             gl.glTexSubImage2D(gl.GL_TEXTURE_2D, 0, 0, 0, width, height, gl.GL_RGBA, gl.GL_UNSIGNED_BYTE, data)
         gl.glBindTexture(gl.GL_TEXTURE_2D, 0)
 
-    def draw(self, draw_list, k: int, x: float, y: float, width: float, height: float) -> None:
-        """The k-th image, scaled to width x height at (x, y), crisp pixels."""
-        if not 0 <= k < self.count or self._ref is None:
-            return
-        u0, u1 = k / self.count, (k + 1) / self.count
-        draw_list.add_image(self._ref, imgui.ImVec2(x, y), imgui.ImVec2(x + width, y + height),
-                            imgui.ImVec2(u0, 0.0), imgui.ImVec2(u1, 1.0))
+    def draw(self, draw_list, x: float, y: float, width: float, height: float, u0: float = 0.0, u1: float = 1.0) -> None:
+        if self.ref is not None:
+            draw_list.add_image(self.ref, imgui.ImVec2(x, y), imgui.ImVec2(x + width, y + height),
+                                imgui.ImVec2(u0, 0.0), imgui.ImVec2(u1, 1.0))
 
     def release(self) -> None:
         if self.texture.value:
             gl.glDeleteTextures(1, ctypes.byref(self.texture))
             self.texture = gl.GLuint()
-        self._ref = None
-        self._allocated = (0, 0)
+        self.ref = None
+        self.size = (0, 0)
+
+
+class ImageStrip:
+    """Images of one shape side by side in a texture; draw(k, ...) shows the k-th."""
+
+    def __init__(self):
+        self.texture = Texture()
+        self.count = 0
+
+    def upload(self, images: np.ndarray, shape: tuple[int, int]) -> None:
+        """Replace the images: (k, rows*cols) values in 0..1. Needs the GL context current."""
+        self.count = int(images.shape[0])
+        if self.count:
+            self.texture.upload(pixel_rgba(images, shape))
+
+    def draw(self, draw_list, k: int, x: float, y: float, width: float, height: float) -> None:
+        """The k-th image, scaled to width x height at (x, y)."""
+        if 0 <= k < self.count:
+            self.texture.draw(draw_list, x, y, width, height, k / self.count, (k + 1) / self.count)
+
+    def release(self) -> None:
+        self.texture.release()
         self.count = 0
