@@ -31,7 +31,7 @@ def _vec4(rgb, alpha: float = 1.0) -> imgui.ImVec4:
 
 
 class _Prepared:
-    """What one SplitResult looks like: cell colours and labels, misclassified tiles' colours."""
+    """What one SplitResult looks like: cell colours, counts and their widths; the misclassified views."""
 
     def __init__(self, result: confusion.SplitResult, x: np.ndarray, class_names, has_image: bool):
         m = result.matrix
