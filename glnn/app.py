@@ -262,6 +262,7 @@ class App:
         self.controller.close()
         self.window.switch_to()
         self.scene.release()
+        self.panel.release()
         self.renderer.shutdown()
         implot.destroy_context(self.implot_context)
         imgui.destroy_context(self.imgui_context)
@@ -305,6 +306,18 @@ def state_from_args(args, base: dict | None = None):
                     **values)
 
 
+def train_with_history(trainer, iterations: int, points: int = 64) -> None:
+    """Train `iterations` before the window opens, recording the metrics at log-spaced points on the
+    way, so that the train/test curves show how the network got there rather than a single dot."""
+    import numpy as np
+    done = 0
+    for target in np.unique(np.geomspace(1, iterations, points).astype(np.int64)):
+        done += trainer.steps(int(target) - done)
+        trainer.record_metrics()
+        if trainer.stopped:
+            break
+
+
 def main(args, size, state_changes: dict | None = None) -> int:
     """Run the window (or render --screenshot). state_changes: AppState fields to set first
     (scripts/screenshot.py uses it to show views that need a click, such as the Help window)."""
@@ -324,7 +337,7 @@ def main(args, size, state_changes: dict | None = None) -> int:
     if getattr(args, "kiosk", False) and "on_diverge" not in exhibit.settings and args.on_diverge is None:
         trainer.update(on_diverge=config.KIOSK_DEFAULTS["on_diverge"])  # an unattended exhibit recovers by itself
     if args.iterations:
-        trainer.steps(args.iterations)
+        train_with_history(trainer, args.iterations)
     state = state_from_args(args, exhibit.settings)
     for name, value in (state_changes or {}).items():
         setattr(state, name, value)

@@ -16,7 +16,8 @@ DATASETS = ("digits5", "xor3", "digits8", "circle", "xor", "gauss", "spiral")
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 LOSSES = ("sse", "xent")
 PALETTES = ("red-blue", "green-red")
-PANEL_PARTS = ("controls", "sliders", "figures", "plot", "outputs", "draw", "settings", "help")
+PANEL_PARTS = ("controls", "sliders", "figures", "plot", "outputs", "draw", "results", "settings", "help")
+TABS = ("train", "draw", "results", "settings")  # the panel's tabs, in order
 MODIFIERS = ("ctrl", "shift", "alt")
 MAX_HIDDEN_LAYERS = 4
 MAX_HIDDEN_NEURONS = 256
@@ -137,6 +138,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ui_scale", "float", 1.0, "size of the panel's text and controls", section="view", lo=0.5, hi=4.0),
     Setting("panel", "parts", PANEL_PARTS, "which parts of the panel to show, e.g. controls,figures,outputs",
             section="view"),
+    Setting("tab", "choice", "train", "the panel tab open at the start", section="view", choices=TABS),
     # -- exhibit mode ------------------------------------------------------------------------
     Setting("idle_timeout", "float", 60.0, "seconds without input before the attract demo starts (kiosk)",
             section="kiosk", lo=5.0, hi=86400.0),

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from glnn import config
+from glnn import config, confusion
 from glnn.errors import GlnnError
 from glnn.trainer import Metrics, Trainer
 
@@ -44,6 +44,7 @@ class AppState:
     shown_index: int = -1  # the training image clicked, when shown_input is one
     drawing: np.ndarray | None = None  # the draw grid's pixels
     tab: str = "train"
+    results_split: str = "test"  # the split the Results tab's confusion matrix shows
     caption: str = ""  # a line shown large over the scene (kiosk captions, video overlay)
     message: str = ""  # the outcome of the last save/load, shown in the panel
     network_file: str = "glnn-network.npz"
@@ -72,6 +73,8 @@ class Frame:
     metric_x: np.ndarray
     metric_y: np.ndarray
     iterations_per_second: float  # achieved, wall clock
+    # per split ("train", "test"): confusion matrix and misclassified samples, refreshed with the metrics
+    results: dict[str, confusion.SplitResult] = dataclasses.field(default_factory=dict)
 
     def non_finite(self) -> list[str]:
         """Names of the shown numbers that are NaN or infinite (a self-check; none should ever be)."""
@@ -140,6 +143,8 @@ class Controller:
         self._last_iterations = trainer.iterations
         self._metrics = None
         self._metrics_time = 0.0
+        self._metrics_net = None  # the network the metrics were measured on (a rebuild makes a new one)
+        self._results: dict[str, confusion.SplitResult] = {}
         self._diverged_since: float | None = None
         self.state.drawing = np.zeros(trainer.dataset.n_inputs, np.float32) if trainer.dataset.image_shape else None
 
@@ -263,6 +268,7 @@ class Controller:
                 loss_x=lx.copy(), loss_y=ly[:, 0].copy(),
                 metric_x=mx.copy(), metric_y=my.copy(),
                 iterations_per_second=self._wall_rate(tr.iterations),
+                results=self._results,
             )
         return frame
 
@@ -271,11 +277,14 @@ class Controller:
         big networks, so while training runs it happens a few times a second, not every frame."""
         tr = self.trainer
         now = time.perf_counter()
-        stale = self._metrics is None or self._metrics.iterations != tr.iterations
-        if stale and (self._metrics is None or now - self._metrics_time >= METRICS_INTERVAL
+        rebuilt = self._metrics_net is not tr.net  # new dataset or architecture, even at the same iteration
+        stale = self._metrics is None or self._metrics.iterations != tr.iterations or rebuilt
+        if stale and (self._metrics is None or now - self._metrics_time >= METRICS_INTERVAL or rebuilt
                       or not self.state.playing or self._metrics.iterations > tr.iterations):
             self._metrics = tr.record_metrics()
+            self._results = confusion.results(tr)  # reuses the evaluation record_metrics just made
             self._metrics_time = now
+            self._metrics_net = tr.net
         m = self._metrics
         if m.iterations != tr.iterations or m.diverged != tr.diverged:
             m = dataclasses.replace(m, iterations=tr.iterations, rate=tr.rate, diverged=tr.diverged)

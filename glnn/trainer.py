@@ -128,7 +128,7 @@ class Trainer:
         self._order = np.arange(len(ds.y_train), dtype=np.int32)
         self._state = np.array([0, s["seed"] + 1], np.int64)  # [next position, shuffle RNG state]
         self._losses = np.zeros(MAX_CHUNK, np.float32)
-        self._eval_cache: dict[str, tuple[float, float]] = {}
+        self._eval_cache: dict[str, tuple[float, float, np.ndarray]] = {}  # see _evaluated
         self._eval_key = -1
         self.iterations = 0
         self.rate = 0.0
@@ -296,14 +296,27 @@ class Trainer:
         x, y = (ds.x_train, ds.y_train) if split == "train" else (ds.x_test, ds.y_test)
         return self._evaluate(x, y)
 
-    def metrics(self) -> Metrics:
+    def _evaluated(self) -> dict[str, tuple[float, float, np.ndarray]]:
+        """(loss, accuracy, predicted classes) per split at the current weights, evaluated once per iteration."""
         if self._eval_key != self.iterations or not self._eval_cache:
-            self._eval_cache = {"train": self.evaluation("train")[:2]}
-            if self.dataset.has_test:
-                self._eval_cache["test"] = self.evaluation("test")[:2]
+            self._eval_cache = {}
+            for split in ("train", "test") if self.dataset.has_test else ("train",):
+                loss, accuracy, out = self.evaluation(split)
+                self._eval_cache[split] = (loss, accuracy, self.predict(out))
             self._eval_key = self.iterations
-        train = self._eval_cache["train"]
-        test = self._eval_cache.get("test", (0.0, 0.0))
+        return self._eval_cache
+
+    def predictions(self, split: str = "train") -> np.ndarray:
+        """Predicted class of every sample of a split; shares the evaluation behind metrics()."""
+        evaluated = self._evaluated()
+        if split not in evaluated:
+            return np.zeros(0, np.int32)
+        return evaluated[split][2]
+
+    def metrics(self) -> Metrics:
+        evaluated = self._evaluated()
+        train = evaluated["train"]
+        test = evaluated.get("test", (0.0, 0.0))
         return Metrics(self.iterations, train[0], train[1], test[0], test[1], self.dataset.has_test,
                        self.rate, self.diverged)
 

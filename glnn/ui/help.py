@@ -37,6 +37,8 @@ Things to try
 - Change the number of hidden neurons: with very few, some digits get confused.
 - Click a training picture at the bottom to see how the network answers it.
 - Open the Draw tab and draw your own digit.
+- Open the Results tab: the gap between training and test accuracy is overfitting, and the
+  matrix shows which digits it mixes up. Click a wrong picture to see how it answers it.
 
 Why your drawing may fool it
 The network only ever saw ten pictures, always the same ones. It has learned them by heart

@@ -9,6 +9,7 @@ from imgui_bundle import imgui
 from glnn import config
 from glnn.ui import plots
 from glnn.ui.draw_grid import DrawGrid
+from glnn.ui.results import ResultsTab
 from glnn.ui.widgets import finite
 
 PANEL_WIDTH = 350.0
@@ -32,6 +33,25 @@ def loss_text(loss: float) -> str:
 class Panel:
     def __init__(self):
         self.grid = DrawGrid()
+        self.results = ResultsTab()
+        self._honoured_tab: str | None = None  # state.tab when last seen: a change opens that tab
+        self._select: str | None = None
+        self._open: str | None = None  # the tab whose content was drawn last frame
+
+    def _tab(self, label: str, name: str, state, out: list) -> bool:
+        """A tab item that opens when state.tab changes to it (start-up, exhibit config, commands)."""
+        flags = imgui.TabItemFlags_.set_selected if self._select == name else 0
+        opened = imgui.begin_tab_item(label, None, flags)[0]
+        if opened:
+            if state.tab != name and self._select is None:
+                out.append(("set", "tab", name))
+            self._entered = self._open != name
+            self._open = name
+        return opened
+
+    def release(self) -> None:
+        """Free the GL texture the Results tab draws its images with (the context must be current)."""
+        self.results.release()
 
     def width(self, scale: float) -> float:
         return PANEL_WIDTH * scale
@@ -53,19 +73,21 @@ class Panel:
             imgui.same_line(imgui.get_window_width() - imgui.calc_text_size("Help").x - 24)
             if imgui.small_button("Help"):
                 out.append(("set", "show_help", not state.show_help))
+        self._select = state.tab if state.tab != self._honoured_tab else None
+        self._honoured_tab = state.tab
         if imgui.begin_tab_bar("tabs"):
-            if imgui.begin_tab_item("Train")[0]:
-                if state.tab != "train":
-                    out.append(("set", "tab", "train"))
+            if self._tab("Train", "train", state, out):
                 self._train_tab(frame, state, trainer_settings, dataset, parts, out)
                 imgui.end_tab_item()
-            if "draw" in parts and dataset.image_shape is not None and imgui.begin_tab_item("Draw")[0]:
-                if state.tab != "draw":
-                    out.append(("set", "tab", "draw"))
+            if "draw" in parts and dataset.image_shape is not None and self._tab("Draw", "draw", state, out):
+                if self._entered:
                     out.append(("show_input", state.drawing.copy(), "your drawing"))
                 self._draw_tab(frame, state, dataset, out)
                 imgui.end_tab_item()
-            if "settings" in parts and imgui.begin_tab_item("Settings")[0]:
+            if "results" in parts and self._tab("Results", "results", state, out):
+                self.results.draw(frame, state, dataset, out)
+                imgui.end_tab_item()
+            if "settings" in parts and self._tab("Settings", "settings", state, out):
                 self._settings_tab(state, trainer_settings, out)
                 imgui.end_tab_item()
             imgui.end_tab_bar()

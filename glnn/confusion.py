@@ -1,0 +1,76 @@
+"""Which classes the network mixes up: confusion matrices and the misclassified samples of a split.
+
+Pure numpy on top of the trainer's own evaluation (the Numba `evaluate` kernel over the whole
+split, shared with the metrics), so a matrix costs one bincount, not another pass of the network.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+SPLITS = ("train", "test")
+
+
+@dataclasses.dataclass(frozen=True)
+class SplitResult:
+    """How the network does on every sample of one split, at one iteration."""
+    split: str
+    iterations: int
+    matrix: np.ndarray  # (classes, classes) int64: rows = true class, columns = predicted class
+    wrong: np.ndarray  # indices (into the split) of the misclassified samples, ascending
+    wrong_true: np.ndarray  # their true classes
+    wrong_predicted: np.ndarray  # what the network said instead
+
+    @property
+    def total(self) -> int:
+        return int(self.matrix.sum())
+
+    @property
+    def correct(self) -> int:
+        return int(np.trace(self.matrix))
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+
+def confusion_matrix(true: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:
+    """Counts of (true, predicted) pairs: rows true, columns predicted."""
+    true = np.asarray(true, np.int64)
+    predicted = np.asarray(predicted, np.int64)
+    return np.bincount(true * n_classes + predicted, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
+
+
+def split_result(trainer, split: str) -> SplitResult | None:
+    """The confusion matrix and the misclassified samples of `split`; None when the dataset has no such split."""
+    ds = trainer.dataset
+    labels = ds.y_train if split == "train" else ds.y_test
+    if len(labels) == 0:
+        return None
+    predicted = trainer.predictions(split)
+    wrong = np.flatnonzero(predicted != labels).astype(np.int32)
+    return SplitResult(split, trainer.iterations, confusion_matrix(labels, predicted, ds.n_classes),
+                       wrong, labels[wrong].copy(), predicted[wrong].copy())
+
+
+def results(trainer) -> dict[str, SplitResult]:
+    """SplitResult for each split the dataset has."""
+    out = {}
+    for split in SPLITS:
+        r = split_result(trainer, split)
+        if r is not None:
+            out[split] = r
+    return out
+
+
+def curves(metric_x: np.ndarray, metric_y: np.ndarray) -> dict[str, np.ndarray]:
+    """The train/test series of the metric history (History(…, 4) columns), contiguous for plotting,
+    and the gap (train minus test accuracy; test minus train loss) that shows overfitting."""
+    y = np.nan_to_num(np.asarray(metric_y, np.float64).reshape(len(metric_x), 4), posinf=0.0, neginf=0.0)
+    series = {"x": np.ascontiguousarray(metric_x, np.float64)}
+    for k, name in enumerate(("train_loss", "train_accuracy", "test_loss", "test_accuracy")):
+        series[name] = np.ascontiguousarray(y[:, k])
+    series["accuracy_gap"] = series["train_accuracy"] - series["test_accuracy"]
+    series["loss_gap"] = series["test_loss"] - series["train_loss"]
+    return series
