@@ -101,7 +101,8 @@ class PlaneField:
                 return False
         t0 = time.perf_counter()
         self.evaluate(params)
-        self.cost = time.perf_counter() - t0
+        if self.evaluations:  # the first call may include compiling or loading the kernel: not its cost
+            self.cost = time.perf_counter() - t0
         self._evaluated_params = np.array(params, np.float32, copy=True)
         self._last_time = now
         self.evaluations += 1

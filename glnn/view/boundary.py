@@ -8,14 +8,13 @@ re-run the whole network for every pixel of every tile every frame, on machines 
 often render in software. The textures hold raw activations (float), and the shader
 colours them with the palette, so a palette change costs nothing.
 
-GL objects: one 2-D texture array (a layer per neuron, written with one glTexSubImage3D
-per refresh), two instance buffers (the pictures' rectangles, the data points) and two
+GL objects: two 2-D texture arrays used in turn (a layer per neuron shown, one
+glTexSubImage3D per refresh), two instance buffers (the pictures' rectangles, the data points) and two
 programs. PlaneRenderer owns them and frees them in release().
 """
 from __future__ import annotations
 
 import ctypes
-import time
 
 import numpy as np
 from pyglet import gl
@@ -50,9 +49,12 @@ class PlaneRenderer:
     def __init__(self):
         self.tile_program = glx.load_program("plane_tiles.vert", "plane_tiles.frag")
         self.point_program = glx.load_program("plane_points.vert", "plane_points.frag")
-        self.texture = gl.GLuint()
-        gl.glGenTextures(1, ctypes.byref(self.texture))
-        self.texture_shape = (0, 0)  # (resolution, layers)
+        # two value textures, written in turn: the one being written is never the one the frames
+        # still in flight read, so an upload does not wait for the GPU (or software rasteriser)
+        self.textures = (gl.GLuint * 2)()
+        gl.glGenTextures(2, self.textures)
+        self.texture_shapes = [(0, 0), (0, 0)]  # (resolution, layers) of each
+        self.current = 0  # the texture drawn from
         self.tiles = glx.Buffer(gl.GL_ARRAY_BUFFER, gl.GL_STATIC_DRAW)
         self.points = glx.Buffer(gl.GL_ARRAY_BUFFER, gl.GL_STATIC_DRAW)
         self.tile_vao = glx.VertexArray()
@@ -60,6 +62,11 @@ class PlaneRenderer:
         self.tile_count = 0
         self.point_count = 0
         self.uploads = 0
+        self._uniform_key = None
+
+    @property
+    def texture_shape(self) -> tuple[int, int]:
+        return self.texture_shapes[self.current]
 
     def _point_attributes(self, vao, buffer, columns: int) -> None:
         """Per-instance float attributes, four to a location, straight from `buffer` (re-pointed after growth)."""
@@ -88,22 +95,52 @@ class PlaneRenderer:
         """(layers, res, res) float32 activations, row 0 at the top: one texture write for all of them."""
         layers, res, _ = values.shape
         values = np.ascontiguousarray(values, np.float32)
+        target = 1 - self.current
         gl.glActiveTexture(gl.GL_TEXTURE0 + _VALUES_UNIT)
-        gl.glBindTexture(gl.GL_TEXTURE_2D_ARRAY, self.texture)
+        gl.glBindTexture(gl.GL_TEXTURE_2D_ARRAY, self.textures[target])
         gl.glPixelStorei(gl.GL_UNPACK_ALIGNMENT, 4)
-        if (res, layers) != self.texture_shape:
+        if (res, layers) != self.texture_shapes[target]:
             gl.glTexImage3D(gl.GL_TEXTURE_2D_ARRAY, 0, gl.GL_R32F, res, res, layers, 0, gl.GL_RED, gl.GL_FLOAT,
                             values.ctypes.data)
             for param, value in ((gl.GL_TEXTURE_MIN_FILTER, gl.GL_LINEAR), (gl.GL_TEXTURE_MAG_FILTER, gl.GL_LINEAR),
                                  (gl.GL_TEXTURE_WRAP_S, gl.GL_CLAMP_TO_EDGE),
                                  (gl.GL_TEXTURE_WRAP_T, gl.GL_CLAMP_TO_EDGE)):
                 gl.glTexParameteri(gl.GL_TEXTURE_2D_ARRAY, param, value)
-            self.texture_shape = (res, layers)
+            self.texture_shapes[target] = (res, layers)
         else:
             gl.glTexSubImage3D(gl.GL_TEXTURE_2D_ARRAY, 0, 0, 0, 0, res, res, layers, gl.GL_RED, gl.GL_FLOAT,
                                values.ctypes.data)
         gl.glActiveTexture(gl.GL_TEXTURE0)
+        self.current = target
         self.uploads += 1
+
+    def _set_uniforms(self, viewport, map_rect, extent: float, positive, negative, point_radius: float) -> None:
+        """Programs keep their uniforms: set them only when something they depend on changed
+        (pyglet's uniform setter costs tens of microseconds a call, the whole budget of this view)."""
+        key = (viewport, map_rect, extent, positive, negative, point_radius)
+        if key == self._uniform_key:
+            return
+        self._uniform_key = key
+        p = self.tile_program
+        p.use()
+        p["u_values"] = _VALUES_UNIT
+        p["u_viewport"] = viewport
+        p["u_pos_color"] = positive
+        p["u_neg_color"] = negative
+        p["u_neutral"] = NEUTRAL
+        p["u_frame"] = FRAME
+        p["u_line"] = LINE
+        p["u_strength"] = REGION_STRENGTH
+        p = self.point_program
+        p.use()
+        p["u_viewport"] = viewport
+        p["u_map"] = (map_rect.x, map_rect.y, map_rect.side) if map_rect is not None else (0.0, 0.0, 0.0)
+        p["u_extent"] = extent
+        p["u_radius"] = point_radius
+        p["u_pos_color"] = positive
+        p["u_neg_color"] = negative
+        p["u_outline"] = OUTLINE
+        p["u_shadow"] = SHADOW
 
     def draw(self, viewport, framebuffer_size, map_rect, extent: float, positive, negative,
              point_radius: float) -> None:
@@ -115,32 +152,15 @@ class PlaneRenderer:
         gl.glBlendFuncSeparate(gl.GL_SRC_ALPHA, gl.GL_ONE_MINUS_SRC_ALPHA, gl.GL_ONE, gl.GL_ONE_MINUS_SRC_ALPHA)
         positive = tuple(min(c, 1.0) for c in positive)
         negative = tuple(min(c, 1.0) for c in negative)
+        self._set_uniforms(viewport, map_rect, extent, positive, negative, point_radius)
         if self.tile_count and self.texture_shape[1]:
             gl.glActiveTexture(gl.GL_TEXTURE0 + _VALUES_UNIT)
-            gl.glBindTexture(gl.GL_TEXTURE_2D_ARRAY, self.texture)
-            p = self.tile_program
-            p.use()
-            p["u_values"] = _VALUES_UNIT
-            p["u_viewport"] = viewport
-            p["u_pos_color"] = positive
-            p["u_neg_color"] = negative
-            p["u_neutral"] = NEUTRAL
-            p["u_frame"] = FRAME
-            p["u_line"] = LINE
-            p["u_strength"] = REGION_STRENGTH
+            gl.glBindTexture(gl.GL_TEXTURE_2D_ARRAY, self.textures[self.current])
+            gl.glUseProgram(self.tile_program.id)
             self.tile_vao.bind()
             glx.draw_instanced(gl.GL_TRIANGLE_STRIP, 4, self.tile_count)
         if self.point_count and map_rect is not None:
-            p = self.point_program
-            p.use()
-            p["u_viewport"] = viewport
-            p["u_map"] = (map_rect.x, map_rect.y, map_rect.side)
-            p["u_extent"] = extent
-            p["u_radius"] = point_radius
-            p["u_pos_color"] = positive
-            p["u_neg_color"] = negative
-            p["u_outline"] = OUTLINE
-            p["u_shadow"] = SHADOW
+            gl.glUseProgram(self.point_program.id)
             self.point_vao.bind()
             glx.draw_instanced(gl.GL_TRIANGLE_STRIP, 4, self.point_count)
         gl.glBindVertexArray(0)
@@ -150,9 +170,9 @@ class PlaneRenderer:
     def release(self) -> None:
         for owner in (self.tiles, self.points, self.tile_vao, self.point_vao):
             owner.release()
-        if self.texture.value:
-            gl.glDeleteTextures(1, ctypes.byref(self.texture))
-            self.texture = gl.GLuint()
+        if self.textures[0]:
+            gl.glDeleteTextures(2, self.textures)
+            self.textures = (gl.GLuint * 2)()
         self.tile_program.delete()
         self.point_program.delete()
 
@@ -174,7 +194,8 @@ class PlaneView:
         self.dataset = None
         self._field_key = None
         self._tiles_key = None
-        self.seconds = 0.0  # Python time of the last update() + draw(), for the frame timings
+        self._shown = np.zeros(0, np.int64)  # the neurons in the texture, in layer order
+        self._all_shown = False
 
     def network_area(self, area: Area, dataset, scale: float = 1.0) -> Area:
         """The area left for the network: all of it, or all but the map on the right."""
@@ -190,7 +211,6 @@ class PlaneView:
         """Per frame: rebuild what the network or layout changed, refresh the values when due."""
         if not self.active:
             return
-        t0 = time.perf_counter()
         net, dataset = trainer.net, trainer.dataset
         field_key = (dataset.name, net.arch)
         if field_key != self._field_key or len(frame.params) != net.n_params:
@@ -200,26 +220,31 @@ class PlaneView:
             self._field_key = field_key
             self._tiles_key = None
         tiles_key = (id(layout), self.map, self.field.resolution)
-        if tiles_key != self._tiles_key:
+        fresh_tiles = tiles_key != self._tiles_key
+        if fresh_tiles:
             self.tile_rects, self.tile_neurons = plane_layout.neuron_tiles(layout, left_edge, scale)
             self.tiled_layers = plane_layout.tiled_layers(layout, self.tile_neurons)
+            # the texture holds only the neurons shown: a big layer without tiles takes no room in it
+            self._shown = np.unique(np.append(self.tile_neurons, self.map_neuron)).astype(np.int64)
+            self._all_shown = len(self._shown) == self.field.n_neurons
             self.renderer.set_tiles(self._instances(layout))
             self._tiles_key = tiles_key
-        if len(frame.params) == net.n_params and self.field.refresh(frame.params):
-            self.renderer.upload(self.field.values)
-        self.seconds = time.perf_counter() - t0
+        evaluated = len(frame.params) == net.n_params and self.field.refresh(frame.params)
+        if evaluated or (fresh_tiles and self.field.evaluations):
+            values = self.field.values
+            self.renderer.upload(values if self._all_shown else values[self._shown])
 
     def _instances(self, layout) -> np.ndarray:
         sizes, f = layout.sizes, self.field
         layer_of = np.searchsorted(layout.layer_start, self.tile_neurons, side="right") - 1
         out = np.zeros((len(self.tile_neurons) + 1, 8), np.float32)
         out[:-1, :4] = self.tile_rects
-        out[:-1, 4] = self.tile_neurons
+        out[:-1, 4] = np.searchsorted(self._shown, self.tile_neurons)  # texture layer of each
         for l in range(len(sizes) - 1):
             lo, hi = value_range(l, len(sizes), f.arch.activation, f.extent)
             out[:-1][layer_of == l, 5:7] = (lo, hi)
         m = self.map
-        out[-1] = (m.x, m.y, m.side, m.side, self.map_neuron, 0.0, 1.0, 1.0)
+        out[-1] = (m.x, m.y, m.side, m.side, np.searchsorted(self._shown, self.map_neuron), 0.0, 1.0, 1.0)
         return out
 
     @property
@@ -231,12 +256,10 @@ class PlaneView:
         if not self.active or self.field is None:
             return
         from glnn.view.scene import PALETTES
-        t0 = time.perf_counter()
         positive, negative = PALETTES[palette]
         radius = float(np.clip(self.map.side / 85.0, 3.0, 6.0))
         self.renderer.draw((float(window_size[0]), float(window_size[1])), framebuffer_size, self.map,
                            self.field.extent, positive, negative, radius)
-        self.seconds += time.perf_counter() - t0
 
     def release(self) -> None:
         self.renderer.release()
