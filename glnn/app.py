@@ -221,7 +221,7 @@ class App:
         commands: list = []
         if state.show_panel:
             commands += self.panel.draw(frame, state, tr.settings, tr.dataset, h)
-        overlay.scene_labels(self.layout, frame, tr.dataset, self.plane.tiled_layers)
+        overlay.scene_labels(self.layout, frame, tr.dataset, self.plane.layers_without_values)
         overlay.legend(self.layout, state.palette)
         plane_overlay.labels(self.plane, tr.dataset, state.palette, state.ui_scale)
         if state.receptive_fields:

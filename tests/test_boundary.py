@@ -142,7 +142,6 @@ def test_map_and_tiles_fit_without_overlapping(hidden):
             assert not overlaps(rect, (nx - nr, ny - nr, 2 * nr, 2 * nr))
     hidden_sides = rects[neurons >= 2, 2]
     assert np.ptp(hidden_sides) == 0  # one size for every hidden tile
-    assert plane_layout.tiled_layers(lay, neurons) == frozenset(range(len(sizes) - 1))
 
 
 def test_too_many_neurons_for_tiles():
@@ -152,7 +151,6 @@ def test_too_many_neurons_for_tiles():
     rects, neurons = plane_layout.neuron_tiles(lay, left_edge=356)
     # the columns share one spacing, set by the tallest: 3 pixels leave no room for a picture anywhere
     assert len(rects) == len(neurons) == 0
-    assert plane_layout.tiled_layers(lay, neurons) == frozenset()  # so every small column keeps its labels
 
 
 def test_map_pixel_to_plane():
@@ -290,7 +288,7 @@ def test_app_draws_a_tile_of_each_neurons_activation(app_window, pixels):
         assert gl_err() == 0
         rects, neurons = plane.tile_rects, plane.tile_neurons
         assert sorted(neurons.tolist()) == [0, 1, 2, 3, 4, 5]  # two inputs, four hidden
-        assert plane.tiled_layers == frozenset({0, 1})
+        assert plane.layers_without_values == frozenset({0, 1})  # the pictures instead of the numbers
         values = plane.field.values
         res = plane.field.resolution
         checked = 0
@@ -332,7 +330,7 @@ def test_app_without_two_inputs_has_no_plane_until_one_is_chosen(app_window):
     app = make_app(app_window, {"dataset": "digits5"}, 0)
     try:
         app.frame()
-        assert not app.plane.active and app.plane.map is None and app.plane.tiled_layers == frozenset()
+        assert not app.plane.active and app.plane.map is None and app.plane.layers_without_values == frozenset()
         assert app.plane.renderer.uploads == 0
         full_width = app.layout.area.w
         assert full_width > APP_SIZE[0] - 200  # the network keeps the whole width
@@ -341,10 +339,10 @@ def test_app_without_two_inputs_has_no_plane_until_one_is_chosen(app_window):
         app.frame()
         assert app.plane.active and app.plane.field.evaluations == 1 and app.plane.renderer.uploads == 1
         assert app.layout.area.w < full_width - app.plane.map.side
-        assert app.layout.sizes == (2, 16, 1) and app.plane.tiled_layers == frozenset({0, 1})
+        assert app.layout.sizes == (2, 16, 1) and app.plane.layers_without_values == frozenset({0, 1})
         app.controller.apply("set", "dataset", "digits5")
         app.frame()
-        assert not app.plane.active and app.plane.tiled_layers == frozenset()
+        assert not app.plane.active and app.plane.layers_without_values == frozenset()
         assert app.layout.area.w == full_width
     finally:
         app.close()

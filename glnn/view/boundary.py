@@ -190,7 +190,8 @@ class PlaneView:
         self.field: PlaneField | None = None
         self.tile_rects = np.zeros((0, 4), np.float32)
         self.tile_neurons = np.zeros(0, np.int32)
-        self.tiled_layers: frozenset = frozenset()  # their neurons' value labels give way to the tiles
+        # the layers whose neurons' value labels give way to the pictures: all but the output
+        self.layers_without_values: frozenset = frozenset()
         self.dataset = None
         self._field_key = None
         self._tiles_key = None
@@ -202,7 +203,7 @@ class PlaneView:
         self.active = applies(dataset)
         if not self.active:
             self.map = None
-            self.tiled_layers = frozenset()
+            self.layers_without_values = frozenset()
             return area
         network, self.map = plane_layout.split(area, scale)
         return network
@@ -212,6 +213,7 @@ class PlaneView:
         if not self.active:
             return
         net, dataset = trainer.net, trainer.dataset
+        self.layers_without_values = frozenset(range(len(net.arch.sizes) - 1))
         field_key = (dataset.name, net.arch)
         if field_key != self._field_key or len(frame.params) != net.n_params:
             self.field = PlaneField.for_network(net, dataset)
@@ -223,7 +225,6 @@ class PlaneView:
         fresh_tiles = tiles_key != self._tiles_key
         if fresh_tiles:
             self.tile_rects, self.tile_neurons = plane_layout.neuron_tiles(layout, left_edge, scale)
-            self.tiled_layers = plane_layout.tiled_layers(layout, self.tile_neurons)
             # the texture holds only the neurons shown: a big layer without tiles takes no room in it
             self._shown = np.unique(np.append(self.tile_neurons, self.map_neuron)).astype(np.int64)
             self._all_shown = len(self._shown) == self.field.n_neurons

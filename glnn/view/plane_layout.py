@@ -22,8 +22,6 @@ TILE_MAX = 64.0
 TILE_SHARE = 0.62
 TILE_MIN = 14.0  # smaller tiles would say nothing: the layer goes without
 TILE_PAD = 6.0  # between a tile and its neuron's rim
-VALUE_LABEL_ROOM = 52.0  # right of a neuron with its value written beside it (glnn.ui.overlay)
-SMALL_NET = 12  # layers at most this tall have value labels (glnn.ui.overlay.SMALL_NET)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,9 +55,9 @@ def neuron_tiles(layout: Layout, left_edge: float, scale: float = 1.0) -> tuple[
     A tile sits left of its neuron, vertically centred on it, as large as the gaps allow
     (not overlapping the neighbours above and below, nor the previous column, nor left_edge
     for the input column) up to TILE_MAX; all hidden tiles share one size so that the
-    columns line up. A layer whose tiles would be smaller than TILE_MIN has none. A tiled
-    layer's neurons go without their value labels (the tile says more), so only a
-    previous column that keeps its labels (untiled and at most SMALL_NET tall) takes room.
+    columns line up. A layer whose tiles would be smaller than TILE_MIN has none. The
+    input and hidden neurons go without their value labels in this view (the pictures say
+    more; see PlaneView.layers_without_values), so the labels need no room.
     """
     sizes = layout.sizes
     pad = TILE_PAD * scale
@@ -76,9 +74,6 @@ def neuron_tiles(layout: Layout, left_edge: float, scale: float = 1.0) -> tuple[
     # must stay visible between the tiles
     gaps = {l: float(layout.column_x[l] - layout.column_x[l - 1]) if l else np.inf for l in room}
     sides = {l: min(spacing[l] * TILE_SHARE, gaps[l] * TILE_SHARE, room[l], TILE_MAX * scale) for l in room}
-    for l in range(1, len(sizes) - 1):  # the previous column keeps its value labels: leave them room
-        if sides[l - 1] < TILE_MIN * scale and sizes[l - 1] <= SMALL_NET:
-            sides[l] = min(sides[l], room[l] - VALUE_LABEL_ROOM * scale)
     hidden = [sides[l] for l in sides if l > 0 and sides[l] >= TILE_MIN * scale]
     for l in sides:
         if l > 0 and sides[l] >= TILE_MIN * scale:
@@ -100,7 +95,3 @@ def neuron_tiles(layout: Layout, left_edge: float, scale: float = 1.0) -> tuple[
         return np.zeros((0, 4), np.float32), np.zeros(0, np.int32)
     return np.concatenate(rects), np.concatenate(neurons)
 
-
-def tiled_layers(layout: Layout, neurons: np.ndarray) -> frozenset:
-    """The layers that have tiles, given neuron_tiles' neuron indices."""
-    return frozenset(int(l) for l in np.unique(np.searchsorted(layout.layer_start, neurons, side="right") - 1))
