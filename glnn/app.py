@@ -104,6 +104,10 @@ class App:
         self._touched()
         if imgui.get_io().want_capture_mouse:
             return
+        point = self.plane.point_at(float(x), float(self.window.height - y))
+        if point is not None:  # a click on the decision map feeds that point through the network
+            self.controller.apply("show_input", point, f"the point ({point[0]:+.2f}, {point[1]:+.2f})")
+            return
         if self.hover_neuron >= 0:
             self.focus_neuron = -1 if self.focus_neuron == self.hover_neuron else self.hover_neuron
         else:
@@ -223,7 +227,7 @@ class App:
             commands += self.panel.draw(frame, state, tr.settings, tr.dataset, h)
         overlay.scene_labels(self.layout, frame, tr.dataset, self.plane.layers_without_values)
         overlay.legend(self.layout, state.palette)
-        plane_overlay.labels(self.plane, tr.dataset, state.palette, state.ui_scale)
+        plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, state.ui_scale)
         if state.receptive_fields:
             overlay.receptive_fields(self.layout, tr.net, tr.dataset, state.palette)
         overlay.caption(state.caption, self.layout, state.ui_scale)

@@ -316,6 +316,20 @@ def test_app_draws_a_tile_of_each_neurons_activation(app_window, pixels):
         time.sleep(1.1 / boundary.REFRESH_HZ)
         app.frame()
         assert plane.renderer.uploads == uploads + 1
+        # a click on the map feeds that point through the network, and a gold ring marks it
+        m = plane.map
+        px, py = m.x + 0.8 * m.side, m.y + 0.3 * m.side
+        app.on_mouse_press(px, APP_SIZE[1] - py, 1, 0)
+        x1, x2 = m.to_plane(px, py, plane.field.extent)
+        np.testing.assert_allclose(app.state.shown_input, [x1, x2], atol=1e-5)
+        assert x1 > 0.5 and x2 > 0.2
+        app.frame()
+        frame = app.controller.frame()
+        np.testing.assert_allclose(frame.activations[:2], [x1, x2], atol=1e-5)
+        assert frame.outputs[0] == pytest.approx(plane.field.value_at(plane.map_neuron, x1, x2), abs=0.05)
+        img = pixels(*APP_SIZE).astype(int)
+        ring = img[int(py) - 1:int(py) + 2, int(px) + 8:int(px) + 11, :3].reshape(-1, 3)
+        assert ((ring[:, 0] > 200) & (ring[:, 1] > 150) & (ring[:, 2] < 140)).any(), ring
         renderer = plane.renderer
         textures = list(renderer.textures)
     finally:

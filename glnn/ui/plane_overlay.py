@@ -12,12 +12,19 @@ TEXT = (0.75, 0.8, 0.9)
 DIM = (0.5, 0.56, 0.68)
 
 
-def labels(plane, dataset, palette: str, scale: float) -> None:
-    """Title above the map, axis names along it, and what the colours and marks mean below it."""
+def labels(plane, frame, dataset, palette: str, scale: float) -> None:
+    """Title above the map, axis names along it, what the colours and marks mean below it, and a
+    ring on the map around the input the network is shown now (a training point, or a clicked one)."""
     m = plane.map
     if not plane.active or m is None or plane.field is None:
         return
     draw = imgui.get_background_draw_list()
+    e = plane.field.extent
+    x1, x2 = (finite(v) for v in frame.activations[:2])  # the input layer's activations are the input
+    cx = m.x + (min(max(x1, -e), e) / e * 0.5 + 0.5) * m.side
+    cy = m.y + (0.5 - min(max(x2, -e), e) / e * 0.5) * m.side
+    draw.add_circle(imgui.ImVec2(cx, cy), 9.0 * scale, rgba(0.02, 0.03, 0.05, 0.7), 0, 4.0 * scale)
+    draw.add_circle(imgui.ImVec2(cx, cy), 9.0 * scale, rgba(1.0, 0.82, 0.35), 0, 2.0 * scale)
     line_h = imgui.get_text_line_height()
     title = "DECISION REGION"
     tw = imgui.calc_text_size(title).x
@@ -65,4 +72,5 @@ def tooltip(plane, mouse, dataset) -> None:
     imgui.text(f"output {value:.3f}: class {names[1] if value > 0.5 else names[0]}")
     imgui.text_disabled("the background is the network's answer everywhere;")
     imgui.text_disabled("the light line is where it changes its mind (0.5)")
+    imgui.text_disabled("click to feed this point through the network")
     imgui.end_tooltip()

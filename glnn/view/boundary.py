@@ -248,6 +248,12 @@ class PlaneView:
         out[-1] = (m.x, m.y, m.side, m.side, np.searchsorted(self._shown, self.map_neuron), 0.0, 1.0, 1.0)
         return out
 
+    def point_at(self, x: float, y: float) -> np.ndarray | None:
+        """The input (x1, x2) under window pixel (x, y), if it is on the map."""
+        if not self.active or self.map is None or self.field is None or not self.map.contains(x, y):
+            return None
+        return np.array(self.map.to_plane(x, y, self.field.extent), np.float32)
+
     @property
     def map_neuron(self) -> int:
         """The neuron painted on the map: the (last) output."""
