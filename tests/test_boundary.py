@@ -330,6 +330,10 @@ def test_app_draws_a_tile_of_each_neurons_activation(app_window, pixels):
         img = pixels(*APP_SIZE).astype(int)
         ring = img[int(py) - 1:int(py) + 2, int(px) + 8:int(px) + 11, :3].reshape(-1, 3)
         assert ((ring[:, 0] > 200) & (ring[:, 1] > 150) & (ring[:, 2] < 140)).any(), ring
+        # hovering the map reads the answer there (the tooltip's code path runs without error)
+        app.mouse = (px, py)
+        app.frame()
+        assert gl_err() == 0
         renderer = plane.renderer
         textures = list(renderer.textures)
     finally:
