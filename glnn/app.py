@@ -35,6 +35,7 @@ class App:
 
         from glnn.ui import theme
         from glnn.ui.panel import Panel
+        from glnn.view.boundary import PlaneView
         from glnn.view.scene import NetworkScene
 
         self.window = window
@@ -63,6 +64,7 @@ class App:
         self._ui_scale = self.state.ui_scale
         fb_w, fb_h = window.get_framebuffer_size()
         self.scene = NetworkScene(fb_w, fb_h)
+        self.plane = PlaneView()  # 2-D datasets: the decision map and a picture per neuron
         self._pyglet = pyglet
         self.closed = False
         self.director = None
@@ -105,6 +107,10 @@ class App:
         # pick where the press is, not where the last frame's hover was: a tap on a touch screen
         # moves the pointer and presses within one frame
         self.mouse = (float(x), float(self.window.height - y))
+        point = self.plane.point_at(*self.mouse)
+        if point is not None:  # a click on the decision map feeds that point through the network
+            self.controller.apply("show_input", point, f"the point ({point[0]:+.2f}, {point[1]:+.2f})")
+            return
         tapped = picking.pick_neuron(self.layout, *self.mouse)
         self.focus_neuron = -1 if tapped < 0 or tapped == self.focus_neuron else tapped
 
@@ -150,7 +156,7 @@ class App:
         from imgui_bundle import imgui
 
         from glnn.ui import help as help_window
-        from glnn.ui import overlay, theme
+        from glnn.ui import overlay, plane_overlay, theme
         from glnn.view import gl as glx
         from glnn.view import layout as layout_mod
         from glnn.view import picking
@@ -175,12 +181,14 @@ class App:
         panel_w = self.panel.width(state.ui_scale) if state.show_panel else 0.0
         top = 56.0 * state.ui_scale
         area = layout_mod.Area(panel_w + 30, top, max(50.0, w - panel_w - 90), max(50.0, h - top - self._strip_height - 30))
+        area = self.plane.network_area(area, tr.dataset, state.ui_scale)
         key = (frame.layer_sizes, area)
         if key != self._layout_key:
             self.layout = layout_mod.compute(frame.layer_sizes, tr.net.w_off, area)
             self._layout_key = key
             self.scene.set_layout(self.layout)
             self.focus_neuron = -1
+        self.plane.update(frame, tr, self.layout, panel_w + 6, state.ui_scale)
         io = imgui.get_io()
         mx, my = self.mouse
         if mx >= 0 and not io.want_capture_mouse:
@@ -201,6 +209,7 @@ class App:
         glx.FrameStats.draw_calls = 0
         self.scene.update(frame.params, frame.activations)
         self.scene.draw((w, h), self.window.get_framebuffer_size(), style)
+        self.plane.draw((w, h), self.window.get_framebuffer_size(), state.palette)
         self.draw_calls = glx.FrameStats.draw_calls
         t3 = time.perf_counter()
 
@@ -217,14 +226,16 @@ class App:
         commands: list = []
         if state.show_panel:
             commands += self.panel.draw(frame, state, tr.settings, tr.dataset, h)
-        overlay.scene_labels(self.layout, frame, tr.dataset)
+        overlay.scene_labels(self.layout, frame, tr.dataset, self.plane.layers_without_values)
         overlay.legend(self.layout, state.palette)
+        plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, state.ui_scale)
         if state.receptive_fields:
             overlay.receptive_fields(self.layout, tr.net, tr.dataset, state.palette)
         overlay.caption(state.caption, self.layout, state.ui_scale)
         self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, commands)
         if not io.want_capture_mouse:
             overlay.tooltip(self.layout, frame, tr.net, tr.dataset, self.hover_neuron, self.hover_link, state.palette)
+            plane_overlay.tooltip(self.plane, self.mouse, tr.dataset)
         if state.show_help and not help_window.draw(state):
             commands.append(("set", "show_help", False))
         imgui.render()
@@ -263,6 +274,7 @@ class App:
         self.window.switch_to()
         self.scene.release()
         self.panel.release()
+        self.plane.release()
         self.renderer.shutdown()
         implot.destroy_context(self.implot_context)
         imgui.destroy_context(self.imgui_context)

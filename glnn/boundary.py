@@ -1,0 +1,116 @@
+"""The network over the whole input plane, for datasets of two inputs (TensorFlow Playground's view).
+
+A square grid of points covering the data is run through the network in one Numba call
+(`kernels.forward_all`), which gives every neuron's activation at every grid point: the
+output's decision region and one small picture per hidden neuron. Imports only numpy and
+the kernels; the renderer (glnn.view.boundary) turns the values into textures.
+
+Evaluating the grid costs about as much as training that many iterations, so it happens
+at most REFRESH_HZ times a second, only when the weights changed, and less often still on
+networks so big that one evaluation would take a noticeable share of the frame time.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from glnn import kernels
+
+REFRESH_HZ = 15.0
+# at most this share of wall time (0.25 ms of a 60 Hz frame) goes to grid evaluation: big networks refresh less often
+MAX_TIME_SHARE = 0.015
+# grid points x parameters per evaluation aimed at (about 0.2 ms on one core); sets the resolution
+WORK_PER_EVALUATION = 2.0e6
+MAX_RESOLUTION, MIN_RESOLUTION = 96, 16
+
+_ACT = {"sigmoid": kernels.ACT_SIGMOID, "tanh": kernels.ACT_TANH, "relu": kernels.ACT_RELU}
+_LOSS = {"sse": kernels.LOSS_SSE, "xent": kernels.LOSS_XENT}
+
+
+def applies(dataset) -> bool:
+    """Datasets of two inputs have a plane to paint."""
+    return dataset.n_inputs == 2
+
+
+def extent_of(dataset) -> float:
+    """Half the side of the square shown: every point inside, with a margin, the same on both axes."""
+    xs = [dataset.x_train, dataset.x_test] if dataset.has_test else [dataset.x_train]
+    largest = max(float(np.abs(x).max()) for x in xs if len(x))
+    return max(1.0, largest) + 0.1
+
+
+def resolution_for(n_params: int) -> int:
+    side = int(np.sqrt(WORK_PER_EVALUATION / max(1, n_params)))
+    return int(np.clip(side, MIN_RESOLUTION, MAX_RESOLUTION))
+
+
+def grid_points(resolution: int, extent: float) -> np.ndarray:
+    """(resolution**2, 2) float32 cell centres, row-major, row 0 at the TOP (x2 = +extent), as images are."""
+    centres = (np.arange(resolution, dtype=np.float64) + 0.5) / resolution * 2 * extent - extent
+    x2, x1 = np.meshgrid(centres[::-1], centres, indexing="ij")
+    return np.ascontiguousarray(np.stack([x1.ravel(), x2.ravel()], axis=1), np.float32)
+
+
+class PlaneField:
+    """Every neuron's activation over a square grid on the input plane, refreshed from the parameters."""
+
+    def __init__(self, arch, w_off: np.ndarray, b_off: np.ndarray, extent: float, resolution: int | None = None,
+                 clock=time.perf_counter):
+        self.arch = arch
+        self.extent = float(extent)
+        self.resolution = resolution or resolution_for(int(arch.offsets()[2]))
+        self.points = grid_points(self.resolution, self.extent)
+        self._sizes = np.array(arch.sizes, np.uint64)
+        self._w_off = np.asarray(w_off).astype(np.uint64)
+        self._b_off = np.asarray(b_off).astype(np.uint64)
+        n_neurons = int(sum(arch.sizes))
+        self._flat = np.zeros((n_neurons, self.resolution * self.resolution), np.float32)
+        self.values = self._flat.reshape(n_neurons, self.resolution, self.resolution)  # a view
+        self._clock = clock
+        self._evaluated_params: np.ndarray | None = None
+        self._last_time = -np.inf
+        self.cost = 0.0  # seconds the last evaluation took
+        self.evaluations = 0
+
+    @classmethod
+    def for_network(cls, net, dataset, **kw) -> "PlaneField":
+        return cls(net.arch, net.w_off, net.b_off, extent_of(dataset), **kw)
+
+    @property
+    def n_neurons(self) -> int:
+        return self.values.shape[0]
+
+    def evaluate(self, params: np.ndarray) -> np.ndarray:
+        """Run the grid through the network now; returns `values` (n_neurons, res, res)."""
+        params = np.ascontiguousarray(params, np.float32)
+        a = self.arch
+        kernels.forward_all(params, self._sizes, self._w_off, self._b_off, a.bias, _ACT[a.activation],
+                            _LOSS[a.loss], self.points, self._flat)
+        return self.values
+
+    def interval(self) -> float:
+        """Seconds between refreshes: REFRESH_HZ, or slower when an evaluation is expensive."""
+        return max(1.0 / REFRESH_HZ, self.cost / MAX_TIME_SHARE)
+
+    def refresh(self, params: np.ndarray) -> bool:
+        """Re-evaluate if the parameters changed and the last evaluation is old enough. True if it did."""
+        now = self._clock()
+        if self._evaluated_params is not None:
+            if now - self._last_time < self.interval() or np.array_equal(params, self._evaluated_params):
+                return False
+        t0 = time.perf_counter()
+        self.evaluate(params)
+        if self.evaluations:  # the first call may include compiling or loading the kernel: not its cost
+            self.cost = time.perf_counter() - t0
+        self._evaluated_params = np.array(params, np.float32, copy=True)
+        self._last_time = now
+        self.evaluations += 1
+        return True
+
+    def value_at(self, neuron: int, x1: float, x2: float) -> float:
+        """The stored value of the grid cell containing (x1, x2) (for tooltips)."""
+        res, e = self.resolution, self.extent
+        col = int(np.clip((x1 + e) / (2 * e) * res, 0, res - 1))
+        row = int(np.clip((e - x2) / (2 * e) * res, 0, res - 1))
+        return float(self.values[neuron, row, col])

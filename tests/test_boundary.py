@@ -1,0 +1,407 @@
+"""The input-plane view of 2-D datasets: the grid evaluation against the NumPy reference, its
+throttle on a fake clock, the placement of the map and tiles, and the GL pass's pixels."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import reference
+from glnn import boundary, kernels
+from glnn.data import load
+from glnn.model import Architecture, Network
+from glnn.trainer import Trainer
+from glnn.view import layout as layout_mod
+from glnn.view import plane_layout
+from glnn.view.layout import Area
+from glnn_testutil import layers_of
+
+
+# -- the grid evaluation --------------------------------------------------------------------------
+@pytest.mark.parametrize("sizes, activation, loss, bias", [
+    ((2, 8, 8, 1), "sigmoid", "sse", True),
+    ((2, 5, 1), "tanh", "xent", True),
+    ((2, 7, 3, 1), "relu", "sse", False),
+    ((3, 6, 4), "sigmoid", "xent", True),  # softmax over several outputs
+    ((2, 33, 2), "tanh", "sse", True),     # a layer wider than a vector register, odd
+])
+def test_forward_all_matches_the_reference(sizes, activation, loss, bias):
+    arch = Architecture(sizes, activation, loss, bias)
+    net = Network(arch, seed=3)
+    net.params[:] = np.random.default_rng(5).normal(0, 1.5, net.n_params).astype(np.float32)
+    x = np.random.default_rng(6).uniform(-1.2, 1.2, (257, sizes[0])).astype(np.float32)
+    out = np.zeros((sum(sizes), len(x)), np.float32)
+    a_off = arch.activation_offsets()
+    kernels.forward_all(net.params, np.array(sizes, np.uint64), net.w_off.astype(np.uint64),
+                        net.b_off.astype(np.uint64), bias, boundary._ACT[activation], boundary._LOSS[loss], x, out)
+    ws, bs = layers_of(net)
+    for r in (0, 1, 100, 256):
+        expected = np.concatenate(reference.forward(ws, bs, x[r], activation, loss))
+        np.testing.assert_allclose(out[:, r], expected, rtol=2e-5, atol=2e-6)
+    # every row, at once, for the output layer
+    expected_out = np.stack([reference.forward(ws, bs, row, activation, loss)[-1] for row in x], axis=1)
+    np.testing.assert_allclose(out[a_off[-2]:], expected_out, rtol=2e-5, atol=2e-6)
+
+
+def test_grid_rows_run_top_down_and_columns_left_right():
+    points = boundary.grid_points(4, 1.0).reshape(4, 4, 2)
+    assert np.allclose(points[0, :, 1], 0.75) and np.allclose(points[-1, :, 1], -0.75)  # row 0 = top (x2 high)
+    assert np.allclose(points[:, 0, 0], -0.75) and np.allclose(points[:, -1, 0], 0.75)
+
+
+def test_field_is_every_neurons_activation_over_the_plane():
+    trainer = Trainer({"dataset": "xor", "hidden": (6, 4), "activation": "tanh"})
+    trainer.steps(500)
+    field = boundary.PlaneField.for_network(trainer.net, trainer.dataset, resolution=24)
+    values = field.evaluate(trainer.net.params)
+    assert values.shape == (2 + 6 + 4 + 1, 24, 24)
+    for row, col in ((0, 0), (5, 17), (23, 23)):
+        x = field.points[row * 24 + col]
+        np.testing.assert_allclose(values[:, row, col], np.concatenate(trainer.forward(x)), rtol=2e-5, atol=2e-6)
+    # the input tiles are the coordinates: x1 grows to the right, x2 upwards
+    assert (np.diff(values[0], axis=1) > 0).all() and (np.diff(values[1], axis=0) < 0).all()
+    assert field.value_at(field.n_neurons - 1, *field.points[5 * 24 + 17]) == pytest.approx(values[-1, 5, 17])
+
+
+def test_extent_covers_every_point_with_a_margin():
+    ds = load("spiral")
+    e = boundary.extent_of(ds)
+    assert e > max(np.abs(ds.x_train).max(), np.abs(ds.x_test).max())
+    assert e <= 1.2
+
+
+def test_resolution_shrinks_with_the_network_but_stays_bounded():
+    small = boundary.resolution_for(Architecture((2, 8, 8, 1)).offsets()[2])
+    big = boundary.resolution_for(Architecture((2, 256, 256, 1)).offsets()[2])
+    assert small == boundary.MAX_RESOLUTION
+    assert boundary.MIN_RESOLUTION <= big < small
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_refresh_is_throttled_and_skips_unchanged_weights():
+    clock = FakeClock()
+    trainer = Trainer({"dataset": "circle", "hidden": (4,)})
+    field = boundary.PlaneField.for_network(trainer.net, trainer.dataset, resolution=16, clock=clock)
+    params = trainer.net.params.copy()
+    assert field.refresh(params)  # the first call always evaluates
+    assert field.cost == 0.0  # and may have compiled the kernel: its time says nothing of the next ones
+    assert not field.refresh(params)
+    params[0] += 1.0
+    clock.now += 0.5 / boundary.REFRESH_HZ
+    assert not field.refresh(params)  # changed, but too soon
+    clock.now += 0.6 / boundary.REFRESH_HZ
+    assert field.refresh(params)
+    np.testing.assert_allclose(field.values, boundary.PlaneField.for_network(
+        trainer.net, trainer.dataset, resolution=16).evaluate(params))
+    clock.now += 10.0
+    assert not field.refresh(params)  # nothing changed: nothing to do however long it has been
+    assert field.evaluations == 2
+    # an expensive evaluation stretches the interval so that it stays a small share of the time
+    params[0] += 1.0
+    assert field.refresh(params)
+    field.cost = 0.01  # as if that one had taken 10 ms
+    params[0] += 1.0
+    clock.now += 1.5 / boundary.REFRESH_HZ
+    assert field.interval() == pytest.approx(0.01 / boundary.MAX_TIME_SHARE)
+    assert not field.refresh(params)
+    clock.now += field.interval()
+    assert field.refresh(params)
+
+
+# -- placement (pure) -----------------------------------------------------------------------------
+def overlaps(a, b) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+@pytest.mark.parametrize("hidden", [(8, 8), (16,), (3,), (4, 4, 4)])
+def test_map_and_tiles_fit_without_overlapping(hidden):
+    area = Area(380, 56, 840, 634)
+    net_area, m = plane_layout.split(area)
+    assert m.x >= net_area.x + net_area.w and m.x + m.side <= area.x + area.w + 1e-3
+    assert area.y <= m.y and m.y + m.side <= area.y + area.h
+    sizes = (2, *hidden, 1)
+    net = Network(Architecture(sizes))
+    lay = layout_mod.compute(sizes, net.w_off, net_area)
+    rects, neurons = plane_layout.neuron_tiles(lay, left_edge=356)
+    assert set(neurons.tolist()) == set(range(sum(sizes) - 1))  # every input and hidden neuron, not the output
+    assert (rects[:, 0] >= 356).all()
+    for k, rect in enumerate(rects):
+        assert rect[2] >= plane_layout.TILE_MIN
+        x, y, r, _ = lay.nodes[neurons[k]]
+        assert rect[0] + rect[2] <= x - r and abs(rect[1] + rect[3] / 2 - y) < 1e-3  # left of, level with it
+        for other in rects[k + 1:]:
+            assert not overlaps(rect, other)
+        for n in range(lay.n_neurons):  # no neuron disc under a tile
+            nx, ny, nr, _ = lay.nodes[n]
+            assert not overlaps(rect, (nx - nr, ny - nr, 2 * nr, 2 * nr))
+    hidden_sides = rects[neurons >= 2, 2]
+    assert np.ptp(hidden_sides) == 0  # one size for every hidden tile
+
+
+def test_too_many_neurons_for_tiles():
+    sizes = (2, 200, 1)
+    net = Network(Architecture(sizes))
+    lay = layout_mod.compute(sizes, net.w_off, Area(380, 56, 500, 634))
+    rects, neurons = plane_layout.neuron_tiles(lay, left_edge=356)
+    # the columns share one spacing, set by the tallest: 3 pixels leave no room for a picture anywhere
+    assert len(rects) == len(neurons) == 0
+
+
+def test_map_pixel_to_plane():
+    m = plane_layout.MapRect(100.0, 50.0, 200.0)
+    assert m.to_plane(100, 50, 1.5) == pytest.approx((-1.5, 1.5))  # top left
+    assert m.to_plane(300, 250, 1.5) == pytest.approx((1.5, -1.5))
+    assert m.contains(150, 60) and not m.contains(99, 60) and not m.contains(150, 250)
+
+
+# -- GL: the pass on its own ----------------------------------------------------------------------
+def gl_err() -> int:
+    from pyglet import gl
+    return int(gl.glGetError())
+
+
+@pytest.mark.gl
+def test_renderer_colours_values_and_points(gl_context, pixels):
+    from conftest import GL_WINDOW_SIZE
+    from glnn.view.boundary import PlaneRenderer
+    from glnn.view.scene import PALETTES
+    w, h = GL_WINDOW_SIZE
+    r = PlaneRenderer()
+    try:
+        res = 8
+        values = np.zeros((2, res, res), np.float32)
+        values[0, :, res // 2:] = 1.0  # layer 0: low on the left, high on the right
+        values[1, :res // 2, :] = 1.0  # layer 1: high on top
+        r.upload(values)
+        r.upload(values)  # the second goes to the other texture and the pass reads that one
+        m = plane_layout.MapRect(200.0, 40.0, 160.0)
+        r.set_tiles(np.array([[20, 40, 80, 80, 0, 0.0, 1.0, 0.0],
+                              [m.x, m.y, m.side, m.side, 1, 0.0, 1.0, 1.0]], np.float32))
+        r.set_points(np.array([[-0.5, 0.5, 0, 0], [0.5, -0.5, 1, 1]], np.float32))  # top-left train, bottom-right test
+        from pyglet import gl
+        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
+        gl.glClearColor(0, 0, 0, 1)
+        gl.glClear(gl.GL_COLOR_BUFFER_BIT)
+        assert gl_err() == 0
+        pos, neg = PALETTES["red-blue"]
+        r.draw((float(w), float(h)), (w, h), m, 1.0, pos, neg, 5.0)
+        assert gl_err() == 0
+        img = pixels(w, h).astype(int)
+
+        def px(x, y):
+            return img[int(y), int(x), :3]
+
+        def reddish(c):
+            return c[0] > c[2] + 40
+
+        def bluish(c):
+            return c[2] > c[0] + 40
+
+        assert bluish(px(35, 80)) and reddish(px(85, 80))  # tile: left low, right high
+        assert (px(10, 80) == 0).all() and (px(110, 80) == 0).all()  # nothing outside it
+        assert reddish(px(230, 100)) and reddish(px(330, 60))  # map: layer 1, top high
+        assert bluish(px(240, 180)) and bluish(px(300, 190))
+        # the decision boundary (value 0.5, the middle row) is a light line across the map
+        line = img[115:126, 260, :3].sum(axis=1)
+        assert line.max() > 550
+        # the training point at (-0.5, 0.5) is a filled disc of class 0's colour (blue) on a red region
+        cx, cy = m.x + 0.25 * m.side, m.y + 0.25 * m.side
+        assert bluish(px(cx, cy))
+        # the test point at (0.5, -0.5) is hollow: a dark centre inside a ring of class 1's colour
+        tx, ty = m.x + 0.75 * m.side, m.y + 0.75 * m.side
+        assert px(tx, ty).sum() < 120 and reddish(px(tx + 4, ty))
+        # uploads draw: after a second upload the pass shows the new values
+        r.upload(1.0 - values)
+        gl.glClear(gl.GL_COLOR_BUFFER_BIT)
+        r.draw((float(w), float(h)), (w, h), m, 1.0, pos, neg, 5.0)
+        img = pixels(w, h).astype(int)
+        assert reddish(px(35, 80)) and bluish(px(85, 80))
+        assert gl_err() == 0
+    finally:
+        r.release()
+
+
+@pytest.mark.gl
+def test_release_frees_every_gl_object(gl_context):
+    from pyglet import gl
+    from glnn.view.boundary import PlaneRenderer
+    r = PlaneRenderer()
+    r.upload(np.zeros((3, 4, 4), np.float32))
+    r.upload(np.zeros((3, 4, 4), np.float32))
+    r.set_tiles(np.zeros((1, 8), np.float32))
+    r.set_points(np.zeros((2, 4), np.float32))
+    textures = list(r.textures)
+    buffers = [r.tiles.id.value, r.points.id.value]
+    vaos = [r.tile_vao.id.value, r.point_vao.id.value]
+    programs = [r.tile_program.id, r.point_program.id]
+    assert all(gl.glIsTexture(t) for t in textures) and all(gl.glIsBuffer(b) for b in buffers)
+    r.release()
+    assert not any(gl.glIsTexture(t) for t in textures)
+    assert not any(gl.glIsBuffer(b) for b in buffers)
+    assert not any(gl.glIsVertexArray(v) for v in vaos)
+    assert not any(gl.glIsProgram(p) for p in programs)
+    assert gl_err() == 0
+
+
+# -- GL: the whole app, in process and through the command line -----------------------------------
+APP_SIZE = (900, 600)
+
+
+@pytest.fixture(scope="module")
+def app_window(gl_window):
+    """A window of its own (the session window is too small for a network and a map side by side)."""
+    import pyglet
+    config = pyglet.gl.Config(major_version=3, minor_version=3, forward_compatible=True, double_buffer=True,
+                              red_size=8, green_size=8, blue_size=8, alpha_size=8)
+    window = pyglet.window.Window(*APP_SIZE, config=config, visible=False)
+    window.switch_to()
+    yield window
+    window.close()
+    gl_window.switch_to()
+
+
+def make_app(window, settings, steps):
+    from glnn.app import App
+    from glnn.controller import AppState, Controller
+    window.switch_to()
+    trainer = Trainer(settings)
+    trainer.steps(steps)
+    return App(window, Controller(trainer, AppState(show_panel=False), threaded=False))
+
+
+@pytest.mark.gl
+def test_app_draws_a_tile_of_each_neurons_activation(app_window, pixels):
+    from pyglet import gl
+    app = make_app(app_window, {"dataset": "xor", "hidden": (4,)}, 4000)
+    try:
+        for _ in range(2):
+            app.frame()
+        plane = app.plane
+        assert plane.active and plane.map is not None
+        img = pixels(*APP_SIZE).astype(int)
+        assert gl_err() == 0
+        rects, neurons = plane.tile_rects, plane.tile_neurons
+        assert sorted(neurons.tolist()) == [0, 1, 2, 3, 4, 5]  # two inputs, four hidden
+        assert plane.layers_without_values == frozenset({0, 1})  # the pictures instead of the numbers
+        values = plane.field.values
+        res = plane.field.resolution
+        checked = 0
+        for (x, y, w, h), n in zip(rects, neurons):
+            lo, hi = (-plane.field.extent, plane.field.extent) if n < 2 else (0.0, 1.0)
+            for u, v in ((0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75), (0.5, 0.5)):
+                value = values[n, int(v * res), int(u * res)]
+                s = (value - lo) / (hi - lo) * 2 - 1
+                c = img[int(y + v * h), int(x + u * w), :3]
+                if s > 0.5:
+                    assert c[0] > c[2] + 30, (n, u, v, value, c)  # high: the positive colour (red)
+                    checked += 1
+                elif s < -0.5:
+                    assert c[2] > c[0] + 30, (n, u, v, value, c)
+                    checked += 1
+        assert checked >= 12
+        # nothing changes while paused: no evaluation, no texture upload
+        uploads, evaluations = plane.renderer.uploads, plane.field.evaluations
+        for _ in range(3):
+            app.frame()
+        assert (plane.renderer.uploads, plane.field.evaluations) == (uploads, evaluations)
+        # a few steps of training: the next frame (after the refresh interval) shows new values
+        app.controller.apply("train", 50)
+        import time
+        time.sleep(1.1 / boundary.REFRESH_HZ)
+        app.frame()
+        assert plane.renderer.uploads == uploads + 1
+        # a click on the map feeds that point through the network, and a gold ring marks it
+        m = plane.map
+        px, py = m.x + 0.8 * m.side, m.y + 0.3 * m.side
+        app.on_mouse_press(px, APP_SIZE[1] - py, 1, 0)
+        x1, x2 = m.to_plane(px, py, plane.field.extent)
+        np.testing.assert_allclose(app.state.shown_input, [x1, x2], atol=1e-5)
+        assert x1 > 0.5 and x2 > 0.2
+        app.frame()
+        frame = app.controller.frame()
+        np.testing.assert_allclose(frame.activations[:2], [x1, x2], atol=1e-5)
+        assert frame.outputs[0] == pytest.approx(plane.field.value_at(plane.map_neuron, x1, x2), abs=0.05)
+        img = pixels(*APP_SIZE).astype(int)
+        ring = img[int(py) - 1:int(py) + 2, int(px) + 8:int(px) + 11, :3].reshape(-1, 3)
+        assert ((ring[:, 0] > 200) & (ring[:, 1] > 150) & (ring[:, 2] < 140)).any(), ring
+        # hovering the map reads the answer there (the tooltip's code path runs without error)
+        app.mouse = (px, py)
+        app.frame()
+        assert gl_err() == 0
+        renderer = plane.renderer
+        textures = list(renderer.textures)
+    finally:
+        app.close()
+        app_window.remove_handlers(app)
+    app_window.switch_to()
+    assert not any(gl.glIsTexture(t) for t in textures)
+
+
+@pytest.mark.gl
+def test_app_without_two_inputs_has_no_plane_until_one_is_chosen(app_window):
+    app = make_app(app_window, {"dataset": "digits5"}, 0)
+    try:
+        app.frame()
+        assert not app.plane.active and app.plane.map is None and app.plane.layers_without_values == frozenset()
+        assert app.plane.renderer.uploads == 0
+        full_width = app.layout.area.w
+        assert full_width > APP_SIZE[0] - 200  # the network keeps the whole width
+        # the Settings tab's dataset combo: to a 2-D set and back
+        app.controller.apply("set", "dataset", "spiral")
+        app.frame()
+        assert app.plane.active and app.plane.field.evaluations == 1 and app.plane.renderer.uploads == 1
+        assert app.layout.area.w < full_width - app.plane.map.side
+        assert app.layout.sizes == (2, 16, 1) and app.plane.layers_without_values == frozenset({0, 1})
+        app.controller.apply("set", "dataset", "digits5")
+        app.frame()
+        assert not app.plane.active and app.plane.layers_without_values == frozenset()
+        assert app.layout.area.w == full_width
+    finally:
+        app.close()
+        app_window.remove_handlers(app)
+
+
+def colour_classes(pixels):
+    r, g, b = pixels[..., 0], pixels[..., 1], pixels[..., 2]
+    return (r > b + 40) & (r > g + 20), (b > r + 40) & (b > g)
+
+
+@pytest.mark.gl
+def test_screenshot_of_xor_shows_the_four_quadrants(tmp_path):
+    from PIL import Image
+    from test_screenshot import run_glnn
+    w, h = 1280, 720
+    proc = run_glnn(["--dataset", "xor", "--iterations", "5000", "--screenshot", "xor.png", "--size", f"{w}x{h}"],
+                    cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    with Image.open(tmp_path / "xor.png") as im:
+        img = np.array(im.convert("RGB")).astype(int)
+    right = img[:, int(w * 0.6):]
+    red, blue = colour_classes(right)
+    coloured = red | blue
+    # the map: the rows and columns full of red and blue (the legends and lines are thin)
+    cols = np.flatnonzero(coloured.sum(axis=0) > 0.5 * coloured.sum(axis=0).max())
+    rows = np.flatnonzero(coloured.sum(axis=1) > 0.5 * coloured.sum(axis=1).max())
+    x0, x1, y0, y1 = cols[0], cols[-1], rows[0], rows[-1]
+    side = x1 - x0
+    assert side > 250 and abs((y1 - y0) - side) <= 3, (x0, x1, y0, y1)  # a square, of a good size
+
+    def share_red(u0, v0):
+        box = (slice(int(y0 + v0 * side), int(y0 + (v0 + 0.3) * side)),
+               slice(int(x0 + u0 * side), int(x0 + (u0 + 0.3) * side)))
+        r, b = red[box].sum(), blue[box].sum()
+        return r / max(1, r + b)
+
+    # class 1 (red, the positive colour) where x1 and x2 have the same sign: top right, bottom left
+    assert share_red(0.6, 0.1) > 0.85 and share_red(0.1, 0.6) > 0.85
+    assert share_red(0.1, 0.1) < 0.15 and share_red(0.6, 0.6) < 0.15
+    # the picture beside each hidden neuron: squares of red and blue left of the map
+    left = img[:, int(w * 0.3):int(w * 0.6)]
+    red_l, blue_l = colour_classes(left)
+    assert red_l.sum() > 2000 and blue_l.sum() > 2000
