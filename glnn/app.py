@@ -49,6 +49,7 @@ class App:
         self.hover_link = -1
         self.focus_neuron = -1
         self._strip_height = 0.0
+        self._timeline_height = 0.0
         self.timings: dict[str, float] = {}
         self._last_frame = 0.0
         self.draw_calls = 0
@@ -124,7 +125,8 @@ class App:
             return True  # stop pyglet's default handler
         if imgui.get_io().want_text_input:
             return None
-        command = {key.SPACE: ("toggle_play",), key.S: ("step",), key.R: ("reset",)}.get(symbol)
+        command = {key.SPACE: ("toggle_play",), key.S: ("step",), key.R: ("reset",),
+                   key.LEFT: ("scrub_by", -1), key.RIGHT: ("scrub_by", 1)}.get(symbol)
         if command:
             self.controller.apply(*command)
             if command[0] == "toggle_play" and self.state.playing:
@@ -149,7 +151,8 @@ class App:
         from imgui_bundle import imgui
 
         from glnn.ui import help as help_window
-        from glnn.ui import overlay, theme
+        from glnn.model import Network
+        from glnn.ui import overlay, theme, timeline_bar
         from glnn.view import gl as glx
         from glnn.view import layout as layout_mod
         from glnn.view import picking
@@ -173,7 +176,7 @@ class App:
         w, h = self.window.width, self.window.height
         panel_w = self.panel.width(state.ui_scale) if state.show_panel else 0.0
         top = 56.0 * state.ui_scale
-        area = layout_mod.Area(panel_w + 30, top, max(50.0, w - panel_w - 90), max(50.0, h - top - self._strip_height - 30))
+        area = layout_mod.Area(panel_w + 30, top, max(50.0, w - panel_w - 90), max(50.0, h - top - self._strip_height - self._timeline_height - 30))
         key = (frame.layer_sizes, area)
         if key != self._layout_key:
             self.layout = layout_mod.compute(frame.layer_sizes, tr.net.w_off, area)
@@ -216,14 +219,19 @@ class App:
         commands: list = []
         if state.show_panel:
             commands += self.panel.draw(frame, state, tr.settings, tr.dataset, h)
+        shown_net = Network(tr.net.arch, frame.params)  # what the scene shows: live, or a snapshot
         overlay.scene_labels(self.layout, frame, tr.dataset)
         overlay.legend(self.layout, state.palette)
         if state.receptive_fields:
-            overlay.receptive_fields(self.layout, tr.net, tr.dataset, state.palette)
+            overlay.receptive_fields(self.layout, shown_net, tr.dataset, state.palette)
         overlay.caption(state.caption, self.layout, state.ui_scale)
         self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, commands)
+        self._timeline_height = 0.0
+        if state.show_panel and "timeline" in state.panel:
+            self._timeline_height = timeline_bar.draw(frame, panel_w + 24 * state.ui_scale, w - panel_w - 48 * state.ui_scale,
+                                                      h - self._strip_height, state.ui_scale, commands)
         if not io.want_capture_mouse:
-            overlay.tooltip(self.layout, frame, tr.net, tr.dataset, self.hover_neuron, self.hover_link, state.palette)
+            overlay.tooltip(self.layout, frame, shown_net, tr.dataset, self.hover_neuron, self.hover_link, state.palette)
         if state.show_help and not help_window.draw(state):
             commands.append(("set", "show_help", False))
         imgui.render()
@@ -333,6 +341,8 @@ def main(args, size) -> int:
         screen = screens[state.screen]
     window = create_window(size, headless, fullscreen=(args.fullscreen or kiosk) and not headless, screen=screen)
     controller = Controller(trainer, state, threaded=not headless)
+    if getattr(args, "scrub", None) is not None:
+        controller.apply("scrub_to", args.scrub)
     app = App(window, controller, exhibit if kiosk else None)
     if headless:
         try:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from glnn import config
+from glnn import config, scrub
 from glnn.errors import GlnnError
 from glnn.trainer import Metrics, Trainer
 
@@ -54,6 +54,7 @@ class AppState:
     cursor_hide: float = 3.0
     quit_chord: str = "ctrl+shift+q"
     screen: int = 0
+    scrub_iteration: int = -1  # the timeline snapshot shown (its iteration), or -1 for the present
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +73,9 @@ class Frame:
     metric_x: np.ndarray
     metric_y: np.ndarray
     iterations_per_second: float  # achieved, wall clock
+    timeline: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(1, np.int64))  # snapshot iterations
+    scrubbed: int = -1  # the snapshot shown (an index into timeline), or -1 for the present
+    live_iterations: int = 0  # iterations trained: "now", whatever the scene shows
 
     def non_finite(self) -> list[str]:
         """Names of the shown numbers that are NaN or infinite (a self-check; none should ever be)."""
@@ -141,6 +145,7 @@ class Controller:
         self._metrics = None
         self._metrics_time = 0.0
         self._diverged_since: float | None = None
+        self.scrubber = scrub.Scrubber(METRICS_INTERVAL)
         self.state.drawing = np.zeros(trainer.dataset.n_inputs, np.float32) if trainer.dataset.image_shape else None
 
     # -- commands ---------------------------------------------------------------------------
@@ -148,7 +153,11 @@ class Controller:
         """Carry out one command. Unknown commands are a programming error, not user input."""
         s, tr = self.state, self.trainer
         with self._locked():
-            if command == "toggle_play":
+            if s.scrub_iteration >= 0 and scrub.returns_to_now(command, args):
+                s.scrub_iteration = -1
+            if command in scrub.COMMANDS:
+                self.scrubber.apply(command, args, s, tr)
+            elif command == "toggle_play":
                 s.playing = not s.playing
             elif command == "play":
                 s.playing = bool(args[0])
@@ -210,6 +219,8 @@ class Controller:
     def advance(self) -> None:
         """Train for this frame: inline at a fixed speed, on the worker thread at speed max."""
         s = self.state
+        if s.playing:
+            s.scrub_iteration = -1  # whatever started training (a kiosk demo, say) ends a look back
         threaded_max = self.worker is not None and s.playing and s.speed == 0
         if self.worker is not None:
             self.worker.set_running(threaded_max)
@@ -242,12 +253,14 @@ class Controller:
                 else:
                     index = tr.last_sample if tr.last_sample >= 0 else 0
                 x = tr.dataset.x_train[index]
-            layers = tr.forward(x)
-            metrics = self._current_metrics()
+            shown = self.scrubber.index(s, tr)  # a snapshot from the timeline, or -1 for the live network
+            params = tr.net.params if shown < 0 else tr.timeline.params(shown)
+            layers = tr.forward(x, params)
+            metrics = self._current_metrics() if shown < 0 else self.scrubber.metrics(tr, shown)
             lx, ly = tr.loss_history.points()
             mx, my = tr.metric_history.points()
             frame = Frame(
-                params=tr.net.params.copy(),
+                params=params.copy(),
                 activations=np.concatenate(layers),
                 layer_sizes=tr.arch.sizes,
                 outputs=layers[-1],
@@ -258,6 +271,9 @@ class Controller:
                 loss_x=lx.copy(), loss_y=ly[:, 0].copy(),
                 metric_x=mx.copy(), metric_y=my.copy(),
                 iterations_per_second=self._wall_rate(tr.iterations),
+                timeline=tr.timeline.iterations.copy(),
+                scrubbed=shown,
+                live_iterations=tr.iterations,
             )
         return frame
 

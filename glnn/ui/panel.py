@@ -137,7 +137,8 @@ class Panel:
 
     def _figures(self, frame, dataset) -> None:
         m = frame.metrics
-        rows = [("iterations", f"{m.iterations:,}"),
+        shown = f"{m.iterations:,}" + (f" of {frame.live_iterations:,}" if frame.scrubbed >= 0 else "")
+        rows = [("iterations", shown),
                 ("loss", f"{finite(m.train_loss):.5f}"),
                 ("accuracy", f"{finite(m.train_accuracy) * 100:.0f}%")]
         if m.has_test:
