@@ -199,3 +199,116 @@ def test_scrubbing_a_big_dataset_throttles_its_evaluation(monkeypatch):
     c.frame()  # the slider rests: the figures catch up
     fresh = c.trainer.evaluation("train", c.trainer.timeline.params(19))
     assert c.frame().metrics.train_loss == fresh[0]
+
+
+# -- on screen: the window's own App, headless ----------------------------------------------------
+ACCENT_RGB = np.array([84, 184, 255])  # the timeline's colour for the present (glnn.ui.timeline_bar)
+GOLD_RGB = np.array([255, 204, 76])  # ... and for the past
+APP_SIZE = (1000, 640)
+
+
+def near(pixels: np.ndarray, rgb: np.ndarray, tolerance: int = 6) -> np.ndarray:
+    return np.abs(pixels[..., :3].astype(int) - rgb).max(axis=-1) <= tolerance
+
+
+def timeline_track(picture: np.ndarray, left: int) -> tuple[slice, int]:
+    """The rows of the timeline's track (a band in the accent colour in the lower part of the scene,
+    right of x = left) and its left end; fails if there is none."""
+    h = picture.shape[0]
+    band = near(picture, ACCENT_RGB)
+    band[:int(h * 0.6)] = False
+    band[:, :left] = False
+    ys, xs = np.nonzero(band)
+    assert len(xs) > 1000, "no timeline bar in the present's picture"
+    y = int(np.median(ys))
+    return slice(y - 12, y + 13), int(xs.min())
+
+
+@pytest.fixture()
+def app(gl_window):
+    from glnn.app import App, create_window
+    window = create_window(APP_SIZE, headless=True)
+    c = Controller(Trainer({"seed": 3}), AppState(), threaded=False)
+    c.apply("train", 3000)
+    a = App(window, c)
+    yield a
+    a.close()
+    window.close()
+    gl_window.switch_to()
+
+
+def send(window, *event) -> None:
+    """Deliver a window event now, to every handler (ImGui's backend, then the App) as pyglet's loop would."""
+    import pyglet
+    pyglet.event.EventDispatcher.dispatch_event(window, *event)
+
+
+def render(app, frames: int = 1) -> np.ndarray:
+    from tests.conftest import read_pixels
+    for _ in range(frames):
+        app.frame()
+    return read_pixels(*app.window.get_framebuffer_size())[..., :3]
+
+
+@pytest.mark.gl
+def test_dragging_the_timeline_shows_the_past_until_play(app, monkeypatch):
+    from pyglet.window import key, mouse
+
+    from glnn.ui import overlay
+    h = APP_SIZE[1]
+    now = render(app, 3)
+    scene = (slice(60, int(h * 0.7)), slice(420, APP_SIZE[0]))
+    # the bar: a band in the accent colour along the bottom of the scene, from its left end to "now"
+    rows, left = timeline_track(now, 360)
+    assert not near(now[rows, 360:], GOLD_RGB).any(), "the present is drawn in gold"
+    y = (rows.start + rows.stop) // 2
+    # press on the left end of the track: the network as it was at iteration 0
+    send(app.window, "on_mouse_motion", left + 2, h - y, 0, 0)
+    render(app)
+    send(app.window, "on_mouse_press", left + 2, h - y, mouse.LEFT, 0)
+    then = render(app, 2)
+    send(app.window, "on_mouse_release", left + 2, h - y, mouse.LEFT, 0)
+    render(app)
+    assert app.state.scrub_iteration == 0 and not app.state.playing
+    initial = Trainer({"seed": 3}).net.params
+    assert bits(app.controller.frame().params) == bits(initial)
+    changed = np.abs(then[scene].astype(int) - now[scene]).max(axis=-1) > 24
+    assert changed.mean() > 0.02, f"only {changed.mean():.1%} of the scene changed going back to iteration 0"
+    assert near(then[rows, 360:], GOLD_RGB).sum() > 100, "the knob is not gold while looking back"
+    # the tooltip reads the snapshot's weights, not the live network's
+    seen = []
+    monkeypatch.setattr(overlay, "tooltip", lambda layout, frame, net, *rest: seen.append(net.params.copy()))
+    hidden = int(app.layout.layer_start[1])
+    nx, ny = app.layout.nodes[hidden][:2]
+    send(app.window, "on_mouse_motion", float(nx), h - float(ny), 0, 0)
+    render(app, 2)
+    assert app.hover_neuron == hidden and seen and bits(seen[-1]) == bits(initial)
+    # Right steps forward a snapshot; Space plays on from now
+    send(app.window, "on_key_press", key.RIGHT, 0)
+    assert app.controller.frame().scrubbed == 1
+    send(app.window, "on_key_press", key.SPACE, 0)
+    assert app.state.playing and app.state.scrub_iteration == -1
+    render(app)
+    assert app.controller.trainer.iterations > 3000
+    assert bits(seen[-1]) == bits(app.controller.trainer.net.params), "the tooltip is back to the live weights"
+
+
+@pytest.mark.gl
+def test_screenshot_scrubbed_to_zero_differs_from_the_present(tmp_path):
+    from PIL import Image
+
+    from tests.test_screenshot import run_glnn, scene_box
+    pictures = {}
+    for name, extra in (("now", []), ("then", ["--scrub", "0"])):
+        proc = run_glnn(["--screenshot", f"{name}.png", "--iterations", "3000", "--size", "960x600", *extra],
+                        cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        with Image.open(tmp_path / f"{name}.png") as im:
+            pictures[name] = np.array(im.convert("RGB")).astype(int)
+    now, then = pictures["now"], pictures["then"]
+    changed = np.abs(scene_box(now) - scene_box(then)).max(axis=-1) > 24
+    assert changed.mean() > 0.02, f"only {changed.mean():.1%} of the scene differs"
+    rows, _ = timeline_track(now, 360)
+    assert not near(now[rows, 360:], GOLD_RGB).any()
+    assert near(then[rows, 360:], GOLD_RGB).sum() > 100, "no gold knob on the timeline while looking back"
+    assert near(then[rows, 360:], ACCENT_RGB).sum() < 50, "the track is still filled up to now"

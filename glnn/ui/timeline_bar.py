@@ -89,7 +89,7 @@ def draw(frame, x: float, width: float, bottom: float, scale: float, out: list) 
     colour = GOLD if scrubbed >= 0 else ACCENT
     half = track_h / 2
     draw_list.add_rect_filled(imgui.ImVec2(x0, cy - half), imgui.ImVec2(x1, cy + half), rgba(0.13, 0.16, 0.24), half)
-    draw_list.add_rect_filled(imgui.ImVec2(x0, cy - half), imgui.ImVec2(knob_x, cy + half), rgba(*colour, 0.85), half)
+    draw_list.add_rect_filled(imgui.ImVec2(x0, cy - half), imgui.ImVec2(knob_x, cy + half), rgba(*colour), half)
     # decade ticks, labelled underneath where they do not crowd each other
     decades = _DECADES[_DECADES <= live]
     first = int(timeline[0])
