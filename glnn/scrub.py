@@ -12,8 +12,8 @@ import time
 
 from glnn.trainer import Metrics, Trainer
 
-# While the slider moves, evaluations that cost more than this run at most every
-# `throttle` seconds (and once it rests): a drag must not stall frames on a big dataset.
+# Evaluations that cost more than this run at most every `throttle` seconds, so a drag does not
+# stall frames on a big dataset; the figures catch up within `throttle` seconds once it rests.
 CHEAP_EVALUATION = 0.002
 
 COMMANDS = ("scrub", "scrub_by", "scrub_to")
@@ -32,7 +32,6 @@ class Scrubber:
         self._metrics: Metrics | None = None
         self._evaluated_at = 0.0
         self._evaluation_seconds = 0.0
-        self._asked: tuple | None = None  # what the previous frame asked for
 
     def apply(self, command: str, args: tuple, state, trainer: Trainer) -> None:
         """scrub INDEX (a snapshot; past the last one = the present), scrub_by STEPS, scrub_to ITERATION."""
@@ -67,7 +66,7 @@ class Scrubber:
         key = (id(timeline), iteration)
         now = time.perf_counter()
         if key != self._key and (self._metrics is None or self._evaluation_seconds < CHEAP_EVALUATION
-                                 or now - self._evaluated_at >= self.throttle or key == self._asked):
+                                 or now - self._evaluated_at >= self.throttle):
             params = timeline.params(index)
             train = trainer.evaluation("train", params)
             test = trainer.evaluation("test", params) if trainer.dataset.has_test else (0.0, 0.0)
@@ -76,7 +75,6 @@ class Scrubber:
             self._key = key
             self._evaluation_seconds = time.perf_counter() - now
             self._evaluated_at = now
-        self._asked = key
         if self._key != key:  # throttled mid-drag: the figures catch up within `throttle` seconds
             return dataclasses.replace(self._metrics, iterations=iteration)
         return self._metrics
