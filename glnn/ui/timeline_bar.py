@@ -35,11 +35,12 @@ def positions(timeline: np.ndarray, live: int, values: np.ndarray) -> np.ndarray
 
 
 def draw(frame, x: float, width: float, bottom: float, scale: float, out: list) -> float:
-    """Draw the bar with its lower edge at `bottom`; returns the height it takes (0 if nothing to show)."""
+    """Draw the bar with its lower edge at `bottom`; returns the height it takes. It shows before any
+    training too (only "now" on it), so that the scene does not jump when the first iteration runs."""
     timeline, live = frame.timeline, frame.live_iterations
     slots = len(timeline)  # the present is slot `slots`, right of the last snapshot
-    if slots < 1 or live <= int(timeline[0]) and frame.scrubbed < 0:
-        return 0.0  # nothing trained yet: no past to look at
+    if slots < 1:
+        return 0.0
     pad = 10 * scale
     line_h = imgui.get_text_line_height()
     track_h = 8 * scale
@@ -57,18 +58,31 @@ def draw(frame, x: float, width: float, bottom: float, scale: float, out: list) 
 
     # -- the line of text: where we are, and how to get back
     if scrubbed >= 0:
-        imgui.text_colored(imgui.ImVec4(*GOLD, 1.0), f"iteration {shown:,} of {live:,}")
-        imgui.same_line()
-        imgui.text_disabled("- the network as it was then. Play returns to now")
         label = "Play from now"
-        button_w = imgui.calc_text_size(label).x + 2 * imgui.get_style().frame_padding.x
-        imgui.same_line(max(imgui.get_cursor_pos_x(), imgui.get_window_width() - button_w - pad * 1.6))
+        button_x = imgui.get_window_width() - pad * 1.6 - imgui.calc_text_size(label).x \
+            - 2 * imgui.get_style().frame_padding.x
+        imgui.text_colored(imgui.ImVec4(*GOLD, 1.0), f"iteration {shown:,} of {live:,}")
+        room = button_x - imgui.get_item_rect_max().x + imgui.get_window_pos().x - 2 * imgui.get_style().item_spacing.x
+        for hint in ("- the network as it was then. Play returns to now", "- Play returns to now"):
+            if imgui.calc_text_size(hint).x <= room:  # the longest hint that fits beside the button
+                imgui.same_line()
+                imgui.text_disabled(hint)
+                break
+        imgui.same_line(max(imgui.get_cursor_pos_x(), button_x))
         if imgui.small_button(label):
             out.append(("toggle_play",))
     else:
-        imgui.text_disabled("Drag back along the timeline to see the network as it was earlier")
         text = f"now: iteration {live:,}"
-        imgui.same_line(imgui.get_window_width() - imgui.calc_text_size(text).x - pad * 1.6)
+        text_x = imgui.get_window_width() - imgui.calc_text_size(text).x - pad * 1.6
+        room = text_x - imgui.get_cursor_pos_x() - imgui.get_style().item_spacing.x
+        hints = ("Drag back along the timeline to see the network as it was earlier", "Drag back to see earlier")
+        if live <= int(timeline[0]):
+            hints = ("Press Play: the timeline records how the network learns", "Press Play to record")
+        for hint in hints:
+            if imgui.calc_text_size(hint).x <= room:
+                imgui.text_disabled(hint)
+                imgui.same_line(text_x)
+                break
         imgui.text(text)
 
     # -- the track
@@ -89,7 +103,8 @@ def draw(frame, x: float, width: float, bottom: float, scale: float, out: list) 
     colour = GOLD if scrubbed >= 0 else ACCENT
     half = track_h / 2
     draw_list.add_rect_filled(imgui.ImVec2(x0, cy - half), imgui.ImVec2(x1, cy + half), rgba(0.13, 0.16, 0.24), half)
-    draw_list.add_rect_filled(imgui.ImVec2(x0, cy - half), imgui.ImVec2(knob_x, cy + half), rgba(*colour), half)
+    if live > int(timeline[0]):  # nothing recorded yet: an empty track
+        draw_list.add_rect_filled(imgui.ImVec2(x0, cy - half), imgui.ImVec2(knob_x, cy + half), rgba(*colour), half)
     # decade ticks, labelled underneath where they do not crowd each other
     decades = _DECADES[_DECADES <= live]
     first = int(timeline[0])
