@@ -34,6 +34,11 @@ def positions(timeline: np.ndarray, live: int, values: np.ndarray) -> np.ndarray
     return np.interp(np.log1p(values), np.log1p(stops), np.arange(len(stops), dtype=np.float64))
 
 
+def height(scale: float, line_h: float) -> float:
+    """The height the bar takes above the image strip (the e2e tests lay the scene out with it too)."""
+    return 50 * scale + 2 * line_h + 4 * scale
+
+
 def draw(frame, x: float, width: float, bottom: float, scale: float, out: list) -> float:
     """Draw the bar with its lower edge at `bottom`; returns the height it takes. It shows before any
     training too (only "now" on it), so that the scene does not jump when the first iteration runs."""
@@ -45,9 +50,9 @@ def draw(frame, x: float, width: float, bottom: float, scale: float, out: list) 
     line_h = imgui.get_text_line_height()
     track_h = 8 * scale
     knob_r = 9 * scale
-    height = pad + line_h + 8 * scale + 2 * knob_r + line_h + pad
-    imgui.set_next_window_pos(imgui.ImVec2(x, bottom - height))
-    imgui.set_next_window_size(imgui.ImVec2(width, height))
+    bar_h = height(scale, line_h) - 4 * scale  # pad, text, gap, knob, tick labels, pad; then a gap
+    imgui.set_next_window_pos(imgui.ImVec2(x, bottom - bar_h))
+    imgui.set_next_window_size(imgui.ImVec2(width, bar_h))
     imgui.push_style_var(imgui.StyleVar_.window_padding, imgui.ImVec2(pad * 1.6, pad))
     imgui.begin("timeline", None, _FLAGS)
     imgui.pop_style_var()
@@ -132,4 +137,4 @@ def draw(frame, x: float, width: float, bottom: float, scale: float, out: list) 
         where = int(timeline[under_mouse]) if under_mouse < slots else live
         imgui.set_tooltip(f"iteration {where:,}" + (" (now)" if under_mouse == slots else ""))
     imgui.end()
-    return height + 4 * scale
+    return bar_h + 4 * scale
