@@ -176,7 +176,8 @@ class App:
         w, h = self.window.width, self.window.height
         panel_w = self.panel.width(state.ui_scale) if state.show_panel else 0.0
         top = 56.0 * state.ui_scale
-        area = layout_mod.Area(panel_w + 30, top, max(50.0, w - panel_w - 90), max(50.0, h - top - self._strip_height - self._timeline_height - 30))
+        bottom = self._strip_height + self._timeline_height
+        area = layout_mod.Area(panel_w + 30, top, max(50.0, w - panel_w - 90), max(50.0, h - top - bottom - 30))
         key = (frame.layer_sizes, area)
         if key != self._layout_key:
             self.layout = layout_mod.compute(frame.layer_sizes, tr.net.w_off, area)
@@ -228,7 +229,8 @@ class App:
         self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, commands)
         self._timeline_height = 0.0
         if state.show_panel and "timeline" in state.panel:
-            self._timeline_height = timeline_bar.draw(frame, panel_w + 24 * state.ui_scale, w - panel_w - 48 * state.ui_scale,
+            margin = 24 * state.ui_scale
+            self._timeline_height = timeline_bar.draw(frame, panel_w + margin, w - panel_w - 2 * margin,
                                                       h - self._strip_height, state.ui_scale, commands)
         if not io.want_capture_mouse:
             overlay.tooltip(self.layout, frame, shown_net, tr.dataset, self.hover_neuron, self.hover_link, state.palette)

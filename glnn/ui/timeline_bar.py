@@ -108,7 +108,7 @@ def draw(frame, x: float, width: float, bottom: float, scale: float, out: list) 
     colour = GOLD if scrubbed >= 0 else ACCENT
     half = track_h / 2
     draw_list.add_rect_filled(imgui.ImVec2(x0, cy - half), imgui.ImVec2(x1, cy + half), rgba(0.13, 0.16, 0.24), half)
-    if live > int(timeline[0]):  # nothing recorded yet: an empty track
+    if live > int(timeline[0]):  # filled up to the knob once there is a past (empty before any training)
         draw_list.add_rect_filled(imgui.ImVec2(x0, cy - half), imgui.ImVec2(knob_x, cy + half), rgba(*colour), half)
     # decade ticks, labelled underneath where they do not crowd each other
     decades = _DECADES[_DECADES <= live]
