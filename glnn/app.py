@@ -48,7 +48,9 @@ class App:
         self.hover_neuron = -1
         self.hover_link = -1
         self.focus_neuron = -1
+        self._pending_press: tuple[float, float] | None = None
         self._strip_height = 0.0
+        self._timeline_height = 0.0
         self.timings: dict[str, float] = {}
         self._last_frame = 0.0
         self.draw_calls = 0
@@ -99,19 +101,20 @@ class App:
         self.mouse = (-1.0, -1.0)
 
     def on_mouse_press(self, x, y, button, modifiers):
-        from imgui_bundle import imgui
         self._touched()
-        if imgui.get_io().want_capture_mouse or self.layout is None:
-            return
+        # Handled in the next frame, once ImGui has seen where the pointer is now: a tap on a touch
+        # screen moves the pointer and presses within one frame, so both ImGui's capture flag and
+        # the hover picked last frame may belong to where the pointer was before.
+        self._pending_press = (float(x), float(self.window.height - y))
+
+    def _scene_press(self, x: float, y: float) -> None:
+        """A press on the scene (not on ImGui): feed a point of the decision map, or focus a neuron."""
         from glnn.view import picking
-        # pick where the press is, not where the last frame's hover was: a tap on a touch screen
-        # moves the pointer and presses within one frame
-        self.mouse = (float(x), float(self.window.height - y))
-        point = self.plane.point_at(*self.mouse)
+        point = self.plane.point_at(x, y)
         if point is not None:  # a click on the decision map feeds that point through the network
             self.controller.apply("show_input", point, f"the point ({point[0]:+.2f}, {point[1]:+.2f})")
             return
-        tapped = picking.pick_neuron(self.layout, *self.mouse)
+        tapped = picking.pick_neuron(self.layout, x, y)
         self.focus_neuron = -1 if tapped < 0 or tapped == self.focus_neuron else tapped
 
     def on_key_press(self, symbol, modifiers):
@@ -131,7 +134,8 @@ class App:
             return True  # stop pyglet's default handler
         if imgui.get_io().want_text_input:
             return None
-        command = {key.SPACE: ("toggle_play",), key.S: ("step",), key.R: ("reset",)}.get(symbol)
+        command = {key.SPACE: ("toggle_play",), key.S: ("step",), key.R: ("reset",),
+                   key.LEFT: ("scrub_by", -1), key.RIGHT: ("scrub_by", 1)}.get(symbol)
         if command:
             self.controller.apply(*command)
             if command[0] == "toggle_play" and self.state.playing:
@@ -156,7 +160,8 @@ class App:
         from imgui_bundle import imgui
 
         from glnn.ui import help as help_window
-        from glnn.ui import overlay, plane_overlay, theme
+        from glnn.model import Network
+        from glnn.ui import overlay, plane_overlay, theme, timeline_bar
         from glnn.view import gl as glx
         from glnn.view import layout as layout_mod
         from glnn.view import picking
@@ -180,7 +185,8 @@ class App:
         w, h = self.window.width, self.window.height
         panel_w = self.panel.width(state.ui_scale) if state.show_panel else 0.0
         top = 56.0 * state.ui_scale
-        area = layout_mod.Area(panel_w + 30, top, max(50.0, w - panel_w - 90), max(50.0, h - top - self._strip_height - 30))
+        bottom = self._strip_height + self._timeline_height
+        area = layout_mod.Area(panel_w + 30, top, max(50.0, w - panel_w - 90), max(50.0, h - top - bottom - 30))
         area = self.plane.network_area(area, tr.dataset, state.ui_scale)
         key = (frame.layer_sizes, area)
         if key != self._layout_key:
@@ -223,18 +229,28 @@ class App:
         io.delta_time = max(1e-4, now - self._last_frame) if self._last_frame else 1 / 60
         self._last_frame = now
         imgui.new_frame()
+        if self._pending_press is not None:
+            if not io.want_capture_mouse:  # up to date now: new_frame looked at the pointer
+                self._scene_press(*self._pending_press)
+            self._pending_press = None
         commands: list = []
         if state.show_panel:
             commands += self.panel.draw(frame, state, tr.settings, tr.dataset, h)
+        shown_net = Network(tr.net.arch, frame.params)  # what the scene shows: live, or a snapshot
         overlay.scene_labels(self.layout, frame, tr.dataset, self.plane.layers_without_values)
         overlay.legend(self.layout, state.palette)
         plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, state.ui_scale)
         if state.receptive_fields:
-            overlay.receptive_fields(self.layout, tr.net, tr.dataset, state.palette)
+            overlay.receptive_fields(self.layout, shown_net, tr.dataset, state.palette)
         overlay.caption(state.caption, self.layout, state.ui_scale)
         self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, commands)
+        self._timeline_height = 0.0
+        if state.show_panel and "timeline" in state.panel:
+            margin = 24 * state.ui_scale
+            self._timeline_height = timeline_bar.draw(frame, panel_w + margin, w - panel_w - 2 * margin,
+                                                      h - self._strip_height, state.ui_scale, commands)
         if not io.want_capture_mouse:
-            overlay.tooltip(self.layout, frame, tr.net, tr.dataset, self.hover_neuron, self.hover_link, state.palette)
+            overlay.tooltip(self.layout, frame, shown_net, tr.dataset, self.hover_neuron, self.hover_link, state.palette)
             plane_overlay.tooltip(self.plane, self.mouse, tr.dataset)
         if state.show_help and not help_window.draw(state):
             commands.append(("set", "show_help", False))
@@ -364,6 +380,8 @@ def main(args, size, state_changes: dict | None = None) -> int:
         screen = screens[state.screen]
     window = create_window(size, headless, fullscreen=(args.fullscreen or kiosk) and not headless, screen=screen)
     controller = Controller(trainer, state, threaded=not headless)
+    if getattr(args, "scrub", None) is not None:
+        controller.apply("scrub_to", args.scrub)
     app = App(window, controller, exhibit if kiosk else None)
     if headless:
         try:

@@ -164,12 +164,14 @@ def cmd_record(argv: Sequence[str]) -> int:
 def window_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="glnn", description="Watch a neural network learn. Subcommands: "
                 "'glnn train' (no window), 'glnn bench' (kernel speed), 'glnn record' (video). Keys: Space play/pause, S step, "
-                "R reset, F full-screen, H hide panel, Esc leave full-screen / quit.")
+                "R reset, Left/Right step through the timeline, F full-screen, H hide panel, Esc leave full-screen / quit.")
     p.add_argument("--screenshot", metavar="PNG", help="render one frame to a PNG and exit (no display needed)")
     p.add_argument("--iterations", type=_positive_int, default=0, help="train this many iterations first")
     p.add_argument("--size", default="1280x720", metavar="WxH", help="window or screenshot size (default 1280x720)")
     p.add_argument("--fullscreen", action="store_true", help="start full-screen")
     p.add_argument("--play", action="store_true", help="start training at once")
+    p.add_argument("--scrub", type=_positive_int, metavar="ITERATION",
+                   help="show the network as it was at this iteration (the nearest snapshot at or before it)")
     p.add_argument("--load", metavar="FILE", help="start from a saved network (.npz)")
     p.add_argument("--kiosk", action="store_true",
                    help="exhibit mode: full screen, attract demo when idle, quit only with the quit chord")

@@ -16,7 +16,8 @@ DATASETS = ("digits5", "xor3", "digits8", "circle", "xor", "gauss", "spiral")
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 LOSSES = ("sse", "xent")
 PALETTES = ("red-blue", "green-red")
-PANEL_PARTS = ("controls", "sliders", "figures", "plot", "outputs", "draw", "results", "settings", "help")
+PANEL_PARTS = ("controls", "sliders", "figures", "plot", "outputs", "draw", "results", "settings", "help",
+               "timeline")
 TABS = ("train", "draw", "results", "settings")  # the panel's tabs, in order
 MODIFIERS = ("ctrl", "shift", "alt")
 MAX_HIDDEN_LAYERS = 4

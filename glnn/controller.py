@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from glnn import config, confusion
+from glnn import config, confusion, scrub
 from glnn.errors import GlnnError
 from glnn.trainer import Metrics, Trainer
 
@@ -55,6 +55,7 @@ class AppState:
     cursor_hide: float = 3.0
     quit_chord: str = "ctrl+shift+q"
     screen: int = 0
+    scrub_iteration: int = -1  # the timeline snapshot shown (its iteration), or -1 for the present
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,6 +76,9 @@ class Frame:
     iterations_per_second: float  # achieved, wall clock
     # per split ("train", "test"): confusion matrix and misclassified samples, refreshed with the metrics
     results: dict[str, confusion.SplitResult] = dataclasses.field(default_factory=dict)
+    timeline: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(1, np.int64))  # snapshot iterations
+    scrubbed: int = -1  # the snapshot shown (an index into timeline), or -1 for the present
+    live_iterations: int = 0  # iterations trained: "now", whatever the scene shows
 
     def non_finite(self) -> list[str]:
         """Names of the shown numbers that are NaN or infinite (a self-check; none should ever be)."""
@@ -146,6 +150,7 @@ class Controller:
         self._metrics_net = None  # the network the metrics were measured on (a rebuild makes a new one)
         self._results: dict[str, confusion.SplitResult] = {}
         self._diverged_since: float | None = None
+        self.scrubber = scrub.Scrubber(METRICS_INTERVAL)
         self.state.drawing = np.zeros(trainer.dataset.n_inputs, np.float32) if trainer.dataset.image_shape else None
 
     # -- commands ---------------------------------------------------------------------------
@@ -153,7 +158,11 @@ class Controller:
         """Carry out one command. Unknown commands are a programming error, not user input."""
         s, tr = self.state, self.trainer
         with self._locked():
-            if command == "toggle_play":
+            if s.scrub_iteration >= 0 and scrub.returns_to_now(command, args):
+                s.scrub_iteration = -1
+            if command in scrub.COMMANDS:
+                self.scrubber.apply(command, args, s, tr)
+            elif command == "toggle_play":
                 s.playing = not s.playing
             elif command == "play":
                 s.playing = bool(args[0])
@@ -220,6 +229,8 @@ class Controller:
     def advance(self) -> None:
         """Train for this frame: inline at a fixed speed, on the worker thread at speed max."""
         s = self.state
+        if s.playing:
+            s.scrub_iteration = -1  # whatever started training (a kiosk demo, say) ends a look back
         threaded_max = self.worker is not None and s.playing and s.speed == 0
         if self.worker is not None:
             self.worker.set_running(threaded_max)
@@ -252,12 +263,14 @@ class Controller:
                 else:
                     index = tr.last_sample if tr.last_sample >= 0 else 0
                 x = tr.dataset.x_train[index]
-            layers = tr.forward(x)
-            metrics = self._current_metrics()
+            shown = self.scrubber.index(s, tr)  # a snapshot from the timeline, or -1 for the live network
+            params = tr.net.params if shown < 0 else tr.timeline.params(shown)
+            layers = tr.forward(x, params)
+            metrics = self._current_metrics() if shown < 0 else self.scrubber.metrics(tr, shown)
             lx, ly = tr.loss_history.points()
             mx, my = tr.metric_history.points()
             frame = Frame(
-                params=tr.net.params.copy(),
+                params=params.copy(),
                 activations=np.concatenate(layers),
                 layer_sizes=tr.arch.sizes,
                 outputs=layers[-1],
@@ -269,6 +282,9 @@ class Controller:
                 metric_x=mx.copy(), metric_y=my.copy(),
                 iterations_per_second=self._wall_rate(tr.iterations),
                 results=self._results,
+                timeline=tr.timeline.iterations.copy(),
+                scrubbed=shown,
+                live_iterations=tr.iterations,
             )
         return frame
 

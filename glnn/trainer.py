@@ -17,12 +17,14 @@ from glnn import config, data, kernels
 from glnn import model as model_io
 from glnn.errors import GlnnError
 from glnn.model import Architecture, Network
+from glnn.timeline import Timeline
 
 _ACT = {"sigmoid": kernels.ACT_SIGMOID, "tanh": kernels.ACT_TANH, "relu": kernels.ACT_RELU}
 _LOSS = {"sse": kernels.LOSS_SSE, "xent": kernels.LOSS_XENT}
 # Settings whose change keeps the weights; any other change rebuilds the network.
 _LIVE_SETTINGS = {"lr", "batch", "shuffle", "on_diverge"}
 MAX_CHUNK = 1 << 16  # iterations per kernel call: bounds the per-call loss buffer
+PARAM_LIMIT = 1e4  # weights stay under ~100 in any run that learns (lr 10, 300k iterations: 44)
 
 
 class History:
@@ -104,6 +106,8 @@ class Trainer:
         self.settings.update(config.checked(settings or {}))
         self._build(network)
         self.iterations = iterations
+        if iterations:  # a loaded network's timeline starts where it was saved
+            self.timeline = Timeline(self.net.params, iterations)
 
     # -- construction ------------------------------------------------------------------------
     def _build(self, network: Network | None = None) -> None:
@@ -138,6 +142,7 @@ class Trainer:
         self.loss_history = History(1024, 1)
         self.metric_history = History(512, 4)  # train loss, train acc, test loss, test acc
         self.last_sample = -1  # index of the training sample used last (for the view)
+        self.timeline = Timeline(self.net.params, 0)  # log-spaced snapshots for looking back
         self._warm_up()
 
     @property
@@ -145,9 +150,9 @@ class Trainer:
         # sigmoid outputs aim at 0.99, not 1.0, which they can only approach; softmax can use 1.0
         return np.float32(0.99 if self.settings["loss"] == "sse" else 1.0)
 
-    def _kernel_args(self):
+    def _kernel_args(self, params: np.ndarray | None = None):
         net = self.net
-        return (net.params, self._sizes, self._w_off, self._b_off, self.arch.bias,
+        return (net.params if params is None else params, self._sizes, self._w_off, self._b_off, self.arch.bias,
                 _ACT[self.arch.activation], _LOSS[self.arch.loss])
 
     def update(self, **changes: Any) -> bool:
@@ -183,11 +188,14 @@ class Trainer:
         done_total = 0
         n = int(n)
         while done_total < n and not self.stopped:
-            chunk = min(n - done_total, MAX_CHUNK)
+            # end the call on the timeline's next snapshot, so that snapshots land on exact iterations
+            chunk = min(n - done_total, MAX_CHUNK, self.timeline.next_target - self.iterations)
             done = self._run_kernel(chunk)
             done_total += done
             if done < chunk:
                 break
+            if self.iterations == self.timeline.next_target:
+                self.timeline.record(self.iterations, self.net.params)
         return done_total
 
     def _warm_up(self) -> None:
@@ -209,7 +217,10 @@ class Trainer:
                                    chunk, np.float32(s["lr"]), s["batch"], s["shuffle"], self.on_value,
                                    self._acts, self._deltas, self._a_off, self._losses)
         dt = time.perf_counter() - t0
-        if done < chunk or not np.isfinite(params).all():
+        # The kernel sees a blow-up only at the next iteration's loss, so a chunk can end on weights
+        # that are finite yet already overflow a forward pass (the Step button, or a chunk ended at a
+        # timeline snapshot): weights this large mean the run has diverged. NaN fails the test too.
+        if done < chunk or not np.abs(params).max() < PARAM_LIMIT:
             self._diverge(state_before)
             return 0
         self.kernel_seconds += dt
@@ -258,13 +269,14 @@ class Trainer:
         return total
 
     # -- reading -----------------------------------------------------------------------------
-    def forward(self, x: np.ndarray) -> list[np.ndarray]:
-        """Every layer's activations (copies) for input x, the input layer first."""
+    def forward(self, x: np.ndarray, params: np.ndarray | None = None) -> list[np.ndarray]:
+        """Every layer's activations (copies) for input x, the input layer first; with `params`
+        (e.g. a timeline snapshot) instead of the network's own."""
         x = np.ascontiguousarray(x, np.float32).reshape(-1)
         if x.shape[0] != self.arch.sizes[0]:
             raise GlnnError(f"input has {x.shape[0]} values, the network takes {self.arch.sizes[0]}")
         acts = np.zeros(self._a_off[-1], np.float32)
-        kernels.forward(*self._kernel_args(), x, acts, self._a_off)
+        kernels.forward(*self._kernel_args(params), x, acts, self._a_off)
         bounds = self.arch.activation_offsets()
         return [acts[bounds[l]:bounds[l + 1]].copy() for l in range(len(self.arch.sizes))]
 
@@ -283,18 +295,20 @@ class Trainer:
             return (outputs[:, 0] > 0.5).astype(np.int32)
         return outputs.argmax(axis=1).astype(np.int32)
 
-    def _evaluate(self, x: np.ndarray, y: np.ndarray) -> tuple[float, float, np.ndarray]:
+    def _evaluate(self, x: np.ndarray, y: np.ndarray,
+                  params: np.ndarray | None = None) -> tuple[float, float, np.ndarray]:
         out = np.zeros((x.shape[0], self.arch.sizes[-1]), np.float32)
         losses = np.zeros(x.shape[0], np.float32)
-        kernels.evaluate(*self._kernel_args(), x, y, self.on_value, np.zeros_like(self._acts),
+        kernels.evaluate(*self._kernel_args(params), x, y, self.on_value, np.zeros_like(self._acts),
                          np.zeros_like(self._deltas), self._a_off, out, losses)
         return float(losses.mean()), float((self.predict(out) == y).mean()), out
 
-    def evaluation(self, split: str = "train") -> tuple[float, float, np.ndarray]:
-        """(mean loss, accuracy, outputs) on the train or test split at the current weights."""
+    def evaluation(self, split: str = "train",
+                   params: np.ndarray | None = None) -> tuple[float, float, np.ndarray]:
+        """(mean loss, accuracy, outputs) on the train or test split at the current weights (or `params`)."""
         ds = self.dataset
         x, y = (ds.x_train, ds.y_train) if split == "train" else (ds.x_test, ds.y_test)
-        return self._evaluate(x, y)
+        return self._evaluate(x, y, params)
 
     def _evaluated(self) -> dict[str, tuple[float, float, np.ndarray]]:
         """(loss, accuracy, predicted classes) per split at the current weights, evaluated once per iteration."""

@@ -143,6 +143,7 @@ class Geometry:
         from glnn import config
         from glnn.data import load
         from glnn.ui.panel import PANEL_WIDTH
+        from glnn.ui import timeline_bar
         from glnn.ui.theme import BASE_FONT_SIZE
         from glnn.view import layout as layout_mod
         w, h = size
@@ -167,7 +168,7 @@ class Geometry:
         # glnn/app.py frame(): the scene's area
         top = 56.0 * scale
         area = layout_mod.Area(panel_w + 30, top, max(50.0, w - panel_w - 90),
-                               max(50.0, h - top - (strip_h + 8) - 30))
+                               max(50.0, h - top - (strip_h + 8) - timeline_bar.height(scale, line_h) - 30))
         self.layout = layout_mod.compute(sizes, np.zeros(len(sizes) - 1, np.int64), area)
         self.sizes = sizes
         self.panel_w = panel_w
@@ -182,8 +183,8 @@ class Geometry:
 
     def lone_link_point(self) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
         """A point on an INPUT->HIDDEN connection with no other connection or neuron near it:
-        (point, source neuron centre, target neuron centre). The point lies in the left part of
-        the gap so that the stretch from the source to it is not under the tooltip (which opens
+        (point, source neuron centre, target neuron centre). The point lies in the left
+        half of the gap so that the stretch from the source to it is not under the tooltip (which opens
         below right of the mouse)."""
         lay = self.layout
         links = lay.links[lay.link_start[0]:lay.link_start[1]]
@@ -191,7 +192,7 @@ class Geometry:
         b = lay.nodes[links[:, 1], :2].astype(np.float64)
         best = None
         for i in range(len(links)):
-            for t in (0.25, 0.3, 0.35, 0.4):
+            for t in (0.25, 0.3, 0.35, 0.4, 0.45, 0.5):  # up to the middle: the timeline bar makes the scene denser
                 p = a[i] + t * (b[i] - a[i])
                 ab = b - a
                 tt = np.clip(((p - a) * ab).sum(1) / (ab * ab).sum(1), 0, 1)

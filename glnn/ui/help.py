@@ -7,6 +7,7 @@ KEYS = (
     ("Space", "play / pause training"),
     ("S", "one training step"),
     ("R", "reset: new random weights"),
+    ("<- ->", "step back / forward through the timeline"),
     ("F", "full screen on / off"),
     ("H", "hide / show the panel"),
     ("Esc", "leave full screen, or quit"),

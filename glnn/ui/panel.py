@@ -171,7 +171,8 @@ class Panel:
 
     def _figures(self, frame, dataset) -> None:
         m = frame.metrics
-        rows = [("iterations", f"{m.iterations:,}"),
+        shown = f"{m.iterations:,}" + (f" of {frame.live_iterations:,}" if frame.scrubbed >= 0 else "")
+        rows = [("iterations", shown),
                 ("loss", loss_text(m.train_loss)),
                 ("accuracy", f"{finite(m.train_accuracy) * 100:.0f}%")]
         if m.has_test:

@@ -20,8 +20,13 @@ def loss_plot(frame, log_x: bool, height: float) -> None:
             implot.plot_line("accuracy", frame.metric_x, np.ascontiguousarray(frame.metric_y[:, 1]))
             if frame.metrics.has_test:
                 implot.plot_line("test accuracy", frame.metric_x, np.ascontiguousarray(frame.metric_y[:, 3]))
-        else:
+        elif not len(frame.loss_x):
             implot.plot_text("train to see the loss", 0.5, 0.5)
+        if frame.scrubbed >= 0:  # where the timeline is: the network the scene shows
+            spec = implot.Spec()
+            spec.line_color = imgui.ImVec4(1.0, 0.8, 0.3, 1.0)
+            spec.line_weight = 2.0
+            implot.plot_inf_lines("shown in the scene", np.array([float(frame.timeline[frame.scrubbed])]), spec)
         implot.end_plot()
 
 
