@@ -35,6 +35,7 @@ class App:
 
         from glnn.ui import theme
         from glnn.ui.panel import Panel
+        from glnn.ui.receptive import ReceptiveFields
         from glnn.view.boundary import PlaneView
         from glnn.view.scene import NetworkScene
 
@@ -67,6 +68,7 @@ class App:
         fb_w, fb_h = window.get_framebuffer_size()
         self.scene = NetworkScene(fb_w, fb_h)
         self.plane = PlaneView()  # 2-D datasets: the decision map and a picture per neuron
+        self.receptive = ReceptiveFields()  # pictures of what each hidden neuron looks for
         self._pyglet = pyglet
         self.closed = False
         self.director = None
@@ -241,7 +243,7 @@ class App:
         overlay.legend(self.layout, state.palette)
         plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, state.ui_scale)
         if state.receptive_fields:
-            overlay.receptive_fields(self.layout, shown_net, tr.dataset, state.palette)
+            self.receptive.draw(self.layout, shown_net, tr.dataset, state.palette)
         overlay.caption(state.caption, self.layout, state.ui_scale)
         self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, commands)
         self._timeline_height = 0.0
@@ -290,6 +292,7 @@ class App:
         self.window.switch_to()
         self.scene.release()
         self.panel.release()
+        self.receptive.release()
         self.plane.release()
         self.renderer.shutdown()
         implot.destroy_context(self.implot_context)

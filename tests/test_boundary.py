@@ -149,8 +149,10 @@ def test_too_many_neurons_for_tiles():
     net = Network(Architecture(sizes))
     lay = layout_mod.compute(sizes, net.w_off, Area(380, 56, 500, 634))
     rects, neurons = plane_layout.neuron_tiles(lay, left_edge=356)
-    # the columns share one spacing, set by the tallest: 3 pixels leave no room for a picture anywhere
-    assert len(rects) == len(neurons) == 0
+    # 200 hidden neurons 3 pixels apart leave no room for their pictures; the two inputs, spread
+    # over the column's height, have room for theirs
+    assert len(rects) == len(neurons) == 2
+    assert set(np.asarray(neurons).tolist()) == {0, 1}
 
 
 def test_map_pixel_to_plane():

@@ -1,7 +1,6 @@
 """Text and images over the scene: column titles, output labels, the training-image strip, tooltips."""
 from __future__ import annotations
 
-import numpy as np
 from imgui_bundle import imgui
 
 from glnn.ui.widgets import PIXEL_COLD, PIXEL_HOT, draw_pixels, draw_weight_image, finite, packed_colors, rgba
@@ -52,36 +51,6 @@ def scene_labels(layout, frame, dataset, no_values=()) -> None:
             offset = 8 + (imgui.calc_text_size("0").x + 4 if l == len(layout.sizes) - 1 and n > 1 else 0)
             draw.add_text(imgui.ImVec2(float(x + r + offset), float(y) - imgui.get_text_line_height() / 2),
                           rgba(0.7, 0.8, 0.9), f"{value:.2f}")
-
-
-def receptive_fields(layout, net, dataset, palette: str) -> None:
-    """Beside each first-layer hidden neuron, its incoming weights as a picture: what it looks for."""
-    if dataset.image_shape is None or len(layout.sizes) < 3:
-        return
-    rows, cols = dataset.image_shape
-    start, n = int(layout.layer_start[1]), layout.sizes[1]
-    spacing = float(layout.nodes[start + 1, 1] - layout.nodes[start, 1]) if n > 1 else 40.0
-    cell = min(5.0, (spacing - 2) / rows)
-    if cell < 1.5:
-        return  # too many neurons to show a picture beside each
-    weights = net.weights(0)  # (inputs, hidden)
-    pos, neg = PALETTES[palette]
-    scale = 3.0
-    m = np.clip(np.abs(weights) / scale, 0, 1)
-    rgb = np.where(weights[..., None] >= 0, np.minimum(pos, 1.0), np.minimum(neg, 1.0)) * m[..., None] + 0.06
-    rgb = (np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint32)
-    colors = (0xFF000000 | (rgb[..., 2] << 16) | (rgb[..., 1] << 8) | rgb[..., 0])  # (inputs, hidden)
-    draw = imgui.get_background_draw_list()
-    for k in range(n):
-        x, y, r, _ = layout.nodes[start + k]
-        x0, y0 = float(x - r - 8 - cols * cell), float(y - rows * cell / 2)
-        draw.add_rect_filled(imgui.ImVec2(x0 - 2, y0 - 2), imgui.ImVec2(x0 + cols * cell + 2, y0 + rows * cell + 2),
-                             rgba(0.02, 0.03, 0.05, 0.95), 2.0)
-        column = colors[:, k].tolist()
-        for p, col in enumerate(column):
-            rr, cc = divmod(p, cols)
-            draw.add_rect_filled(imgui.ImVec2(x0 + cc * cell, y0 + rr * cell),
-                                 imgui.ImVec2(x0 + (cc + 1) * cell, y0 + (rr + 1) * cell), col)
 
 
 def legend(layout, palette: str) -> None:

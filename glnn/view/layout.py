@@ -70,10 +70,14 @@ def compute(sizes: tuple[int, ...], w_off: np.ndarray, area: Area, max_radius: f
         column_x = np.array([area.x + area.w / 2])
     layer_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     nodes = np.zeros((layer_start[-1], 4), np.float32)
-    # one radius for the whole net, set by its tallest column, so the columns look alike
-    spacing = min(area.h / max(sizes), 4.0 * max_radius)
-    radius = float(np.clip(spacing * 0.36, 1.0, max_radius))
+    # Each column spreads its neurons over the height it has, so a 64-pixel input column does not
+    # squeeze 12 hidden neurons into a sliver; radii follow the spacing but stay within 2x of the
+    # tallest column's, so the columns still look like one network.
+    spacings = np.minimum(area.h / np.maximum(np.array(sizes, np.float64), 1.0), 4.0 * max_radius)
+    smallest = float(np.clip(spacings.min() * 0.36, 1.0, max_radius))
     for l, n in enumerate(sizes):
+        spacing = float(spacings[l])
+        radius = float(np.clip(spacing * 0.36, 1.0, min(max_radius, 2.0 * smallest)))
         ys = area.y + area.h / 2 + (np.arange(n) - (n - 1) / 2) * spacing
         block = nodes[layer_start[l]:layer_start[l + 1]]
         block[:, 0] = column_x[l]
