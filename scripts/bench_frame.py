@@ -32,11 +32,11 @@ def kernel_alone(trainer, seconds):
     return done / (time.perf_counter() - t0)
 
 
-def render(window, settings, frames, threaded, speed):
+def render(window, settings, frames, threaded, speed, state: dict | None = None):
     from glnn.controller import AppState, Controller
     from glnn.trainer import Trainer
     trainer = Trainer(settings)
-    controller = Controller(trainer, AppState(playing=True, speed=speed), threaded=threaded)
+    controller = Controller(trainer, AppState(**{"playing": True, "speed": speed, **(state or {})}), threaded=threaded)
     app = app_mod.App(window, controller)
     try:
         for _ in range(5):  # warm-up: compilation cache, ImGui layout, GL buffers
@@ -77,8 +77,38 @@ def main():
         print(f"{label:<14} {ours:>8.2f} {gl_ms:>7.1f} {total:>9.1f} {draws:>6} {imgui_draws:>6} "
               f"{alone:>12,.0f} {worker_rate:>12,.0f} {worker_rate / alone:>6.0%} {budget_rate:>12,.0f} "
               f"{budget_rate / alone:>6.0%}")
+    views(window, args.frames)
     window.close()
     return 0
+
+
+# The "seeing learning" views, each against the plain window of the same network in the same run.
+PLAIN = {"panel": ("controls", "sliders", "figures", "plot", "outputs", "draw", "settings", "help")}
+DIGITS = {"dataset": "digits5", "hidden": (16,)}
+SPIRAL = {"dataset": "spiral", "hidden": (8, 8), "activation": "tanh", "lr": 0.1}
+VIEWS = (
+    ("timeline bar", DIGITS, {}),
+    ("receptive fields", DIGITS, {"receptive_fields": True}),
+    ("Results tab", DIGITS, {"tab": "results"}),
+    ("decision map", SPIRAL, {}),
+    ("all of them", DIGITS, {"tab": "results", "receptive_fields": True}),
+)
+
+
+def views(window, frames):
+    print()
+    print("views: our own Python ms per frame (median), plain window vs with the view, 25-16-10 or 2-8-8-1 spiral")
+    print(f"{'view':<18} {'plain ms':>9} {'view ms':>8} {'costs ms':>9}")
+    plain_cache = {}
+    for label, settings, state in VIEWS:
+        key = settings["dataset"]
+        if key not in plain_cache:
+            plain_state = dict(PLAIN)
+            rows, *_ = render(window, settings, frames, True, 0, plain_state)
+            plain_cache[key] = statistics.median(r[0] for r in rows) * 1e3
+        rows, *_ = render(window, settings, frames, True, 0, state)
+        with_view = statistics.median(r[0] for r in rows) * 1e3
+        print(f"{label:<18} {plain_cache[key]:>9.2f} {with_view:>8.2f} {with_view - plain_cache[key]:>+9.2f}")
 
 
 if __name__ == "__main__":
