@@ -149,8 +149,10 @@ class App:
         from imgui_bundle import imgui
 
         from glnn.ui import help as help_window
+        from glnn.ui import animation as step_ui
         from glnn.ui import overlay, theme
         from glnn.view import gl as glx
+        from glnn.view import animation as scene_animation
         from glnn.view import layout as layout_mod
         from glnn.view import picking
         from glnn.view.scene import Style
@@ -195,10 +197,12 @@ class App:
         style = Style(palette=state.palette, glow=state.glow, glow_strength=state.glow_strength,
                       hover_link=self.hover_link, hover_neuron=self.hover_neuron, marked_neuron=marked,
                       focus_neuron=self.focus_neuron)
+        style = scene_animation.styled(style, frame.animation, self.layout)
         t2 = time.perf_counter()
 
         glx.FrameStats.draw_calls = 0
-        self.scene.update(frame.params, frame.activations)
+        self.scene.update(frame.params, frame.activations,
+                          frame.animation.deltas if frame.animation is not None else None)
         self.scene.draw((w, h), self.window.get_framebuffer_size(), style)
         self.draw_calls = glx.FrameStats.draw_calls
         t3 = time.perf_counter()
@@ -216,11 +220,14 @@ class App:
         commands: list = []
         if state.show_panel:
             commands += self.panel.draw(frame, state, tr.settings, tr.dataset, h)
-        overlay.scene_labels(self.layout, frame, tr.dataset)
+        animating = frame.animation is not None and frame.animation.phase != "done"
+        overlay.scene_labels(self.layout, frame, tr.dataset, values=not animating)
+        step_ui.scene_labels(self.layout, frame.animation, frame.params, tr.net.b_off, tr.arch.bias,
+                             self.hover_neuron, tr.dataset.class_names, state.palette)
         overlay.legend(self.layout, state.palette)
         if state.receptive_fields:
             overlay.receptive_fields(self.layout, tr.net, tr.dataset, state.palette)
-        overlay.caption(state.caption, self.layout, state.ui_scale)
+        overlay.caption(state.caption or step_ui.caption(frame.animation), self.layout, state.ui_scale)
         self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, commands)
         if not io.want_capture_mouse:
             overlay.tooltip(self.layout, frame, tr.net, tr.dataset, self.hover_neuron, self.hover_link, state.palette)
@@ -310,6 +317,8 @@ def main(args, size) -> int:
     if not headless and not _have_display():
         raise GlnnError("no display to open a window on ($DISPLAY is not set): run glnn on a desktop or under "
                         "Xvfb (xvfb-run glnn), or make a picture with: glnn --screenshot out.png")
+    if getattr(args, "animate_at", None) is not None and (not headless or not args.animate_at >= 0):
+        raise GlnnError("--animate-at: needs --screenshot and 0 or more seconds")
     if args.screenshot and not args.screenshot.lower().endswith(".png"):
         raise GlnnError(f"--screenshot: {args.screenshot!r} should end in .png")
     from glnn import exhibit as exhibit_mod
@@ -333,6 +342,10 @@ def main(args, size) -> int:
         screen = screens[state.screen]
     window = create_window(size, headless, fullscreen=(args.fullscreen or kiosk) and not headless, screen=screen)
     controller = Controller(trainer, state, threaded=not headless)
+    if getattr(args, "animate_at", None) is not None:  # a picture of the step animation, frozen at that moment
+        controller.clock = lambda: 0.0
+        controller.apply("animate", "step")
+        controller.clock = lambda: args.animate_at
     app = App(window, controller, exhibit if kiosk else None)
     if headless:
         try:
