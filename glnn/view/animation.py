@@ -12,7 +12,7 @@ from glnn.view.scene import Style
 
 # HDR colours (above 1 they bloom): the forward signal warm white-gold, the error flowing back
 # violet, apart from every palette's weight colours
-FORWARD_PULSE = (2.6, 2.1, 1.1)
+FORWARD_PULSE = (2.4, 1.8, 0.55)
 BACKWARD_PULSE = (1.7, 0.75, 2.9)
 
 
