@@ -196,6 +196,7 @@ class StepAnimation:
         self._update = self.segments[-1]
         self.total = self._update.end
         self.old_params = params.copy()
+        self.old_params.flags.writeable = False  # views hand it out without a copy per frame
         self.new_params: np.ndarray | None = None
         self.loss_after: float | None = None
         self._apply_step = apply_step
@@ -215,9 +216,6 @@ class StepAnimation:
         self._flat_acts = np.concatenate(sample.layers).astype(np.float32)
         self._flat_deltas = np.concatenate(sample.deltas).astype(np.float32)
         self._starts = np.concatenate([[0], np.cumsum(self.sizes)])
-        self._acts_out = np.empty_like(self._flat_acts)
-        self._deltas_out = np.empty_like(self._flat_deltas)
-        self._blend_out = np.empty_like(self.old_params)
 
     # -- driving -----------------------------------------------------------------------------
     def set_speed(self, speed: float) -> None:
@@ -232,6 +230,7 @@ class StepAnimation:
         if self.steps_applied == 0 and self.progress >= self._update.start:
             self.new_params, self.loss_after = self._apply_step()
             self.new_params = np.array(self.new_params, np.float32)
+            self.new_params.flags.writeable = False
             self.steps_applied = 1
 
     def resume(self, now: float) -> None:
@@ -273,8 +272,8 @@ class StepAnimation:
             known[layer] = layer > 0 and t >= TRAVEL
         elif phase in ("update", "done"):
             known[1:] = True
-        acts = self._acts_out
-        deltas = self._deltas_out
+        acts = np.empty_like(self._flat_acts)  # a few hundred floats: new ones each frame
+        deltas = np.empty_like(self._flat_deltas)
         for l in range(n_layers):  # per layer, not per neuron: a few slice writes a frame
             lo, hi = self._starts[l], self._starts[l + 1]
             np.multiply(self._flat_acts[lo:hi], lit[l], out=acts[lo:hi])
@@ -283,10 +282,9 @@ class StepAnimation:
         change = 0.0
         if phase == "update" and self.new_params is not None:
             blend = _smoothstep(0.0, 1.0, t)
-            np.subtract(self.new_params, self.old_params, out=self._blend_out)
-            self._blend_out *= blend
-            self._blend_out += self.old_params
-            params = self._blend_out
+            params = self.new_params - self.old_params  # only the few frames of the update
+            params *= np.float32(blend)
+            params += self.old_params
             change = float(np.sin(np.pi * min(t * 1.25, 1.0)))  # flash up, then fade as the weights settle
         elif phase == "done" and self.new_params is not None:
             params = self.new_params
@@ -297,7 +295,7 @@ class StepAnimation:
             scale = float(self._backward_scales[layer])
         return AnimationView(
             phase=phase, layer=layer, t=t, waiting=self.waiting, sample=self.sample,
-            params=params.copy(), activations=acts.copy(), deltas=deltas.copy(), lit=lit, delta_known=known,
+            params=params, activations=acts, deltas=deltas, lit=lit, delta_known=known,
             pulse_position=min(t / TRAVEL, 1.0 / TRAVEL) if phase in ("forward", "backward") else 0.0,
             pulse_scale=scale, change=change, change_scale=self.change_scale,
             learning_rate=self.learning_rate, loss_after=self.loss_after)

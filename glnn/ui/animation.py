@@ -108,37 +108,72 @@ def controls(view, state, loss_name: str, class_names, out: list) -> None:
         _compare_table(view, class_names)
 
 
+_table_rows: dict = {}  # the compare table's texts for the sample on show: formatted once
+
+
+def _compare_rows(sample, class_names) -> list:
+    key = (id(sample), tuple(class_names))
+    if key not in _table_rows:
+        _table_rows.clear()
+        y = sample.layers[-1]
+        names = class_names if len(y) > 1 else ("output",)
+        colours = [imgui.ImVec4(*c, 1.0) for c in ((0.8, 0.85, 0.95), SIGMA, TARGET, ERROR, DELTA)]
+        _table_rows[key] = [list(zip((str(names[j]), f"{y[j]:.3f}", f"{sample.target[j]:.2f}",
+                                      f"{sample.errors[j]:+.3f}", f"{sample.deltas[-1][j]:+.4f}"), colours))
+                            for j in range(len(y))]
+    return _table_rows[key]
+
+
 def _compare_table(view, class_names) -> None:
-    sample = view.sample
-    y, target, error = sample.layers[-1], sample.target, sample.errors
-    show_delta = bool(view.delta_known[-1])
-    columns = 5 if show_delta else 4
+    columns = 5 if view.delta_known[-1] else 4
     flags = imgui.TableFlags_.row_bg | imgui.TableFlags_.sizing_stretch_same
     if not imgui.begin_table("compare", columns, flags):
         return
     for name in ("output", "value", "target", "error", "delta")[:columns]:
         imgui.table_setup_column(name)
     imgui.table_headers_row()
-    names = class_names if len(y) > 1 else ("output",)
-    for j in range(len(y)):
+    for row in _compare_rows(view.sample, class_names):
         imgui.table_next_row()
-        cells = [(str(names[j]), (0.8, 0.85, 0.95)), (f"{y[j]:.3f}", SIGMA), (f"{target[j]:.2f}", TARGET),
-                 (f"{error[j]:+.3f}", ERROR)]
-        if show_delta:
-            cells.append((f"{sample.deltas[-1][j]:+.4f}", DELTA))
-        for text, colour in cells:
+        for text, colour in row[:columns]:
             imgui.table_next_column()
-            imgui.text_colored(imgui.ImVec4(*colour, 1.0), text)
+            imgui.text_colored(colour, text)
     imgui.end_table()
 
 
 # -- over the scene -------------------------------------------------------------------------------
-def _text(draw, font, size: float, x: float, y: float, colour, text: str, align: float = 0.0) -> None:
-    """Text at (x, y) (align 0: x is its left edge, 0.5: its centre, 1: its right edge), on a dark pill."""
-    width = imgui.calc_text_size(text).x * size / imgui.get_font_size()
-    x0 = x - width * align
-    draw.add_rect_filled(imgui.ImVec2(x0 - 3, y - 1), imgui.ImVec2(x0 + width + 3, y + size + 1), rgba(*PILL), 4.0)
-    draw.add_text(font, size, imgui.ImVec2(x0, y), rgba(*colour), text)
+class _Labels:
+    """Texts on dark pills, prepared once and replayed every frame while what they show stays the same
+    (during an animation that is most frames: the sample's numbers change only with the phase)."""
+
+    def __init__(self):
+        self.owners: tuple = ()  # the objects the labels were made from, compared by identity
+        self.key = None
+        self.items: list = []
+
+    def stale(self, owners: tuple, key) -> bool:
+        return key != self.key or len(owners) != len(self.owners) or any(
+            a is not b for a, b in zip(owners, self.owners))
+
+    def reset(self, owners: tuple = (), key=None) -> None:
+        self.owners, self.key = owners, key
+        self.items = []
+
+    def add(self, size: float, x: float, y: float, colour, text: str, align: float = 0.0) -> None:
+        """Text at (x, y): align 0 puts x at its left edge, 0.5 at its centre, 1 at its right edge."""
+        width = imgui.calc_text_size(text).x * size / imgui.get_font_size()
+        x0 = x - width * align
+        self.items.append((imgui.ImVec2(x0 - 3, y - 1), imgui.ImVec2(x0 + width + 3, y + size + 1),
+                           imgui.ImVec2(x0, y), rgba(*colour), text))
+
+    def draw(self, draw, font, size: float) -> None:
+        pill = rgba(*PILL)
+        for top_left, bottom_right, at, colour, text in self.items:
+            draw.add_rect_filled(top_left, bottom_right, pill, 4.0)
+            draw.add_text(font, size, at, colour, text)
+
+
+_neuron_labels = _Labels()
+_weight_labels_now = _Labels()
 
 
 def scene_labels(layout, view, params: np.ndarray, b_off: np.ndarray, has_bias: bool, hover_neuron: int,
@@ -149,6 +184,21 @@ def scene_labels(layout, view, params: np.ndarray, b_off: np.ndarray, has_bias: 
     draw = imgui.get_background_draw_list()
     font = imgui.get_font()
     size = imgui.get_font_size() * 0.86
+    # what the neuron labels show changes with the phase, the hovered neuron and (biases) the update
+    owners = (layout, view.sample)
+    key = (tuple(view.lit > 0.5), tuple(view.delta_known), view.compared, hover_neuron, size,
+           view.t if view.phase == "update" else None)
+    if _neuron_labels.stale(owners, key):
+        _neuron_labels.reset(owners, key)
+        _prepare_neuron_labels(_neuron_labels, size, layout, view, params, b_off, has_bias, hover_neuron,
+                               class_names)
+    _neuron_labels.draw(draw, font, size)
+    _weight_labels_now.reset()
+    _weight_labels(_weight_labels_now, size * 0.92, layout, params, hover_neuron, palette)
+    _weight_labels_now.draw(draw, font, size * 0.92)
+
+
+def _prepare_neuron_labels(labels, size, layout, view, params, b_off, has_bias, hover_neuron, class_names) -> None:
     sizes = layout.sizes
     n_layers = len(sizes)
     for l, n in enumerate(sizes):
@@ -171,20 +221,19 @@ def scene_labels(layout, view, params: np.ndarray, b_off: np.ndarray, has_bias: 
                 value = float(view.sample.layers[l][index])
                 text = f"{value:g}" if l == 0 else f"\u03c3 {value:.2f}"
                 if roomy or focus:
-                    _text(draw, font, size, x, y - r - size - 3, SIGMA, text, 0.5)
+                    labels.add(size, x, y - r - size - 3, SIGMA, text, 0.5)
                 elif l < n_layers - 1:
-                    _text(draw, font, size, x + r + 6, y - size / 2, SIGMA, text)
+                    labels.add(size, x + r + 6, y - size / 2, SIGMA, text)
             if l > 0 and has_bias and (roomy or focus):
                 bias = float(params[int(b_off[l - 1]) + index])
-                _text(draw, font, size, x, y + r + 3, BIAS, f"b {bias:+.2f}", 0.5)
+                labels.add(size, x, y + r + 3, BIAS, f"b {bias:+.2f}", 0.5)
             if view.delta_known[l] and l > 0:
                 delta = float(view.sample.deltas[l][index])
-                _text(draw, font, size, x - r - 6, y - size / 2, DELTA, f"\u03b4 {delta:+.3f}", 1.0)
-    _output_labels(draw, font, size, layout, view, class_names)
-    _weight_labels(draw, font, size * 0.92, layout, params, hover_neuron, palette)
+                labels.add(size, x - r - 6, y - size / 2, DELTA, f"\u03b4 {delta:+.3f}", 1.0)
+    _output_labels(labels, size, layout, view, class_names)
 
 
-def _output_labels(draw, font, size, layout, view, class_names) -> None:
+def _output_labels(labels, size, layout, view, class_names) -> None:
     """Beside each output: its value, then (from the comparison on) its target and its error."""
     start = int(layout.layer_start[-2])
     n = layout.sizes[-1]
@@ -196,20 +245,19 @@ def _output_labels(draw, font, size, layout, view, class_names) -> None:
     x0, y0, r0, _ = (float(v) for v in layout.nodes[start])
     left = x0 + r0 + 8 + label_w
     if view.compared:  # a little table beside the outputs: its heading above the first one
-        spacing = float(layout.nodes[start + 1, 1] - y0) if n > 1 else 2 * r0 + 2 * size
-        top = y0 - max(spacing, r0 + size + 4)
-        _text(draw, font, size, left, top, TARGET, "target")
-        _text(draw, font, size, left + column_w, top, ERROR, "error")
+        top = y0 - size / 2 - (size + 5)  # one row above the first output's
+        labels.add(size, left, top, TARGET, "target")
+        labels.add(size, left + column_w, top, ERROR, "error")
     for j in range(n):
         x, y, r, _ = (float(v) for v in layout.nodes[start + j])
         if not view.compared:
-            _text(draw, font, size, left, y - size / 2, SIGMA, f"{sample.layers[-1][j]:.2f}")
+            labels.add(size, left, y - size / 2, SIGMA, f"{sample.layers[-1][j]:.2f}")
             continue
-        _text(draw, font, size, left, y - size / 2, TARGET, f"{sample.target[j]:.2f}")
-        _text(draw, font, size, left + column_w, y - size / 2, ERROR, f"{sample.errors[j]:+.2f}")
+        labels.add(size, left, y - size / 2, TARGET, f"{sample.target[j]:.2f}")
+        labels.add(size, left + column_w, y - size / 2, ERROR, f"{sample.errors[j]:+.2f}")
 
 
-def _weight_labels(draw, font, size, layout, params, hover_neuron: int, palette: str) -> None:
+def _weight_labels(labels, size, layout, params, hover_neuron: int, palette: str) -> None:
     """Each weight written on its line: on tiny networks all of them, else the hovered neuron's."""
     links = layout.links
     if layout.n_links <= MAX_WEIGHT_LABELS:
@@ -235,4 +283,4 @@ def _weight_labels(draw, font, size, layout, params, hover_neuron: int, palette:
     pos_colour = tuple(min(1.0, 0.35 + 0.75 * c) for c in pos)
     neg_colour = tuple(min(1.0, 0.35 + 0.75 * c) for c in neg)
     for (x, y), w in zip(at.tolist(), weights.tolist()):
-        _text(draw, font, size, x, y - size / 2, pos_colour if w >= 0 else neg_colour, f"{w:+.2f}", 0.5)
+        labels.add(size, x, y - size / 2, pos_colour if w >= 0 else neg_colour, f"{w:+.2f}", 0.5)
