@@ -314,11 +314,11 @@ def state_from_args(args, base: dict | None = None):
 
 def main(args, size) -> int:
     headless = bool(args.screenshot)
+    if getattr(args, "animate_at", None) is not None and (not headless or not args.animate_at >= 0):
+        raise GlnnError("--animate-at: needs --screenshot and 0 or more seconds")
     if not headless and not _have_display():
         raise GlnnError("no display to open a window on ($DISPLAY is not set): run glnn on a desktop or under "
                         "Xvfb (xvfb-run glnn), or make a picture with: glnn --screenshot out.png")
-    if getattr(args, "animate_at", None) is not None and (not headless or not args.animate_at >= 0):
-        raise GlnnError("--animate-at: needs --screenshot and 0 or more seconds")
     if args.screenshot and not args.screenshot.lower().endswith(".png"):
         raise GlnnError(f"--screenshot: {args.screenshot!r} should end in .png")
     from glnn import exhibit as exhibit_mod

@@ -407,3 +407,25 @@ def test_scene_releases_the_deltas_buffer(gl_context):
     s.release()
     gl.glFinish()
     assert not gl.glIsBuffer(buffer) and not gl.glIsTexture(texture)
+
+
+@pytest.mark.gl
+def test_screenshot_of_the_backward_pass_shows_violet_pulses_and_refusal(tmp_path):
+    from PIL import Image
+
+    from test_screenshot import assert_one_line_error, run_glnn
+    at = 2 * FORWARD + COMPARE + BACKWARD * sa.TRAVEL * 0.5
+    proc = run_glnn(["--screenshot", "b.png", "--size", "800x600", "--iterations", "300", "--animate-at", str(at)],
+                    cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    proc = run_glnn(["--screenshot", "calm.png", "--size", "800x600", "--iterations", "300"], cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    scene = {}
+    for name in ("b", "calm"):
+        with Image.open(tmp_path / f"{name}.png") as im:
+            px = np.array(im.convert("RGB")).astype(int)[70:480, 560:720]  # between hidden and outputs
+        r, g, b = px[..., 0], px[..., 1], px[..., 2]
+        scene[name] = int(((b > 150) & (r > 110) & (g < 0.7 * r)).sum())  # violet
+    assert scene["b"] > 200 and scene["b"] > 5 * scene["calm"], scene
+    line = assert_one_line_error(run_glnn(["--animate-at", "2"], cwd=tmp_path))
+    assert "--animate-at" in line
