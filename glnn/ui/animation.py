@@ -108,20 +108,18 @@ def controls(view, state, loss_name: str, class_names, out: list) -> None:
         _compare_table(view, class_names)
 
 
-_table_rows: dict = {}  # the compare table's texts for the sample on show: formatted once
+_table: list = [None, None, []]  # the compare table's texts for the sample on show: formatted once
 
 
 def _compare_rows(sample, class_names) -> list:
-    key = (id(sample), tuple(class_names))
-    if key not in _table_rows:
-        _table_rows.clear()
+    if _table[0] is not sample or _table[1] != tuple(class_names):
         y = sample.layers[-1]
         names = class_names if len(y) > 1 else ("output",)
         colours = [imgui.ImVec4(*c, 1.0) for c in ((0.8, 0.85, 0.95), SIGMA, TARGET, ERROR, DELTA)]
-        _table_rows[key] = [list(zip((str(names[j]), f"{y[j]:.3f}", f"{sample.target[j]:.2f}",
-                                      f"{sample.errors[j]:+.3f}", f"{sample.deltas[-1][j]:+.4f}"), colours))
-                            for j in range(len(y))]
-    return _table_rows[key]
+        _table[:] = [sample, tuple(class_names),
+                     [list(zip((str(names[j]), f"{y[j]:.3f}", f"{sample.target[j]:.2f}", f"{sample.errors[j]:+.3f}",
+                                f"{sample.deltas[-1][j]:+.4f}"), colours)) for j in range(len(y))]]
+    return _table[2]
 
 
 def _compare_table(view, class_names) -> None:
