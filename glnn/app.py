@@ -163,8 +163,10 @@ class App:
 
         from glnn.ui import help as help_window
         from glnn.model import Network
+        from glnn.ui import animation as step_ui
         from glnn.ui import overlay, plane_overlay, theme, timeline_bar
         from glnn.view import gl as glx
+        from glnn.view import animation as scene_animation
         from glnn.view import layout as layout_mod
         from glnn.view import picking
         from glnn.view.scene import Style
@@ -212,10 +214,12 @@ class App:
         style = Style(palette=state.palette, glow=state.glow, glow_strength=state.glow_strength,
                       hover_link=self.hover_link, hover_neuron=self.hover_neuron, marked_neuron=marked,
                       focus_neuron=self.focus_neuron)
+        style = scene_animation.styled(style, frame.animation, self.layout)
         t2 = time.perf_counter()
 
         glx.FrameStats.draw_calls = 0
-        self.scene.update(frame.params, frame.activations)
+        self.scene.update(frame.params, frame.activations,
+                          frame.animation.deltas if frame.animation is not None else None)
         self.scene.draw((w, h), self.window.get_framebuffer_size(), style)
         self.plane.draw((w, h), self.window.get_framebuffer_size(), state.palette)
         self.draw_calls = glx.FrameStats.draw_calls
@@ -239,12 +243,16 @@ class App:
         if state.show_panel:
             commands += self.panel.draw(frame, state, tr.settings, tr.dataset, h)
         shown_net = Network(tr.net.arch, frame.params)  # what the scene shows: live, or a snapshot
-        overlay.scene_labels(self.layout, frame, tr.dataset, self.plane.layers_without_values)
+        animating = frame.animation is not None and frame.animation.phase != "done"
+        overlay.scene_labels(self.layout, frame, tr.dataset, self.plane.layers_without_values,
+                             values=not animating)
+        step_ui.scene_labels(self.layout, frame.animation, frame.params, tr.net.b_off, tr.arch.bias,
+                             self.hover_neuron, tr.dataset.class_names, state.palette)
         overlay.legend(self.layout, state.palette)
         plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, state.ui_scale)
         if state.receptive_fields:
             self.receptive.draw(self.layout, shown_net, tr.dataset, state.palette)
-        overlay.caption(state.caption, self.layout, state.ui_scale)
+        overlay.caption(state.caption or step_ui.caption(frame.animation), self.layout, state.ui_scale)
         self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, commands)
         self._timeline_height = 0.0
         if state.show_panel and "timeline" in state.panel:
@@ -353,6 +361,8 @@ def main(args, size, state_changes: dict | None = None) -> int:
     """Run the window (or render --screenshot). state_changes: AppState fields to set first
     (scripts/screenshot.py uses it to show views that need a click, such as the Help window)."""
     headless = bool(args.screenshot)
+    if getattr(args, "animate_at", None) is not None and (not headless or not args.animate_at >= 0):
+        raise GlnnError("--animate-at: needs --screenshot and 0 or more seconds")
     if args.screenshot and not args.screenshot.lower().endswith(".png"):
         raise GlnnError(f"--screenshot: {args.screenshot!r} should end in .png")
     from glnn import config
@@ -385,6 +395,10 @@ def main(args, size, state_changes: dict | None = None) -> int:
     controller = Controller(trainer, state, threaded=not headless)
     if getattr(args, "scrub", None) is not None:
         controller.apply("scrub_to", args.scrub)
+    if getattr(args, "animate_at", None) is not None:  # a picture of the step animation, frozen at that moment
+        controller.clock = lambda: 0.0
+        controller.apply("animate", "step")
+        controller.clock = lambda: args.animate_at
     app = App(window, controller, exhibit if kiosk else None)
     if headless:
         try:

@@ -176,6 +176,8 @@ def window_parser() -> argparse.ArgumentParser:
     p.add_argument("--kiosk", action="store_true",
                    help="exhibit mode: full screen, attract demo when idle, quit only with the quit chord")
     p.add_argument("--config", metavar="TOML", help="exhibit config file (see --print-config)")
+    p.add_argument("--animate-at", type=float, metavar="SECONDS",
+                   help="with --screenshot: show the step-through animation SECONDS after it starts")
     p.add_argument("--print-config", action="store_true", help="print a complete, commented config and exit")
     add_setting_flags(p, "train")
     add_setting_flags(p, "view")

@@ -136,6 +136,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("glow_strength", "float", 1.0, "how much things glow", section="view", lo=0.0, hi=3.0),
     Setting("speed", "int", 20, "training iterations per frame while playing (0 = as many as fit)",
             section="view", lo=0, hi=1_000_000),
+    Setting("animation_speed", "float", 1.0, "pace of the step-through animation (Forward / Backprop buttons): "
+            "0.5 = twice as slow, 2 = twice as fast", section="view", lo=0.1, hi=5.0),
     Setting("ui_scale", "float", 1.0, "size of the panel's text and controls", section="view", lo=0.5, hi=4.0),
     Setting("panel", "parts", PANEL_PARTS, "which parts of the panel to show, e.g. controls,figures,outputs",
             section="view"),

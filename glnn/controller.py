@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from glnn import config, confusion, scrub
+from glnn import config, confusion, scrub, step_animation
 from glnn.errors import GlnnError
 from glnn.trainer import Metrics, Trainer
 
@@ -24,6 +24,9 @@ METRICS_INTERVAL = 0.2  # seconds between full train/test evaluations while trai
 # images at this pace: showing the last one trained would show the same digit every frame
 # whenever the speed is a multiple of the number of images.
 SHOW_SAMPLE_SECONDS = 0.15
+# Commands that leave a step animation running; any other (play, step, reset, a new input...)
+# ends it, before its weight update if that has not happened yet.
+_KEEP_ANIMATION = {"animate", "save"}
 
 
 @dataclasses.dataclass
@@ -56,6 +59,7 @@ class AppState:
     quit_chord: str = "ctrl+shift+q"
     screen: int = 0
     scrub_iteration: int = -1  # the timeline snapshot shown (its iteration), or -1 for the present
+    animation_speed: float = 1.0  # pace of the step-through animation (1 = a second or so per layer)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,6 +83,7 @@ class Frame:
     timeline: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(1, np.int64))  # snapshot iterations
     scrubbed: int = -1  # the snapshot shown (an index into timeline), or -1 for the present
     live_iterations: int = 0  # iterations trained: "now", whatever the scene shows
+    animation: step_animation.AnimationView | None = None  # the step-through animation, while one runs
 
     def non_finite(self) -> list[str]:
         """Names of the shown numbers that are NaN or infinite (a self-check; none should ever be)."""
@@ -151,17 +156,23 @@ class Controller:
         self._results: dict[str, confusion.SplitResult] = {}
         self._diverged_since: float | None = None
         self.scrubber = scrub.Scrubber(METRICS_INTERVAL)
+        self.animation: step_animation.StepAnimation | None = None
+        self.clock = time.monotonic  # drives the animation; tests and --animate-at put their own
         self.state.drawing = np.zeros(trainer.dataset.n_inputs, np.float32) if trainer.dataset.image_shape else None
 
     # -- commands ---------------------------------------------------------------------------
     def apply(self, command: str, *args: Any) -> None:
         """Carry out one command. Unknown commands are a programming error, not user input."""
         s, tr = self.state, self.trainer
+        if command not in _KEEP_ANIMATION and not (command == "set" and args[0] not in config.TRAIN_KEYS):
+            self.animation = None
         with self._locked():
             if s.scrub_iteration >= 0 and scrub.returns_to_now(command, args):
                 s.scrub_iteration = -1
             if command in scrub.COMMANDS:
                 self.scrubber.apply(command, args, s, tr)
+            elif command == "animate":
+                self._animate(str(args[0]))
             elif command == "toggle_play":
                 s.playing = not s.playing
             elif command == "play":
@@ -220,6 +231,25 @@ class Controller:
             else:
                 raise ValueError(f"unknown command {command!r}")
 
+    def _animate(self, mode: str) -> None:
+        """Forward / Backprop / Animate step: one SGD iteration played slowly (see glnn.step_animation)."""
+        s, tr = self.state, self.trainer
+        s.playing = False
+        now = self.clock()
+        current = self.animation
+        if mode == "backprop" and current is not None and current.waiting:
+            current.resume(now)
+            return
+        if current is not None and not current.done:
+            return  # one at a time: the buttons wait for the running one
+        # the clicked training image, else the one training visits next (so the step is the next Step)
+        if s.shown_input is not None and 0 <= s.shown_index < len(tr.dataset.y_train):
+            index = s.shown_index
+        else:
+            index = tr.next_sample()
+            s.shown_input = None
+        self.animation = step_animation.start(tr, index, mode, now, s.animation_speed)
+
     def _locked(self):
         if self.worker is None:
             return _NoLock()
@@ -238,6 +268,10 @@ class Controller:
             with self._locked():
                 budget = FRAME_TRAIN_BUDGET
                 self.trainer.run(budget, max_iterations=s.speed if s.speed > 0 else None)
+        if self.animation is not None and not self.animation.done:
+            self.animation.set_speed(s.animation_speed)
+            with self._locked():  # its update trains one iteration
+                self.animation.advance(self.clock())
         if self.trainer.stopped:
             s.playing = False
         elif self.trainer.diverged:  # recovered by a reset: say so for a while, then clear the message
@@ -286,7 +320,19 @@ class Controller:
                 scrubbed=shown,
                 live_iterations=tr.iterations,
             )
+        if self.animation is not None:
+            frame = self._animated(frame, self.animation.view())
         return frame
+
+    @staticmethod
+    def _animated(frame: Frame, view: step_animation.AnimationView) -> Frame:
+        """While an animation plays, the frame shows its sample, its weights and its lit neurons."""
+        if view.phase == "done":  # the new weights, the sample fed forward as usual
+            return dataclasses.replace(frame, animation=view)
+        outputs = view.sample.layers[-1].astype(np.float32)
+        prediction = int(outputs.argmax()) if len(outputs) > 1 else int(outputs[0] > 0.5)
+        return dataclasses.replace(frame, params=view.params, activations=view.activations, outputs=outputs,
+                                   prediction=prediction, input_index=view.sample.index, animation=view)
 
     def _current_metrics(self) -> Metrics:
         """Evaluating the whole training and test sets costs as much as thousands of iterations on

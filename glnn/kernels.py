@@ -275,6 +275,9 @@ def _next_sample(order, state, n_samples, shuffle):
     return idx
 
 
+next_sample = _next_sample  # callable from Python too: the trainer asks which sample comes next
+
+
 @njit(**_JIT)
 def train_steps(params, grad, sizes, w_off, b_off, has_bias, act, loss_kind, x, labels, order, state,
                 n_iter, lr, batch, shuffle, on_value, acts, deltas, a_off, losses):

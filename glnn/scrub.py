@@ -21,7 +21,7 @@ COMMANDS = ("scrub", "scrub_by", "scrub_to")
 
 def returns_to_now(command: str, args: tuple) -> bool:
     """Commands that train or start a new run end a look back."""
-    return command in ("toggle_play", "step", "train", "reset", "load") or (command == "play" and bool(args[0]))
+    return command in ("toggle_play", "step", "train", "reset", "load", "animate") or (command == "play" and bool(args[0]))
 
 
 class Scrubber:

@@ -198,6 +198,26 @@ class Trainer:
                 self.timeline.record(self.iterations, self.net.params)
         return done_total
 
+    def next_sample(self) -> int:
+        """The training sample the next iteration will visit first (reshuffling, if due, is foreseen)."""
+        order, state = self._order.copy(), self._state.copy()
+        return int(kernels.next_sample(order, state, len(order), bool(self.settings["shuffle"])))
+
+    def train_sample(self, index: int) -> int:
+        """One SGD iteration on training sample `index` alone (the step-through animation's update).
+
+        When that sample is the one the training order visits next and batches are single
+        samples, this is exactly steps(1), so the order moves on as after Step; otherwise the
+        order stays where it was. Returns 1, or 0 if the step diverged.
+        """
+        if not 0 <= index < len(self.dataset.y_train):
+            raise GlnnError(f"no training sample {index}")
+        if self.stopped:
+            return 0
+        if self.settings["batch"] == 1 and index == self.next_sample():
+            return self.steps(1)
+        return self._run_kernel(1, sample=index)
+
     def _warm_up(self) -> None:
         """Load (or compile) the kernel for this network's types now, so the first timed call is honest."""
         s = self.settings
@@ -206,15 +226,20 @@ class Trainer:
                             0, np.float32(s["lr"]), s["batch"], s["shuffle"], self.on_value,
                             self._acts, self._deltas, self._a_off, self._losses)
 
-    def _run_kernel(self, chunk: int) -> int:
+    def _run_kernel(self, chunk: int, sample: int = -1) -> int:
+        """Train `chunk` iterations in the training order, or (sample >= 0) one on that sample alone."""
         s = self.settings
         np.copyto(self._backup, self.net.params)
         state_before = self._state.copy()
+        x, y, order, state = self.dataset.x_train, self.dataset.y_train, self._order, self._state
+        batch, shuffle = s["batch"], s["shuffle"]
+        if sample >= 0:  # a one-sample "dataset" visited once; the training order is left where it was
+            x, y = x[sample:sample + 1], y[sample:sample + 1]
+            order, state, batch, shuffle = np.zeros(1, np.int32), np.zeros(2, np.int64), 1, False
         t0 = time.perf_counter()
         params, sizes, w_off, b_off, bias, act, loss = self._kernel_args()
         done = kernels.train_steps(params, self._grad, sizes, w_off, b_off, bias, act, loss,
-                                   self.dataset.x_train, self.dataset.y_train, self._order, self._state,
-                                   chunk, np.float32(s["lr"]), s["batch"], s["shuffle"], self.on_value,
+                                   x, y, order, state, chunk, np.float32(s["lr"]), batch, shuffle, self.on_value,
                                    self._acts, self._deltas, self._a_off, self._losses)
         dt = time.perf_counter() - t0
         # The kernel sees a blow-up only at the next iteration's loss, so a chunk can end on weights
@@ -230,7 +255,7 @@ class Trainer:
         first = self.iterations + 1
         self.iterations += done
         self.loss_history.add(np.arange(first, self.iterations + 1), self._losses[:done])
-        self.last_sample = int(self._order[(self._state[0] - 1) % len(self._order)])
+        self.last_sample = sample if sample >= 0 else int(self._order[(self._state[0] - 1) % len(self._order)])
         return done
 
     def _diverge(self, state_before: np.ndarray) -> None:

@@ -14,11 +14,25 @@ uniform vec3 u_pos_color;
 uniform vec3 u_neg_color;
 uniform int u_hover;              // index of the hovered connection, or -1
 uniform int u_focus;              // neuron whose connections are emphasised, or -1
+// step-through animation (glnn.step_animation); with an empty u_pulse_links and u_change 0 nothing changes
+uniform samplerBuffer u_deltas;   // every neuron's error signal dLoss/dz once the backward pass reached it, else 0
+uniform ivec2 u_pulse_links;      // connections [first, end) carrying pulses this frame
+uniform float u_pulse_pos;        // how far the pulses have travelled: 0 leaving, 1 arriving
+uniform int u_pulse_backward;     // 1: the error travels back, from target to source
+uniform float u_pulse_scale;      // the layer's strongest |w a| (forward) or |w delta| (backward)
+uniform float u_change;           // 0..1 envelope of the weights-changing flash
+uniform float u_change_scale;     // the step's largest |lr a delta|, 0 for none
+uniform float u_lr;
 
 out vec3 v_color;
 out float v_alpha;
 out float v_across;   // signed distance from the centre line, pixels
 out float v_half;     // half the line width, pixels
+out float v_along;    // pixels from the start of the line
+flat out float v_pulse;       // 0..1 strength of the pulse on this connection (0: none)
+flat out float v_pulse_head;  // pixels from the start of the line to the pulse's centre
+flat out float v_pulse_dir;   // +1 the pulse travels towards the line's end, -1 back towards its start
+flat out float v_pulse_radius;
 
 void main() {
     vec4 a = texelFetch(u_nodes, i_link.x);
@@ -31,6 +45,13 @@ void main() {
     bool hovered = gl_InstanceID == u_hover;
     bool focused = u_focus >= 0 && (i_link.x == u_focus || i_link.y == u_focus);
 
+    float delta_target = texelFetch(u_deltas, i_link.y).r;
+    bool pulsing = gl_InstanceID >= u_pulse_links.x && gl_InstanceID < u_pulse_links.y;
+    float carried = u_pulse_backward == 1 ? abs(w * delta_target) : abs(w * source_act);
+    // a power below 1: weak signals still show as faint pulses beside the strong ones
+    v_pulse = pulsing ? pow(clamp(carried / max(u_pulse_scale, 1e-30), 0.0, 1.0), 0.7) : 0.0;
+    v_pulse_radius = 2.0 + 3.2 * v_pulse;
+
     float half_width = 0.35 + 0.5 * u_max_width * sqrt(m);
     if (hovered) half_width += 1.5;
     v_half = half_width;
@@ -41,6 +62,14 @@ void main() {
     if (focused) v_alpha = min(1.0, v_alpha * 1.8 + 0.15);
     if (u_focus >= 0 && !focused && !hovered) v_alpha *= 0.25;
     if (hovered) v_alpha = 1.0;
+    if (u_change > 0.0 && u_change_scale > 0.0) {
+        // the weights are changing: each connection flares by how much its weight moves (lr a delta)
+        float moved = sqrt(clamp(abs(u_lr * source_act * delta_target) / u_change_scale, 0.0, 1.0)) * u_change;
+        v_color = v_color * (1.0 + 1.6 * moved) + vec3(0.35) * moved;
+        v_alpha = max(v_alpha, moved);
+        half_width += 1.5 * moved;
+        v_half = half_width;
+    }
 
     vec2 dir = b.xy - a.xy;
     float len = max(length(dir), 1e-4);
@@ -50,7 +79,15 @@ void main() {
     vec2 p1 = b.xy - dir * b.z;
     float along = float(gl_VertexID & 1);
     float side = float(gl_VertexID >> 1) * 2.0 - 1.0;
-    float extent = half_width + 1.5;  // room for the soft edge
+    float extent = max(half_width, v_pulse > 0.0 ? 1.8 * v_pulse_radius : 0.0) + 1.5;  // room for the soft edge
+    float seg_len = length(p1 - p0);
+    v_along = along * seg_len;
+    v_pulse_dir = u_pulse_backward == 1 ? -1.0 : 1.0;
+    // each connection's pulse a little early or late (a fixed hash of its index): a swarm of
+    // sparks rather than one front, which on dense layers would merge into a wall of light
+    float jitter = (fract(sin(float(gl_InstanceID) * 12.9898) * 43758.5453) - 0.5) * 0.16;
+    float travelled = u_pulse_pos + jitter;
+    v_pulse_head = (u_pulse_backward == 1 ? 1.0 - travelled : travelled) * seg_len;
     v_across = side * extent;
     vec2 pos = mix(p0, p1, along) + normal * v_across;
     gl_Position = vec4(pos.x / u_viewport.x * 2.0 - 1.0, 1.0 - pos.y / u_viewport.y * 2.0, 0.0, 1.0);

@@ -25,8 +25,9 @@ def neuron_name(layout, dataset, neuron: int) -> str:
     return f"hidden neuron {index + 1}" + (f" of layer {layer}" if hidden_layers > 1 else "")
 
 
-def scene_labels(layout, frame, dataset, no_values=()) -> None:
-    """Column titles, output names and (for small layers, except those in no_values) each neuron's value."""
+def scene_labels(layout, frame, dataset, no_values=(), values: bool = True) -> None:
+    """Column titles, output names and (values=True; for small layers, except those in no_values)
+    each neuron's activation beside it."""
     draw = imgui.get_background_draw_list()
     names = ["INPUT"] + ["HIDDEN"] * (len(layout.sizes) - 2) + ["OUTPUT"]
     top = layout.area.y - 6
@@ -41,7 +42,7 @@ def scene_labels(layout, frame, dataset, no_values=()) -> None:
         winner = j == frame.prediction if layout.sizes[-1] > 1 else False
         colour = rgba(1.0, 0.82, 0.35) if winner else rgba(0.8, 0.85, 0.95)
         draw.add_text(imgui.ImVec2(float(x + r + 8), float(y) - imgui.get_text_line_height() / 2), colour, label)
-    for l, n in enumerate(layout.sizes):
+    for l, n in enumerate(layout.sizes if values else ()):
         if n > SMALL_NET or l in no_values:
             continue
         start = int(layout.layer_start[l])

@@ -7,6 +7,7 @@ import numpy as np
 from imgui_bundle import imgui
 
 from glnn import config
+from glnn.ui import animation as step_ui
 from glnn.ui import plots
 from glnn.ui.draw_grid import DrawGrid
 from glnn.ui.results import ResultsTab
@@ -101,6 +102,10 @@ class Panel:
             self._controls(state, out)
         if "sliders" in parts:
             self._sliders(state, s, out)
+        if "controls" in parts:
+            imgui.separator()
+            step_ui.controls(frame.animation, state, "squared error" if s["loss"] == "sse" else "cross-entropy",
+                             dataset.class_names, out)
         imgui.separator()
         if m.diverged:
             imgui.text_colored(imgui.ImVec4(1.0, 0.45, 0.35, 1.0), "Diverged!")

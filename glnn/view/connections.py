@@ -30,12 +30,21 @@ class ConnectionRenderer:
         gl.glVertexAttribIPointer(0, 3, gl.GL_INT, 12, 0)
         gl.glBindVertexArray(0)
 
-    def draw(self, viewport, style, params_unit: int, acts_unit: int, nodes_unit: int) -> None:
+    def draw(self, viewport, style, params_unit: int, acts_unit: int, nodes_unit: int, deltas_unit: int) -> None:
         p = self.program
         p.use()
         p["u_params"] = params_unit
         p["u_acts"] = acts_unit
         p["u_nodes"] = nodes_unit
+        p["u_deltas"] = deltas_unit
+        p["u_pulse_links"] = style.pulse_links
+        p["u_pulse_pos"] = style.pulse_position
+        p["u_pulse_backward"] = int(style.pulse_backward)
+        p["u_pulse_scale"] = style.pulse_scale
+        p["u_pulse_color"] = style.pulse_color
+        p["u_change"] = style.change
+        p["u_change_scale"] = style.change_scale
+        p["u_lr"] = style.learning_rate
         p["u_viewport"] = viewport
         p["u_weight_scale"] = style.weight_scale
         p["u_max_width"] = style.max_line_width

@@ -24,7 +24,7 @@ PALETTES = {
 }
 BACKGROUND = (0.027, 0.035, 0.06, 1.0)
 
-_PARAMS_UNIT, _ACTS_UNIT, _NODES_UNIT = 5, 6, 7  # texture units of the three buffers
+_PARAMS_UNIT, _ACTS_UNIT, _NODES_UNIT, _DELTAS_UNIT = 5, 6, 7, 8  # texture units of the buffers
 
 
 @dataclasses.dataclass
@@ -43,6 +43,15 @@ class Style:
     hover_neuron: int = -1
     marked_neuron: int = -1
     focus_neuron: int = -1
+    # the step-through animation (see glnn.view.animation); these defaults draw no pulse and no flash
+    pulse_links: tuple = (0, 0)  # connections [first, end) carrying pulses
+    pulse_position: float = 0.0
+    pulse_backward: bool = False
+    pulse_scale: float = 1.0
+    pulse_color: tuple = (0.0, 0.0, 0.0)
+    change: float = 0.0
+    change_scale: float = 0.0
+    learning_rate: float = 0.0
 
     @property
     def positive_color(self):
@@ -58,6 +67,8 @@ class NetworkScene:
         self.params = glx.TextureBuffer(gl.GL_R32F)
         self.acts = glx.TextureBuffer(gl.GL_R32F)
         self.nodes = glx.TextureBuffer(gl.GL_RGBA32F)
+        self.deltas = glx.TextureBuffer(gl.GL_R32F)  # the error signals while a step animation plays
+        self._deltas_zero = False
         self.connections = ConnectionRenderer()
         self.neurons = NeuronRenderer()
         self.target = glx.RenderTarget(width, height)
@@ -70,13 +81,21 @@ class NetworkScene:
                 self.layout.links, layout.links):
             self.connections.set_links(layout.links)
         self.nodes.upload(layout.nodes)
+        self._deltas_zero = False
         self.neurons.count = layout.n_neurons
         self.layout = layout
 
-    def update(self, params: np.ndarray, activations: np.ndarray) -> None:
-        """The two per-frame writes: every weight, every activation."""
+    def update(self, params: np.ndarray, activations: np.ndarray, deltas: np.ndarray | None = None) -> None:
+        """The per-frame writes: every weight, every activation (and, while a step animation
+        plays, every neuron's delta; otherwise zeros, written once)."""
         self.params.upload(params)
         self.acts.upload(activations)
+        if deltas is not None:
+            self.deltas.upload(np.asarray(deltas, np.float32))
+            self._deltas_zero = False
+        elif not self._deltas_zero:
+            self.deltas.upload(np.zeros(len(activations), np.float32))
+            self._deltas_zero = True
 
     def draw(self, window_size: tuple[int, int], framebuffer_size: tuple[int, int], style: Style) -> None:
         fb_w, fb_h = framebuffer_size
@@ -90,8 +109,9 @@ class NetworkScene:
         self.params.bind(_PARAMS_UNIT)
         self.acts.bind(_ACTS_UNIT)
         self.nodes.bind(_NODES_UNIT)
+        self.deltas.bind(_DELTAS_UNIT)
         viewport = (float(window_size[0]), float(window_size[1]))
-        self.connections.draw(viewport, style, _PARAMS_UNIT, _ACTS_UNIT, _NODES_UNIT)
+        self.connections.draw(viewport, style, _PARAMS_UNIT, _ACTS_UNIT, _NODES_UNIT, _DELTAS_UNIT)
         self.neurons.draw(viewport, style, _ACTS_UNIT, _NODES_UNIT)
         strength = style.glow_strength if style.glow else 0.0
         if strength > 0:
@@ -101,6 +121,6 @@ class NetworkScene:
         gl.glActiveTexture(gl.GL_TEXTURE0)
 
     def release(self) -> None:
-        for owner in (self.params, self.acts, self.nodes, self.connections, self.neurons, self.target, self.bloom):
+        for owner in (self.params, self.acts, self.nodes, self.deltas, self.connections, self.neurons, self.target, self.bloom):
             owner.release()
         self.layout = None
