@@ -105,3 +105,14 @@ def read_pixels(width: int, height: int, x: int = 0, y: int = 0) -> np.ndarray:
 def pixels():
     """The read_pixels helper, as a fixture for tests that prefer not to import conftest."""
     return read_pixels
+
+
+@pytest.fixture(scope="module")
+def scene(gl_window, request):
+    """A NetworkScene of the test module's W x H, released after the module."""
+    from glnn.view.scene import NetworkScene
+    gl_window.switch_to()
+    s = NetworkScene(request.module.W, request.module.H)
+    yield s
+    gl_window.switch_to()
+    s.release()

@@ -291,16 +291,6 @@ def test_animation_speed_setting_drives_the_pace():
 W, H = 400, 300
 
 
-@pytest.fixture(scope="module")
-def scene(gl_window):
-    from glnn.view.scene import NetworkScene
-    gl_window.switch_to()
-    s = NetworkScene(W, H)
-    yield s
-    gl_window.switch_to()
-    s.release()
-
-
 def render(scene, layout, params, acts, deltas=None, view=None):
     from conftest import read_pixels
     from glnn.view import animation as scene_animation

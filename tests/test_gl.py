@@ -97,16 +97,6 @@ def background_rgb():
     return np.round(np.array(BACKGROUND[:3]) * 255).astype(int)
 
 
-@pytest.fixture(scope="module")
-def scene(gl_window):
-    from glnn.view.scene import NetworkScene
-    gl_window.switch_to()
-    s = NetworkScene(W, H)
-    yield s
-    gl_window.switch_to()
-    s.release()
-
-
 @pytest.fixture()
 def ctx(gl_context):
     return gl_context
