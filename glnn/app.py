@@ -63,6 +63,9 @@ class App:
         self.imgui_context = imgui.create_context()
         self.implot_context = implot.create_context()
         self.renderer = pyglet_backend.create_renderer(window)
+        from glnn.ui.taps import TapSequencer
+        self.taps = TapSequencer(window)
+        window.push_handlers(self.taps)  # on top of ImGui's: sees button events first
         theme.apply(self.state.ui_scale)
         self._ui_scale = self.state.ui_scale
         fb_w, fb_h = window.get_framebuffer_size()
@@ -172,6 +175,7 @@ class App:
         from glnn.view.scene import Style
 
         t0 = time.perf_counter()
+        self.taps.next_frame()
         if self.director is not None:
             now = time.monotonic()
             self.director.update(now)
@@ -303,6 +307,7 @@ class App:
         self.receptive.release()
         self.plane.release()
         self.renderer.shutdown()
+        self.window.remove_handlers(self.taps)
         implot.destroy_context(self.implot_context)
         imgui.destroy_context(self.imgui_context)
 

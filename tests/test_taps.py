@@ -1,0 +1,58 @@
+"""A tap (pointer moved and pressed in the same instant, as on a touch screen) works on ImGui's
+tabs, which only take a press on what was under the pointer the frame before."""
+import pytest
+from pyglet.event import EventDispatcher
+from pyglet.window import mouse
+
+from glnn.controller import AppState, Controller
+from glnn.trainer import Trainer
+
+SIZE = (1280, 720)
+
+
+@pytest.fixture()
+def app(gl_window):
+    from glnn.app import App, create_window
+    window = create_window(SIZE, headless=True)
+    a = App(window, Controller(Trainer({}), AppState(), threaded=False))
+    for _ in range(3):
+        a.frame()
+    yield a
+    a.close()
+    window.close()
+    gl_window.switch_to()
+
+
+def tap(app, x, y, frames=4):
+    """Move, press and release before one frame, as a touch screen or xdotool's 'mousemove click' does."""
+    h = app.window.height
+    for event in (("on_mouse_motion", x, h - y, 0, 0), ("on_mouse_press", x, h - y, mouse.LEFT, 0),
+                  ("on_mouse_release", x, h - y, mouse.LEFT, 0)):
+        EventDispatcher.dispatch_event(app.window, *event)
+    for _ in range(frames):
+        app.frame()
+
+
+def tab_centre(app, label):
+    """The tab's place: tabs follow each other from the panel's left edge, as ImGui lays them out."""
+    from imgui_bundle import imgui
+    style = imgui.get_style()
+    x = style.window_padding.x
+    for name in ("Train", "Draw", "Results", "Settings"):
+        w = imgui.calc_text_size(name).x + style.frame_padding.x * 2
+        if name == label:
+            return x + w / 2, 45.0
+        x += w + style.item_inner_spacing.x
+    raise AssertionError(label)
+
+
+@pytest.mark.parametrize("label,name", [("Results", "results"), ("Draw", "draw"), ("Settings", "settings")])
+def test_a_tap_opens_a_tab(app, label, name):
+    tap(app, *tab_centre(app, label))
+    assert app.state.tab == name
+
+
+def test_a_tap_still_clicks_a_button_once(app):
+    steps = app.controller.trainer.iterations
+    tap(app, 167, 79)  # Step
+    assert app.controller.trainer.iterations == steps + 1
