@@ -56,3 +56,26 @@ def test_a_tap_still_clicks_a_button_once(app):
     steps = app.controller.trainer.iterations
     tap(app, 167, 79)  # Step
     assert app.controller.trainer.iterations == steps + 1
+
+
+def test_a_tap_on_a_neuron_focuses_it(app):
+    app.frame()
+    x, y, _, _ = app.layout.nodes[int(app.layout.layer_start[1]) + 3]
+    tap(app, float(x), float(y))
+    assert app.focus_neuron == int(app.layout.layer_start[1]) + 3
+
+
+def test_a_tap_then_a_quick_move_away_still_lands_where_it_was(app):
+    """The pointer leaves (onto the panel) before the held press is given out: the press keeps its place."""
+    app.frame()
+    x, y, _, _ = app.layout.nodes[int(app.layout.layer_start[1]) + 5]
+    h = app.window.height
+    for event in (("on_mouse_motion", float(x), h - float(y), 0, 0),
+                  ("on_mouse_press", float(x), h - float(y), mouse.LEFT, 0),
+                  ("on_mouse_release", float(x), h - float(y), mouse.LEFT, 0)):
+        EventDispatcher.dispatch_event(app.window, *event)
+    app.frame()
+    EventDispatcher.dispatch_event(app.window, "on_mouse_motion", 100.0, h - 300.0, 0, 0)  # onto the panel
+    for _ in range(4):
+        app.frame()
+    assert app.focus_neuron == int(app.layout.layer_start[1]) + 5

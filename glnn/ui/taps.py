@@ -21,13 +21,17 @@ class TapSequencer:
         self._replaying = False
 
     def on_mouse_motion(self, x, y, dx, dy):
-        self._moved = True
+        return self._follow(("on_mouse_motion", x, y, dx, dy))
 
     def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
+        return self._follow(("on_mouse_drag", x, y, dx, dy, buttons, modifiers))
+
+    def _follow(self, event):
+        """A move: passes, unless button events are held (it must not overtake them)."""
         if self._replaying:
             return None
-        if self._held:  # keep the order: press, then the drag that follows it
-            self._held.append(("on_mouse_drag", x, y, dx, dy, buttons, modifiers))
+        if self._held:
+            self._held.append(event)
             return EVENT_HANDLED
         self._moved = True
         return None
@@ -56,7 +60,7 @@ class TapSequencer:
         try:
             # straight to the handlers: Window.dispatch_event may queue it until the next event poll
             EventDispatcher.dispatch_event(self.window, *event)
-            while self._held and self._held[0][0] == "on_mouse_drag":  # drags ride along with it
+            while self._held and self._held[0][0] in ("on_mouse_drag", "on_mouse_motion"):  # moves ride along
                 EventDispatcher.dispatch_event(self.window, *self._held.popleft())
         finally:
             self._replaying = False
