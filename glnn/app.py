@@ -72,6 +72,8 @@ class App:
         self.scene = NetworkScene(fb_w, fb_h)
         self.plane = PlaneView()  # 2-D datasets: the decision map and a picture per neuron
         self.receptive = ReceptiveFields()  # pictures of what each hidden neuron looks for
+        from glnn.ui.tiles import LedStrip
+        self.strip_images = LedStrip()  # the training images along the bottom
         self._pyglet = pyglet
         self.closed = False
         self.director = None
@@ -257,7 +259,8 @@ class App:
         if state.receptive_fields:
             self.receptive.draw(self.layout, shown_net, tr.dataset, state.palette)
         overlay.caption(state.caption or step_ui.caption(frame.animation), self.layout, state.ui_scale)
-        self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, commands)
+        self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, commands,
+                                                 self.strip_images)
         self._timeline_height = 0.0
         if state.show_panel and "timeline" in state.panel:
             margin = 24 * state.ui_scale
@@ -305,6 +308,7 @@ class App:
         self.scene.release()
         self.panel.release()
         self.receptive.release()
+        self.strip_images.release()
         self.plane.release()
         self.renderer.shutdown()
         self.window.remove_handlers(self.taps)

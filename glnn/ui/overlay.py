@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from imgui_bundle import imgui
 
-from glnn.ui.widgets import PIXEL_COLD, PIXEL_HOT, draw_pixels, draw_weight_image, finite, packed_colors, rgba
+from glnn.ui.widgets import draw_weight_image, finite, rgba
 from glnn.view.scene import PALETTES
 
 SMALL_NET = 12  # layers at most this tall show each neuron's value beside it
-_tile_colors: dict[str, list[list[int]]] = {}  # the training images never change: colour them once
 
 
 def neuron_name(layout, dataset, neuron: int) -> str:
@@ -86,7 +85,8 @@ def caption(text: str, layout, scale: float) -> None:
     draw.add_text(imgui.get_font(), font_size, imgui.ImVec2(cx - width / 2, y), rgba(0.95, 0.96, 1.0), text)
 
 
-def image_strip(frame, dataset, area_x: float, width: float, bottom: float, scale: float, out: list) -> float:
+def image_strip(frame, dataset, area_x: float, width: float, bottom: float, scale: float, out: list,
+                images) -> float:
     """The training images as clickable tiles along the bottom; returns the strip's height."""
     shape = dataset.image_shape
     if shape is None or len(dataset.y_train) > 20:
@@ -102,9 +102,9 @@ def image_strip(frame, dataset, area_x: float, width: float, bottom: float, scal
              | imgui.WindowFlags_.no_saved_settings | imgui.WindowFlags_.no_focus_on_appearing)
     imgui.begin("training images", None, flags)
     draw = imgui.get_window_draw_list()
-    if dataset.name not in _tile_colors:
-        _tile_colors[dataset.name] = [packed_colors(x, PIXEL_COLD, PIXEL_HOT) for x in dataset.x_train]
-    colors = _tile_colors[dataset.name]
+    # one texture for all tiles (images: a tiles.LedStrip): one image call per tile, not one per pixel
+    images.ensure(dataset.name, dataset.x_train, shape, 7 if shape[0] <= 5 else 4)
+    rows, cols = shape
     for k in range(n):
         if k:
             imgui.same_line(0, pad)
@@ -114,7 +114,10 @@ def image_strip(frame, dataset, area_x: float, width: float, bottom: float, scal
             out.append(("show_sample", k))
         hovered = imgui.is_item_hovered()
         imgui.pop_id()
-        draw_pixels(draw, pos.x, pos.y, cell, dataset.x_train[k], shape, k in (frame.input_index, frame.picked_index) or hovered, colors[k])
+        images.draw(draw, k, pos.x, pos.y, cols * cell, rows * cell)
+        if k in (frame.input_index, frame.picked_index) or hovered:
+            draw.add_rect(imgui.ImVec2(pos.x - 3, pos.y - 3), imgui.ImVec2(pos.x + cols * cell + 2, pos.y + rows * cell + 2),
+                          rgba(1.0, 0.8, 0.3), 3.0, 2.5)
         name = dataset.class_names[dataset.y_train[k]]
         tw = imgui.calc_text_size(name).x
         draw.add_text(imgui.ImVec2(pos.x + (tile - tw) / 2, pos.y + tile + 2), rgba(0.7, 0.75, 0.85), name)

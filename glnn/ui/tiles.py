@@ -92,3 +92,34 @@ class ImageStrip:
     def release(self) -> None:
         self.texture.release()
         self.count = 0
+
+
+class LedStrip:
+    """The training images as one texture, each pixel a lit square with a thin dark gap around it
+    (the look of the draw grid), uploaded once per dataset; draw(k, ...) shows the k-th image."""
+
+    def __init__(self):
+        self.texture = Texture()
+        self.key = None
+        self.count = 0
+
+    def ensure(self, name: str, images: np.ndarray, shape: tuple[int, int], texels: int) -> None:
+        """Upload the images unless these are already there (the context must be current)."""
+        key = (name, images.shape, texels)
+        if key == self.key:
+            return
+        rgba = np.repeat(np.repeat(pixel_rgba(images, shape), texels, axis=0), texels, axis=1)
+        rows = np.arange(rgba.shape[0]) % texels == texels - 1
+        cols = np.arange(rgba.shape[1]) % texels == texels - 1
+        rgba[rows, :, 3] = 0  # the gap between pixels: transparent, the window shows through
+        rgba[:, cols, 3] = 0
+        self.texture.upload(rgba)
+        self.key, self.count = key, int(images.shape[0])
+
+    def draw(self, draw_list, k: int, x: float, y: float, width: float, height: float) -> None:
+        if 0 <= k < self.count:
+            self.texture.draw(draw_list, x, y, width, height, k / self.count, (k + 1) / self.count)
+
+    def release(self) -> None:
+        self.texture.release()
+        self.key, self.count = None, 0
