@@ -314,3 +314,18 @@ def test_kernel_reports_divergence_by_returning_early():
     assert not np.isfinite(losses[done]) or losses[done] >= 1e30
     assert np.all(np.isfinite(losses[:done]))
 
+
+
+def test_a_second_process_loads_the_compiled_kernels_from_the_cache():
+    """cache=True: the first run may compile and save; the next process only loads."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "NUMBA_DEBUG_CACHE": "1", "PYTHONPATH": str(root)}
+    runs = [subprocess.run([sys.executable, "-m", "glnn", "train", "--iterations", "10", "--quiet"],
+                           capture_output=True, text=True, env=env, timeout=300) for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[-1].stderr
+    second = runs[1].stdout + runs[1].stderr
+    assert "data loaded" in second and "data saved" not in second, second[-2000:]
