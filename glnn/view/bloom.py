@@ -56,29 +56,20 @@ class BloomPass:
             self.blur["u_step"] = (0.0, 1.0 / self.ping[k].height)
             self._pass(self.blur, self.ping[k])
             source = self.ping[k]
-        scene.bind_texture(0)
-        for k in range(LEVELS):
-            self.ping[k].bind_texture(k + 1)
-        self.combine["u_scene"] = 0
-        self.combine["u_glow0"] = 1
-        self.combine["u_glow1"] = 2
-        self.combine["u_glow2"] = 3
-        self.combine["u_strength"] = strength
-        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
-        gl.glViewport(0, 0, *out_size)
-        self._pass(self.combine, None)
-        self.combine.stop()
-        gl.glBindVertexArray(0)
-        gl.glActiveTexture(gl.GL_TEXTURE0)
+        self._combine(scene, out_size, strength)
 
     def combine_only(self, scene: glx.RenderTarget, out_size: tuple[int, int]) -> None:
         """Glow off: the scene alone, through the same tone curve."""
+        self._combine(scene, out_size, 0.0)
+
+    def _combine(self, scene: glx.RenderTarget, out_size: tuple[int, int], strength: float) -> None:
+        """The scene plus `strength` times the blurred levels, tone-mapped into the default framebuffer."""
         scene.bind_texture(0)
         for k in range(LEVELS):
             self.ping[k].bind_texture(k + 1)
         for k, name in enumerate(("u_scene", "u_glow0", "u_glow1", "u_glow2")):
             self.combine[name] = k
-        self.combine["u_strength"] = 0.0
+        self.combine["u_strength"] = strength
         gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
         gl.glViewport(0, 0, *out_size)
         self._pass(self.combine, None)
