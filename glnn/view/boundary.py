@@ -14,7 +14,6 @@ programs. PlaneRenderer owns them and frees them in release().
 """
 from __future__ import annotations
 
-import ctypes
 
 import numpy as np
 from pyglet import gl
@@ -148,8 +147,7 @@ class PlaneRenderer:
         gl.glViewport(0, 0, *framebuffer_size)
         gl.glDisable(gl.GL_SCISSOR_TEST)
         gl.glDisable(gl.GL_DEPTH_TEST)
-        gl.glEnable(gl.GL_BLEND)
-        gl.glBlendFuncSeparate(gl.GL_SRC_ALPHA, gl.GL_ONE_MINUS_SRC_ALPHA, gl.GL_ONE, gl.GL_ONE_MINUS_SRC_ALPHA)
+        glx.enable_alpha_blending()
         positive = tuple(min(c, 1.0) for c in positive)
         negative = tuple(min(c, 1.0) for c in negative)
         self._set_uniforms(viewport, map_rect, extent, positive, negative, point_radius)
@@ -157,12 +155,10 @@ class PlaneRenderer:
             gl.glActiveTexture(gl.GL_TEXTURE0 + _VALUES_UNIT)
             gl.glBindTexture(gl.GL_TEXTURE_2D_ARRAY, self.textures[self.current])
             gl.glUseProgram(self.tile_program.id)
-            self.tile_vao.bind()
-            glx.draw_instanced(gl.GL_TRIANGLE_STRIP, 4, self.tile_count)
+            glx.draw_quads(self.tile_vao, self.tile_count)
         if self.point_count and map_rect is not None:
             gl.glUseProgram(self.point_program.id)
-            self.point_vao.bind()
-            glx.draw_instanced(gl.GL_TRIANGLE_STRIP, 4, self.point_count)
+            glx.draw_quads(self.point_vao, self.point_count)
         gl.glBindVertexArray(0)
         gl.glUseProgram(0)
         gl.glActiveTexture(gl.GL_TEXTURE0)

@@ -53,10 +53,8 @@ class ConnectionRenderer:
         p["u_neg_color"] = style.negative_color
         p["u_hover"] = style.hover_link
         p["u_focus"] = style.focus_neuron
-        gl.glEnable(gl.GL_BLEND)
-        gl.glBlendFuncSeparate(gl.GL_SRC_ALPHA, gl.GL_ONE_MINUS_SRC_ALPHA, gl.GL_ONE, gl.GL_ONE_MINUS_SRC_ALPHA)
-        self.vao.bind()
-        glx.draw_instanced(gl.GL_TRIANGLE_STRIP, 4, self.count)
+        glx.enable_alpha_blending()
+        glx.draw_quads(self.vao, self.count)
         gl.glBindVertexArray(0)
         p.stop()
 

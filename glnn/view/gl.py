@@ -50,6 +50,18 @@ def draw_instanced(mode: int, vertices: int, instances: int) -> None:
         FrameStats.draw_calls += 1
 
 
+def enable_alpha_blending() -> None:
+    """Straight-alpha "over" for colour; alpha adds up as coverage (what bloom and the screen read)."""
+    gl.glEnable(gl.GL_BLEND)
+    gl.glBlendFuncSeparate(gl.GL_SRC_ALPHA, gl.GL_ONE_MINUS_SRC_ALPHA, gl.GL_ONE, gl.GL_ONE_MINUS_SRC_ALPHA)
+
+
+def draw_quads(vao, instances: int) -> None:
+    """One instanced draw of `instances` quads (4-vertex triangle strips expanded by the shader)."""
+    vao.bind()
+    draw_instanced(gl.GL_TRIANGLE_STRIP, 4, instances)
+
+
 def draw_fullscreen_triangle() -> None:
     gl.glDrawArrays(gl.GL_TRIANGLES, 0, 3)
     FrameStats.draw_calls += 1

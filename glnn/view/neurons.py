@@ -23,10 +23,8 @@ class NeuronRenderer:
         p["u_marked"] = style.marked_neuron
         p["u_low"] = style.neuron_low
         p["u_high"] = style.neuron_high
-        gl.glEnable(gl.GL_BLEND)
-        gl.glBlendFuncSeparate(gl.GL_SRC_ALPHA, gl.GL_ONE_MINUS_SRC_ALPHA, gl.GL_ONE, gl.GL_ONE_MINUS_SRC_ALPHA)
-        self.vao.bind()
-        glx.draw_instanced(gl.GL_TRIANGLE_STRIP, 4, self.count)
+        glx.enable_alpha_blending()
+        glx.draw_quads(self.vao, self.count)
         gl.glBindVertexArray(0)
         p.stop()
 
