@@ -258,10 +258,8 @@ APP_SIZE = (900, 600)
 @pytest.fixture(scope="module")
 def app_window(gl_window):
     """A window of its own (the session window is too small for a network and a map side by side)."""
-    import pyglet
-    config = pyglet.gl.Config(major_version=3, minor_version=3, forward_compatible=True, double_buffer=True,
-                              red_size=8, green_size=8, blue_size=8, alpha_size=8)
-    window = pyglet.window.Window(*APP_SIZE, config=config, visible=False)
+    from glnn.app import create_window
+    window = create_window(APP_SIZE, headless=True)
     window.switch_to()
     yield window
     window.close()
