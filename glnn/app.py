@@ -9,7 +9,7 @@ import os
 import sys
 import time
 
-from glnn.errors import GlnnError
+from glnn.core.errors import GlnnError
 
 
 
@@ -36,7 +36,7 @@ class App:
         from glnn.ui import theme
         from glnn.ui.panel import Panel
         from glnn.ui.receptive import ReceptiveFields
-        from glnn.view.boundary import PlaneView
+        from glnn.view.plane_view import PlaneView
         from glnn.view.scene import NetworkScene
 
         self.window = window
@@ -167,11 +167,11 @@ class App:
         from imgui_bundle import imgui
 
         from glnn.ui import help as help_window
-        from glnn.model import Network
-        from glnn.ui import animation as step_ui
+        from glnn.core.model import Network
+        from glnn.ui import step_labels
         from glnn.ui import overlay, plane_overlay, theme, timeline_bar
-        from glnn.view import gl as glx
-        from glnn.view import animation as scene_animation
+        from glnn.view import globjects
+        from glnn.view import step_style
         from glnn.view import layout as layout_mod
         from glnn.view import picking
         from glnn.view.scene import Style
@@ -220,15 +220,15 @@ class App:
         style = Style(palette=state.palette, glow=state.glow, glow_strength=state.glow_strength,
                       hover_link=self.hover_link, hover_neuron=self.hover_neuron, marked_neuron=marked,
                       focus_neuron=self.focus_neuron)
-        style = scene_animation.styled(style, frame.animation, self.layout)
+        style = step_style.styled(style, frame.animation, self.layout)
         t2 = time.perf_counter()
 
-        glx.FrameStats.draw_calls = 0
+        globjects.FrameStats.draw_calls = 0
         self.scene.update(frame.params, frame.activations,
                           frame.animation.deltas if frame.animation is not None else None)
         self.scene.draw((w, h), self.window.get_framebuffer_size(), style)
         self.plane.draw((w, h), self.window.get_framebuffer_size(), state.palette)
-        self.draw_calls = glx.FrameStats.draw_calls
+        self.draw_calls = globjects.FrameStats.draw_calls
         t3 = time.perf_counter()
 
         if state.ui_scale != self._ui_scale:
@@ -252,13 +252,13 @@ class App:
         animating = frame.animation is not None and frame.animation.phase != "done"
         overlay.scene_labels(self.layout, frame, tr.dataset, self.plane.layers_without_values,
                              values=not animating)
-        step_ui.scene_labels(self.layout, frame.animation, frame.params, tr.net.b_off, tr.arch.bias,
+        step_labels.scene_labels(self.layout, frame.animation, frame.params, tr.net.b_off, tr.arch.bias,
                              self.hover_neuron, tr.dataset.class_names, state.palette)
         overlay.legend(self.layout, state.palette)
         plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, state.ui_scale)
         if state.receptive_fields:
             self.receptive.draw(self.layout, shown_net, tr.dataset, state.palette)
-        overlay.caption(state.caption or step_ui.caption(frame.animation), self.layout, state.ui_scale)
+        overlay.caption(state.caption or step_labels.caption(frame.animation), self.layout, state.ui_scale)
         self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, commands,
                                                  self.strip_images)
         self._timeline_height = 0.0
@@ -340,13 +340,13 @@ def create_window(size, headless: bool, fullscreen: bool = False, caption: str =
 
 def state_from_args(args, base: dict | None = None):
     """AppState from the declared defaults, then `base` (an exhibit config), then the flags given."""
-    from glnn import config
+    from glnn.core import settings
     from glnn.cli import given_settings
     from glnn.controller import AppState
-    values = {**config.defaults("view"), **config.defaults("kiosk")}
+    values = {**settings.defaults("view"), **settings.defaults("kiosk")}
     kiosk = bool(getattr(args, "kiosk", False))
     if kiosk:  # visitors get bigger controls and no expert settings, unless the exhibit says otherwise
-        values.update({k: v for k, v in config.KIOSK_DEFAULTS.items() if k in values})
+        values.update({k: v for k, v in settings.KIOSK_DEFAULTS.items() if k in values})
     values.update({k: v for k, v in (base or {}).items() if k in values})
     for section in ("view", "kiosk"):
         values.update(given_settings(args, section))
@@ -374,7 +374,7 @@ def main(args, size, state_changes: dict | None = None) -> int:
         raise GlnnError("--animate-at: needs --screenshot and 0 or more seconds")
     if args.screenshot and not args.screenshot.lower().endswith(".png"):
         raise GlnnError(f"--screenshot: {args.screenshot!r} should end in .png")
-    from glnn import config
+    from glnn.core import settings
     from glnn import exhibit as exhibit_mod
     from glnn.cli import make_trainer
     from glnn.controller import Controller
@@ -385,7 +385,7 @@ def main(args, size, state_changes: dict | None = None) -> int:
         raise GlnnError("no display to open a window on ($DISPLAY is not set): run glnn on a desktop or under "
                         "Xvfb (xvfb-run glnn), or make a picture with: glnn --screenshot out.png")
     if getattr(args, "kiosk", False) and "on_diverge" not in exhibit.settings and args.on_diverge is None:
-        trainer.update(on_diverge=config.KIOSK_DEFAULTS["on_diverge"])  # an unattended exhibit recovers by itself
+        trainer.update(on_diverge=settings.KIOSK_DEFAULTS["on_diverge"])  # an unattended exhibit recovers by itself
     if args.iterations:
         train_with_history(trainer, args.iterations)
     state = state_from_args(args, exhibit.settings)

@@ -5,8 +5,8 @@ import time
 
 import numpy as np
 
-from glnn.errors import GlnnError
-from glnn.trainer import Trainer
+from glnn.core.errors import GlnnError
+from glnn.core.trainer import Trainer
 
 # (label, settings): the first two on the built-in 5x5 digits, the last on 64 inputs
 CASES = (

@@ -9,8 +9,8 @@ import os
 import sys
 from typing import Any, Sequence
 
-from glnn import config
-from glnn.errors import GlnnError
+from glnn.core import settings
+from glnn.core.errors import GlnnError
 
 COMMANDS = ("train", "bench", "record")
 
@@ -21,7 +21,7 @@ class _Parser(argparse.ArgumentParser):
         raise GlnnError(f"{where}{message} (see --help)")
 
 
-def _setting_type(setting: config.Setting):
+def _setting_type(setting: settings.Setting):
     def parse(text: str) -> Any:
         try:
             return setting.parse(text)
@@ -34,7 +34,7 @@ def _setting_type(setting: config.Setting):
 def add_setting_flags(parser: argparse.ArgumentParser, section: str, skip: tuple[str, ...] = ()) -> None:
     """One flag per declared setting of `section` (but `skip`); defaults stay None so only given flags override."""
     group = parser.add_argument_group(f"{section} settings")
-    for s in config.SETTINGS:
+    for s in settings.SETTINGS:
         if s.section != section or s.name in skip:
             continue
         if s.kind == "bool":
@@ -48,7 +48,7 @@ def add_setting_flags(parser: argparse.ArgumentParser, section: str, skip: tuple
 
 
 def given_settings(args: argparse.Namespace, section: str) -> dict[str, Any]:
-    return {s.name: getattr(args, s.name) for s in config.SETTINGS
+    return {s.name: getattr(args, s.name) for s in settings.SETTINGS
             if s.section == section and getattr(args, s.name, None) is not None}
 
 
@@ -71,12 +71,12 @@ def _positive_int(text: str) -> int:
 
 def make_trainer(args: argparse.Namespace, base: dict[str, Any] | None = None):
     """A trainer from the flags given (over `base`, e.g. an exhibit config's train settings)."""
-    from glnn.trainer import Trainer
-    settings = {k: v for k, v in (base or {}).items() if k in config.TRAIN_KEYS}
-    settings.update(given_settings(args, "train"))
+    from glnn.core.trainer import Trainer
+    chosen = {k: v for k, v in (base or {}).items() if k in settings.TRAIN_KEYS}
+    chosen.update(given_settings(args, "train"))
     if getattr(args, "load", None):
-        return Trainer.from_file(args.load, settings)
-    return Trainer(settings)
+        return Trainer.from_file(args.load, chosen)
+    return Trainer(chosen)
 
 
 # -- glnn train -------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ def train_parser() -> argparse.ArgumentParser:
 
 def cmd_train(argv: Sequence[str]) -> int:
     args = train_parser().parse_args(argv)
-    from glnn import model
+    from glnn.core import model
     if args.save:
         model.save_target(args.save)  # refuse a bad path before training, not after
     trainer = make_trainer(args)

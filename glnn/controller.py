@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from glnn import config, confusion, scrub, step_animation
-from glnn.errors import GlnnError
-from glnn.trainer import Metrics, Trainer
+from glnn import scrub
+from glnn.core import confusion, settings, step
+from glnn.core.errors import GlnnError
+from glnn.core.trainer import Metrics, Trainer
 
 FRAME_TRAIN_BUDGET = 0.010  # seconds of training per frame on the main thread at most
 DIVERGED_NOTICE_SECONDS = 6.0  # how long "diverged, weights reset" stays on screen
@@ -52,7 +53,7 @@ class AppState:
     message: str = ""  # the outcome of the last save/load, shown in the panel
     network_file: str = "glnn-network.npz"
     receptive_fields: bool = False  # show each hidden neuron's incoming weights as a picture
-    panel: tuple = config.PANEL_PARTS  # which parts of the panel are shown
+    panel: tuple = settings.PANEL_PARTS  # which parts of the panel are shown
     kiosk: bool = False
     idle_timeout: float = 60.0
     cursor_hide: float = 3.0
@@ -83,7 +84,7 @@ class Frame:
     timeline: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(1, np.int64))  # snapshot iterations
     scrubbed: int = -1  # the snapshot shown (an index into timeline), or -1 for the present
     live_iterations: int = 0  # iterations trained: "now", whatever the scene shows
-    animation: step_animation.AnimationView | None = None  # the step-through animation, while one runs
+    animation: step.AnimationView | None = None  # the step-through animation, while one runs
 
     def non_finite(self) -> list[str]:
         """Names of the shown numbers that are NaN or infinite (a self-check; none should ever be)."""
@@ -156,7 +157,7 @@ class Controller:
         self._results: dict[str, confusion.SplitResult] = {}
         self._diverged_since: float | None = None
         self.scrubber = scrub.Scrubber(METRICS_INTERVAL)
-        self.animation: step_animation.StepAnimation | None = None
+        self.animation: step.StepAnimation | None = None
         self.clock = time.monotonic  # drives the animation; tests and --animate-at put their own
         self.state.drawing = np.zeros(trainer.dataset.n_inputs, np.float32) if trainer.dataset.image_shape else None
 
@@ -164,7 +165,7 @@ class Controller:
     def apply(self, command: str, *args: Any) -> None:
         """Carry out one command. Unknown commands are a programming error, not user input."""
         s, tr = self.state, self.trainer
-        if command not in _KEEP_ANIMATION and not (command == "set" and args[0] not in config.TRAIN_KEYS):
+        if command not in _KEEP_ANIMATION and not (command == "set" and args[0] not in settings.TRAIN_KEYS):
             self.animation = None
         with self._locked():
             if s.scrub_iteration >= 0 and scrub.returns_to_now(command, args):
@@ -189,7 +190,7 @@ class Controller:
                 s.shown_input = None
             elif command == "set":
                 name, value = args
-                if name in config.TRAIN_KEYS:
+                if name in settings.TRAIN_KEYS:
                     try:
                         rebuilt = tr.update(**{name: value})
                     except GlnnError as e:  # e.g. digits8 without scikit-learn: say so, keep the network
@@ -202,7 +203,7 @@ class Controller:
                         if s.drawing is None or len(s.drawing) != tr.dataset.n_inputs:
                             s.drawing = np.zeros(tr.dataset.n_inputs, np.float32) if shape else None
                 else:
-                    setattr(s, name, config.BY_NAME[name].check(value) if name in config.BY_NAME else value)
+                    setattr(s, name, settings.BY_NAME[name].check(value) if name in settings.BY_NAME else value)
             elif command == "show_sample":
                 index = int(args[0])
                 s.shown_input = tr.dataset.x_train[index].copy()
@@ -232,7 +233,7 @@ class Controller:
                 raise ValueError(f"unknown command {command!r}")
 
     def _animate(self, mode: str) -> None:
-        """Forward / Backprop / Animate step: one SGD iteration played slowly (see glnn.step_animation)."""
+        """Forward / Backprop / Animate step: one SGD iteration played slowly (see glnn.core.step)."""
         s, tr = self.state, self.trainer
         s.playing = False
         now = self.clock()
@@ -248,7 +249,7 @@ class Controller:
         else:
             index = tr.next_sample()
             s.shown_input = None
-        self.animation = step_animation.start(tr, index, mode, now, s.animation_speed)
+        self.animation = step.start(tr, index, mode, now, s.animation_speed)
 
     def _locked(self):
         if self.worker is None:
@@ -325,7 +326,7 @@ class Controller:
         return frame
 
     @staticmethod
-    def _animated(frame: Frame, view: step_animation.AnimationView) -> Frame:
+    def _animated(frame: Frame, view: step.AnimationView) -> Frame:
         """While an animation plays, the frame shows its sample, its weights and its lit neurons."""
         if view.phase == "done":  # the new weights, the sample fed forward as usual
             return dataclasses.replace(frame, animation=view)

@@ -1,6 +1,6 @@
 """The exhibit config file (TOML): settings, caption texts and the attract demo's script.
 
-Settings are validated against their one declaration in glnn.config; anything wrong is
+Settings are validated against their one declaration in glnn.core.settings; anything wrong is
 reported in one line naming the key (e.g. "exhibit.toml: view.glow_strength: ...").
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from glnn import config
-from glnn.errors import GlnnError
+from glnn.core import settings
+from glnn.core.errors import GlnnError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -113,7 +113,7 @@ def _check_step(where: str, table: Any, captions: dict[str, str]) -> Step:
         values.setdefault("speed", 1)
         values.setdefault("speed_end", values["speed"])
     if "dataset" in table or action == "dataset":
-        values["dataset"] = config.BY_NAME["dataset"].check(table.get("dataset"))
+        values["dataset"] = settings.BY_NAME["dataset"].check(table.get("dataset"))
     return Step(**values)
 
 
@@ -126,19 +126,19 @@ def parse(data: dict[str, Any], name: str = "config") -> Exhibit:
 
 
 def _parse(data: dict[str, Any]) -> Exhibit:
-    settings: dict[str, Any] = {}
+    given: dict[str, Any] = {}
     captions = dict(DEFAULT_CAPTIONS)
     script = DEFAULT_SCRIPT
     for section, body in data.items():
-        if section in config.SECTIONS:
+        if section in settings.SECTIONS:
             if not isinstance(body, dict):
                 raise GlnnError(f"{section}: expected a table [{section}]")
             for key, value in body.items():
-                setting = config.BY_NAME.get(key)
+                setting = settings.BY_NAME.get(key)
                 if setting is None or setting.section != section:
                     raise GlnnError(f"{section}.{key}: unknown setting in [{section}]")
                 try:
-                    settings[key] = setting.check(value)
+                    given[key] = setting.check(value)
                 except GlnnError as e:
                     raise GlnnError(f"{section}.{key}: {str(e).split(': ', 1)[-1]}") from None
         elif section == "captions":
@@ -147,13 +147,13 @@ def _parse(data: dict[str, Any]) -> Exhibit:
             for key, value in body.items():
                 captions[key] = _check_caption(f"captions.{key}", value)
         elif section != "attract":
-            raise GlnnError(f"{section}: unknown section; expected {', '.join(config.SECTIONS)}, captions, attract")
+            raise GlnnError(f"{section}: unknown section; expected {', '.join(settings.SECTIONS)}, captions, attract")
     if "attract" in data:
         steps = data["attract"]
         if not isinstance(steps, list) or not steps:
             raise GlnnError("attract: expected one or more [[attract]] steps")
         script = tuple(_check_step(f"attract[{k + 1}]", table, captions) for k, table in enumerate(steps))
-    return Exhibit(settings, captions, script)
+    return Exhibit(given, captions, script)
 
 
 def load(path: str | Path) -> Exhibit:
@@ -189,9 +189,9 @@ def default_text() -> str:
     lines = ["# glnn exhibit config. Start with: glnn --kiosk --config exhibit.toml",
              "# Every key is optional; a missing key keeps its default. Values are checked at start:",
              "# a mistake stops glnn with a one-line message naming the key.", ""]
-    for section in config.SECTIONS:
+    for section in settings.SECTIONS:
         lines.append(f"[{section}]")
-        for s in config.SETTINGS:
+        for s in settings.SETTINGS:
             if s.section != section:
                 continue
             extra = ""
@@ -200,10 +200,10 @@ def default_text() -> str:
             elif s.lo is not None:
                 extra = f" ({int(s.lo)} to {int(s.hi)})" if s.kind == "int" else f" ({s.lo:g} to {s.hi:g})"
             elif s.kind == "parts":
-                extra = f" (any of: {', '.join(config.PANEL_PARTS)})"
+                extra = f" (any of: {', '.join(settings.PANEL_PARTS)})"
             lines.append(f"# {s.help}{extra}")
-            value = config.KIOSK_DEFAULTS.get(s.name, s.default)
-            if s.name in config.KIOSK_DEFAULTS:
+            value = settings.KIOSK_DEFAULTS.get(s.name, s.default)
+            if s.name in settings.KIOSK_DEFAULTS:
                 lines.append(f"# (on an exhibit; the desktop default is {_toml_value(s.default)})")
             lines.append(f"{s.name} = {_toml_value(value)}")
         lines.append("")

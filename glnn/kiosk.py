@@ -8,7 +8,7 @@ import copy
 import math
 
 from glnn.exhibit import Exhibit, Step
-from glnn.trainer import Trainer
+from glnn.core.trainer import Trainer
 
 INTERACTIVE, DEMO = "interactive", "demo"
 

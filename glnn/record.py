@@ -16,7 +16,7 @@ import tempfile
 
 import numpy as np
 
-from glnn.errors import GlnnError
+from glnn.core.errors import GlnnError
 
 FORMATS = (".mp4", ".gif")
 MAX_FPS = 240
@@ -173,14 +173,14 @@ def read_pixels(width: int, height: int) -> np.ndarray:
 
 def _state(args, height: int):
     """The window's AppState from the view flags, with the panel hidden and training driven from here."""
-    from glnn import config
+    from glnn.core import settings
     from glnn.cli import given_settings
     from glnn.controller import AppState
-    view = config.defaults("view")
+    view = settings.defaults("view")
     given = given_settings(args, "view")
     view.update(given)
     if "ui_scale" not in given:  # the same composition at any size: text scales with the picture
-        view["ui_scale"] = config.BY_NAME["ui_scale"].check(min(4.0, max(0.5, round(height / 720, 2))))
+        view["ui_scale"] = settings.BY_NAME["ui_scale"].check(min(4.0, max(0.5, round(height / 720, 2))))
     fields = {f.name for f in dataclasses.fields(AppState)}
     state = AppState(**{k: v for k, v in view.items() if k in fields})
     state.playing = False

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from glnn.trainer import Metrics, Trainer
+from glnn.core.trainer import Metrics, Trainer
 
 # Evaluations that cost more than this run at most every `throttle` seconds, so a drag does not
 # stall frames on a big dataset; the figures catch up within `throttle` seconds once it rests.

@@ -40,15 +40,15 @@ def timed(owner, name, spent):
 
 
 def run(window, settings, frames, animate):
-    from glnn import step_animation
+    from glnn.core import step
     from glnn.controller import AppState, Controller
-    from glnn.trainer import Trainer
-    from glnn.ui import animation as step_ui
-    from glnn.view import animation as scene_animation
+    from glnn.core.trainer import Trainer
+    from glnn.ui import step_labels
+    from glnn.view import step_style
     spent = collections.Counter()
-    patches = [(step_animation.StepAnimation, "advance"), (step_animation.StepAnimation, "view"),
-               (Controller, "_animated"), (scene_animation, "styled"), (step_ui, "scene_labels"),
-               (step_ui, "controls"), (step_ui, "caption")]
+    patches = [(step.StepAnimation, "advance"), (step.StepAnimation, "view"),
+               (Controller, "_animated"), (step_style, "styled"), (step_labels, "scene_labels"),
+               (step_labels, "controls"), (step_labels, "caption")]
     originals = [(owner, name, timed(owner, name, spent)) for owner, name in patches]
     controller = Controller(Trainer(settings), AppState(playing=not animate, speed=20), threaded=False)
     app = app_mod.App(window, controller)

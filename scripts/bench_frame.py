@@ -34,7 +34,7 @@ def kernel_alone(trainer, seconds):
 
 def render(window, settings, frames, threaded, speed, state: dict | None = None):
     from glnn.controller import AppState, Controller
-    from glnn.trainer import Trainer
+    from glnn.core.trainer import Trainer
     trainer = Trainer(settings)
     controller = Controller(trainer, AppState(**{"playing": True, "speed": speed, **(state or {})}), threaded=threaded)
     app = app_mod.App(window, controller)
@@ -63,7 +63,7 @@ def main():
     w, h = (int(v) for v in args.size.split("x"))
     app_mod.prepare_gl(True)
     window = app_mod.create_window((w, h), headless=True)
-    from glnn.trainer import Trainer
+    from glnn.core.trainer import Trainer
     print(f"{args.frames} frames at {w}x{h}, software GL (llvmpipe): GL times are the CPU rasteriser's")
     print(f"{'network':<14} {'ours ms':>8} {'GL ms':>7} {'frame ms':>9} {'draws':>6} {'imgui':>6} "
           f"{'kernel it/s':>12} {'worker it/s':>12} {'ratio':>6} {'budget it/s':>12} {'ratio':>6}")

@@ -52,7 +52,7 @@ class Timer:
 
 def render(window, settings, frames):
     from glnn.controller import AppState, Controller
-    from glnn.trainer import Trainer
+    from glnn.core.trainer import Trainer
     from glnn.ui import plane_overlay
     trainer = Trainer(settings)
     controller = Controller(trainer, AppState(playing=True, speed=0), threaded=True)

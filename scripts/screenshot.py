@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from glnn import cli  # noqa: E402
 from glnn.controller import AppState  # noqa: E402
-from glnn.errors import GlnnError  # noqa: E402
+from glnn.core.errors import GlnnError  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

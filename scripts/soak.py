@@ -48,7 +48,7 @@ def main() -> int:
     from glnn import exhibit
     from glnn.controller import AppState, Controller
     from glnn.kiosk import Director
-    from glnn.trainer import Trainer
+    from glnn.core.trainer import Trainer
 
     controller = Controller(Trainer(), AppState(kiosk=True, idle_timeout=5.0), threaded=False)
     app = app_mod.App(window, controller)

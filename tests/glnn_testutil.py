@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from glnn import kernels
-from glnn.model import Network
+from glnn.core import kernels
+from glnn.core.model import Network
 
 
 def layers_of(net: Network, dtype=np.float32):
@@ -17,7 +17,7 @@ def layers_of(net: Network, dtype=np.float32):
 def kernel_steps(trainer, n: int, *, lr: float | None = None, x: np.ndarray | None = None,
                  labels: np.ndarray | None = None, batch: int | None = None, shuffle: bool | None = None,
                  state: np.ndarray | None = None, order: np.ndarray | None = None):
-    """Run glnn.kernels.train_steps on trainer's network the way Trainer._run_kernel does.
+    """Run glnn.core.kernels.train_steps on trainer's network the way Trainer._run_kernel does.
 
     Returns (iterations done, per-iteration losses). With x/labels given, trains on those
     rows instead of the trainer's dataset (with a fresh visiting order and state).

@@ -1,6 +1,6 @@
 """A plain NumPy reference for per-sample / mini-batch SGD on a fully connected network.
 
-Written from the textbook equations, independently of glnn.kernels: no flat parameter
+Written from the textbook equations, independently of glnn.core.kernels: no flat parameter
 array, no offset tables, no fused update. Weights are per-layer (n_in, n_out) matrices,
 biases per-layer vectors, and everything is computed in `dtype` (float32 by default, so
 the comparison with the Numba kernels is like for like; float64 for gradient checks).

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 import reference
-from glnn import step_animation as sa
+from glnn.core import step as sa
 from glnn.controller import AppState, Controller
-from glnn.model import Architecture, Network
-from glnn.trainer import Trainer
+from glnn.core.model import Architecture, Network
+from glnn.core.trainer import Trainer
 from glnn_testutil import layers_of
 
 L = 2  # weight layers of the networks below
@@ -293,11 +293,11 @@ W, H = 400, 300
 
 def render(scene, layout, params, acts, deltas=None, view=None):
     from conftest import read_pixels
-    from glnn.view import animation as scene_animation
+    from glnn.view import step_style
     from glnn.view.scene import Style
     scene.set_layout(layout)
     scene.update(np.asarray(params, np.float32), np.asarray(acts, np.float32), deltas)
-    scene.draw((W, H), (W, H), scene_animation.styled(Style(glow=False), view, layout))
+    scene.draw((W, H), (W, H), step_style.styled(Style(glow=False), view, layout))
     return read_pixels(W, H)[..., :3].astype(int)
 
 

@@ -3,7 +3,7 @@ import numpy as np
 
 from glnn import controller as controller_mod
 from glnn.controller import AppState, Controller
-from glnn.trainer import Trainer
+from glnn.core.trainer import Trainer
 
 
 def make(**state):
@@ -48,8 +48,8 @@ def test_speed_one_shows_the_image_just_trained():
 
 
 def test_a_dataset_that_cannot_load_leaves_the_network_and_says_why(monkeypatch):
-    from glnn import data
-    from glnn.errors import GlnnError
+    from glnn.core import data
+    from glnn.core.errors import GlnnError
     real_load = data.load
 
     def load(name):

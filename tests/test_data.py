@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from glnn import config, data
-from glnn.errors import GlnnError
+from glnn.core import data, settings
+from glnn.core.errors import GlnnError
 
 
-@pytest.mark.parametrize("name", config.DATASETS)
+@pytest.mark.parametrize("name", settings.DATASETS)
 def test_shapes_and_dtypes(name):
     ds = data.load(name)
     assert ds.name == name

@@ -140,17 +140,17 @@ def find_text(img, text, box, topmost=False) -> tuple[float, float]:
 # -- where the app draws things (as glnn/app.py computes it) ---------------------------------------
 class Geometry:
     def __init__(self, size):
-        from glnn import config
-        from glnn.data import load
+        from glnn.core import settings
+        from glnn.core.data import load
         from glnn.ui.panel import PANEL_WIDTH
         from glnn.ui import timeline_bar
         from glnn.ui.theme import BASE_FONT_SIZE
         from glnn.view import layout as layout_mod
         w, h = size
-        self.dataset = load(config.defaults()["dataset"])
+        self.dataset = load(settings.defaults()["dataset"])
         ds = self.dataset
-        sizes = (ds.n_inputs, *config.defaults()["hidden"], ds.n_outputs)
-        scale = config.defaults("view")["ui_scale"]
+        sizes = (ds.n_inputs, *settings.defaults()["hidden"], ds.n_outputs)
+        scale = settings.defaults("view")["ui_scale"]
         panel_w = PANEL_WIDTH * scale
         line_h = BASE_FONT_SIZE * scale  # ImGui's text line height is the font size
         # glnn/ui/overlay.py image_strip

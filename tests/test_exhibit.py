@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from glnn import config, exhibit
-from glnn.errors import GlnnError
+from glnn import exhibit
+from glnn.core import settings
+from glnn.core.errors import GlnnError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,8 +24,8 @@ def test_printed_default_config_parses_to_the_exhibit_defaults(tmp_path):
     path = tmp_path / "exhibit.toml"
     path.write_text(text)
     loaded = exhibit.load(path)
-    for s in config.SETTINGS:
-        assert loaded.settings[s.name] == config.KIOSK_DEFAULTS.get(s.name, s.default), s.name
+    for s in settings.SETTINGS:
+        assert loaded.settings[s.name] == settings.KIOSK_DEFAULTS.get(s.name, s.default), s.name
     assert loaded.settings["ui_scale"] > 1 and "settings" not in loaded.settings["panel"]
     assert loaded.settings["on_diverge"] == "reset"
     assert loaded.captions == exhibit.DEFAULT_CAPTIONS
@@ -109,5 +110,5 @@ def test_missing_config_file(tmp_path):
 def test_every_config_setting_is_a_command_line_flag():
     from glnn.cli import window_parser
     flags = {a for action in window_parser()._actions for a in action.option_strings}
-    for s in config.SETTINGS:
+    for s in settings.SETTINGS:
         assert s.flag in flags, s.flag

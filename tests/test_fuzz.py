@@ -45,7 +45,7 @@ def test_fuzz_kiosk_ignores_escape_and_quits_with_the_chord():
 
 def test_self_check_names_a_non_finite_number():
     from glnn.controller import Frame
-    from glnn.trainer import Metrics
+    from glnn.core.trainer import Metrics
 
     m = Metrics(iterations=1, train_loss=0.5, train_accuracy=0.1, test_loss=0.0, test_accuracy=0.0,
                 has_test=False, rate=1.0, diverged="")

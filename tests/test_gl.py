@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from conftest import GL_WINDOW_SIZE
-from glnn.model import Architecture, Network
+from glnn.core.model import Architecture, Network
 from glnn.view import layout as layout_mod
 from glnn.view.layout import Area
 
@@ -61,12 +61,12 @@ def gl_err() -> int:
 def render(scene, layout, params, acts, size=(W, H), framebuffer=None, **style):
     """Draw one frame of the scene into the default framebuffer and read it back (H, W, 4)."""
     from conftest import read_pixels
-    from glnn.view import gl as glx
+    from glnn.view import globjects
     from glnn.view.scene import Style
     framebuffer = framebuffer or size
     scene.set_layout(layout)
     scene.update(np.asarray(params, np.float32), np.asarray(acts, np.float32))
-    glx.FrameStats.draw_calls = 0
+    globjects.FrameStats.draw_calls = 0
     scene.draw(size, framebuffer, Style(**style))
     return read_pixels(*framebuffer)
 
@@ -93,7 +93,7 @@ def link_index(layout, l, i, j):
 
 
 def background_rgb():
-    from glnn.view.scene import BACKGROUND
+    from glnn.view.palette import BACKGROUND
     return np.round(np.array(BACKGROUND[:3]) * 255).astype(int)
 
 
@@ -104,9 +104,9 @@ def ctx(gl_context):
 
 # -- shaders -----------------------------------------------------------------------------------
 def test_renderer_pairs_cover_every_shader_file(ctx):
-    from glnn.view import gl as glx
+    from glnn.view import globjects
     pairs = program_pairs()
-    names = glx.shader_names()
+    names = globjects.shader_names()
     assert {"connections.vert", "neurons.vert", "fullscreen.vert"} <= set(names)
     assert len(pairs) >= 5, pairs
     used = {name for pair in pairs for name in pair}
@@ -118,12 +118,12 @@ def test_renderer_pairs_cover_every_shader_file(ctx):
 def test_every_shader_file_compiles(ctx):
     from pyglet.graphics.shader import Shader
 
-    from glnn.view import gl as glx
-    names = glx.shader_names()
+    from glnn.view import globjects
+    names = globjects.shader_names()
     assert names
     for name in names:
         kind = {"vert": "vertex", "frag": "fragment"}[name.rsplit(".", 1)[1]]
-        shader = Shader((glx.shader_dir() / name).read_text(), kind)  # raises ShaderException on errors
+        shader = Shader((globjects.shader_dir() / name).read_text(), kind)  # raises ShaderException on errors
         assert shader.id
         shader.delete()
     assert gl_err() == 0
@@ -133,8 +133,8 @@ def test_every_shader_file_compiles(ctx):
 def test_program_links(ctx, vert, frag):
     from pyglet import gl
 
-    from glnn.view import gl as glx
-    program = glx.load_program(vert, frag)
+    from glnn.view import globjects
+    program = globjects.load_program(vert, frag)
     try:
         status = gl.GLint()
         gl.glGetProgramiv(program.id, gl.GL_LINK_STATUS, ctypes.byref(status))
@@ -149,7 +149,7 @@ def test_program_links(ctx, vert, frag):
 @pytest.mark.parametrize("glow", [True, False])
 @pytest.mark.parametrize("palette", ["red-blue", "green-red"])
 def test_no_gl_error_around_a_full_draw(ctx, scene, glow, palette):
-    from glnn.view import gl as glx
+    from glnn.view import globjects
     net = tiny_network(W0, W1)
     lay = tiny_layout(net)
     scene.set_layout(lay)
@@ -158,7 +158,7 @@ def test_no_gl_error_around_a_full_draw(ctx, scene, glow, palette):
     img = render(scene, lay, net.params, np.linspace(0, 1, 6), glow=glow, palette=palette,
                  hover_link=3, hover_neuron=1, marked_neuron=5, focus_neuron=2)
     assert gl_err() == 0, "GL error after the draw"
-    glx.check_error("test")
+    globjects.check_error("test")
     assert img[..., :3].max() > 100  # something was drawn
 
 
@@ -244,7 +244,7 @@ def test_glow_adds_light_around_a_bright_neuron(ctx, scene):
 
 
 def test_draw_calls_do_not_depend_on_network_size(ctx, scene):
-    from glnn.view import gl as glx
+    from glnn.view import globjects
     counts = {}
     small = (200, 150)  # llvmpipe's time goes into the 82,000 line quads: keep the picture small
     for sizes in ((2, 2, 2), (64, 256, 256, 10)):
@@ -254,7 +254,7 @@ def test_draw_calls_do_not_depend_on_network_size(ctx, scene):
         acts = np.random.default_rng(0).uniform(0, 1, lay.n_neurons)
         for glow in (True, False):
             img = render(scene, lay, net.params, acts, size=small, glow=glow)
-            counts[sizes, glow] = glx.FrameStats.draw_calls
+            counts[sizes, glow] = globjects.FrameStats.draw_calls
             # the connections were drawn: reddish and bluish pixels between the first two columns
             x0, x1 = (int(v) for v in lay.column_x[:2])
             band = img[10:small[1] - 10, x0 + 5:x1 - 5, :3].astype(int)

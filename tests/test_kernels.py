@@ -25,9 +25,8 @@ import numpy as np
 import pytest
 
 import reference as ref
-from glnn import kernels
-from glnn.model import Network
-from glnn.trainer import Trainer
+from glnn.core.model import Network
+from glnn.core.trainer import Trainer
 from glnn_testutil import kernel_steps, layers_of
 
 RTOL, ATOL = 1e-3, 1e-4

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from glnn.model import Architecture
+from glnn.core.model import Architecture
 from glnn.view import layout as layout_mod
 from glnn.view import picking
 from glnn.view.layout import Area
@@ -85,7 +85,7 @@ def test_layer_of_round_trips():
 # -- parameter indices against a real trainer's network -----------------------------------------
 @pytest.fixture(scope="module")
 def trainer():
-    from glnn.trainer import Trainer
+    from glnn.core.trainer import Trainer
     return Trainer({"dataset": "digits5", "hidden": [6, 5]})  # 25-6-5-10: one input-major, two output-major blocks
 
 
@@ -105,7 +105,7 @@ def test_link_parameter_indices_point_at_the_weights(trainer):
 
 def test_link_parameter_indices_follow_writes(trainer):
     """Write a distinct value into every weight through Network.weights: each link must see its own."""
-    from glnn.model import Network
+    from glnn.core.model import Network
     net = Network(trainer.net.arch, trainer.net.params.copy())
     lay = layout_mod.compute(net.arch.sizes, net.w_off, Area(0, 0, 800, 600))
     for l in range(net.arch.n_layers):

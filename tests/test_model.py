@@ -7,10 +7,10 @@ import os
 import numpy as np
 import pytest
 
-from glnn import model
-from glnn.errors import GlnnError
-from glnn.model import Architecture, Network
-from glnn.trainer import Trainer
+from glnn.core import model
+from glnn.core.errors import GlnnError
+from glnn.core.model import Architecture, Network
+from glnn.core.trainer import Trainer
 
 
 # -- layout ------------------------------------------------------------------------------------
@@ -96,10 +96,10 @@ def test_from_file_accepts_overrides_that_agree_with_the_file(tmp_path):
 
 def test_reset_at_the_largest_seed_still_saves_a_loadable_file(tmp_path):
     """Reset (also the automatic one after a divergence) picks seed + 1; it must stay a valid seed."""
-    from glnn import config
-    trainer = Trainer(dict(seed=config.BY_NAME["seed"].hi))
+    from glnn.core import settings
+    trainer = Trainer(dict(seed=settings.BY_NAME["seed"].hi))
     trainer.reset()
-    config.BY_NAME["seed"].check(trainer.settings["seed"])
+    settings.BY_NAME["seed"].check(trainer.settings["seed"])
     path = tmp_path / "t.npz"
     trainer.save(path)
     assert Trainer.from_file(path).net.params.tobytes() == trainer.net.params.tobytes()

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from glnn.model import Architecture, Network
+from glnn.core.model import Architecture, Network
 from glnn.ui.receptive import MIN_SIDE, WEIGHT_SCALE, placement, weight_rgba
 from glnn.view import layout as layout_mod
-from glnn.view.scene import PALETTES
+from glnn.view.palette import PALETTES
 
 
 def test_each_picture_shows_its_neurons_weights_in_the_palette():

@@ -11,7 +11,7 @@ import pytest
 
 from glnn import cli
 from glnn.record import caption_text, schedule
-from glnn.trainer import Metrics
+from glnn.core.trainer import Metrics
 
 ROOT = Path(__file__).resolve().parent.parent
 

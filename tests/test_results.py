@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from glnn import confusion
+from glnn.core import confusion
 from glnn import controller as controller_mod
 from glnn.controller import METRICS_INTERVAL, AppState, Controller
-from glnn.trainer import History, Trainer
+from glnn.core.history import History
+from glnn.core.trainer import Trainer
 from glnn_testutil import kernel_steps, layers_of
 import reference
 

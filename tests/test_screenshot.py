@@ -58,7 +58,7 @@ def mode_colour(pixels):
 
 
 def background_rgb():
-    from glnn.view.scene import BACKGROUND
+    from glnn.view.palette import BACKGROUND
     return np.round(np.array(BACKGROUND[:3]) * 255).astype(int)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from glnn import timeline as timeline_mod
+from glnn.core import timeline as timeline_mod
 from glnn.controller import AppState, Controller
-from glnn.timeline import Timeline
-from glnn.trainer import Trainer
+from glnn.core.timeline import Timeline
+from glnn.core.trainer import Trainer
 
 
 def make(**settings):

@@ -5,7 +5,7 @@ from pyglet.event import EventDispatcher
 from pyglet.window import mouse
 
 from glnn.controller import AppState, Controller
-from glnn.trainer import Trainer
+from glnn.core.trainer import Trainer
 
 SIZE = (1280, 720)
 

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from glnn import cli
-from glnn.errors import GlnnError
-from glnn.model import Network
-from glnn.trainer import MAX_CHUNK, History, Trainer
+from glnn.core.errors import GlnnError
+from glnn.core.model import Network
+from glnn.core.history import History
+from glnn.core.trainer import MAX_CHUNK, Trainer
 from glnn_testutil import kernel_steps
 
 

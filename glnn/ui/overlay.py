@@ -4,7 +4,7 @@ from __future__ import annotations
 from imgui_bundle import imgui
 
 from glnn.ui.widgets import draw_weight_image, finite, rgba
-from glnn.view.scene import PALETTES
+from glnn.view.palette import PALETTES
 
 SMALL_NET = 12  # layers at most this tall show each neuron's value beside it
 

@@ -6,8 +6,8 @@ import math
 import numpy as np
 from imgui_bundle import imgui
 
-from glnn import config
-from glnn.ui import animation as step_ui
+from glnn.core import settings
+from glnn.ui import step_labels
 from glnn.ui import plots
 from glnn.ui.draw_grid import DrawGrid
 from glnn.ui.results import ResultsTab
@@ -19,7 +19,7 @@ HIDDEN_MAX = 64
 
 
 def _choice(label: str, name: str, current, out: list) -> None:
-    choices = config.BY_NAME[name].choices
+    choices = settings.BY_NAME[name].choices
     changed, index = imgui.combo(label, choices.index(current), list(choices))
     if changed:
         out.append(("set", name, choices[index]))
@@ -104,7 +104,7 @@ class Panel:
             self._sliders(state, s, out)
         if "controls" in parts:
             imgui.separator()
-            step_ui.controls(frame.animation, state, "squared error" if s["loss"] == "sse" else "cross-entropy",
+            step_labels.controls(frame.animation, state, "squared error" if s["loss"] == "sse" else "cross-entropy",
                              dataset.class_names, out)
         imgui.separator()
         if m.diverged:
@@ -231,7 +231,7 @@ class Panel:
         layers = len(s["hidden"])
         imgui.text(f"hidden layers: {layers}")
         imgui.same_line()
-        if imgui.small_button(" + ") and layers < config.MAX_HIDDEN_LAYERS:
+        if imgui.small_button(" + ") and layers < settings.MAX_HIDDEN_LAYERS:
             out.append(("set", "hidden", tuple(s["hidden"]) + (s["hidden"][-1],)))
         imgui.same_line()
         if imgui.small_button(" - ") and layers > 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from imgui_bundle import imgui
 
 from glnn.ui.widgets import finite, rgba
-from glnn.view.scene import PALETTES
+from glnn.view.palette import PALETTES
 
 TITLE = (0.55, 0.65, 0.85)
 TEXT = (0.75, 0.8, 0.9)

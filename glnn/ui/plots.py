@@ -4,13 +4,12 @@ from __future__ import annotations
 import numpy as np
 from imgui_bundle import imgui, implot
 
-from glnn.ui.widgets import finite, rgba
+from glnn.ui.widgets import finite, rgba, short_count
 
 
 def iteration_ticks(lo: float, hi: float, log_x: bool, most: int = 5) -> tuple[list[float], list[str]]:
     """Ticks for an iteration axis with short labels (500, 1k, 2.5M): ImPlot's %g would mix
     500000 with 1.5e+06 on one axis. Linear: steps of 1, 2 or 5 times a power of ten; log: decades."""
-    from glnn.ui.timeline_bar import short_count
     hi = max(hi, lo + 1.0)
     if log_x:
         first, last = int(np.floor(np.log10(max(lo, 1.0)))), int(np.ceil(np.log10(hi)))

@@ -12,7 +12,7 @@ from imgui_bundle import imgui
 
 from glnn.ui.tiles import Texture
 from glnn.ui.widgets import rgba
-from glnn.view.scene import PALETTES
+from glnn.view.palette import PALETTES
 
 WEIGHT_SCALE = 2.0  # |w| shown at full colour (fixed, so stable weights look stable)
 MAX_SIDE = 56.0  # pixels: a picture never grows beyond this

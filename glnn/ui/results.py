@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from imgui_bundle import imgui, implot
 
-from glnn import confusion
+from glnn.core import confusion
 from glnn.ui.tiles import ImageStrip, Texture
 from glnn.ui.widgets import finite, rgba
 

@@ -10,21 +10,13 @@ from __future__ import annotations
 import numpy as np
 from imgui_bundle import imgui
 
-from glnn.ui.widgets import rgba
+from glnn.ui.widgets import rgba, short_count
 
 _FLAGS = (imgui.WindowFlags_.no_decoration | imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_saved_settings
           | imgui.WindowFlags_.no_focus_on_appearing | imgui.WindowFlags_.no_scroll_with_mouse)
 GOLD = (1.0, 0.8, 0.3)
 ACCENT = (0.33, 0.72, 1.0)
 _DECADES = 10.0 ** np.arange(1, 13)
-
-
-def short_count(n: float) -> str:
-    """10, 100, 1k, 10k, 1M: tick labels that fit under a slim track."""
-    for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if n >= div:
-            return f"{n / div:g}{suffix}"
-    return f"{n:g}"
 
 
 def positions(timeline: np.ndarray, live: int, values: np.ndarray) -> np.ndarray:

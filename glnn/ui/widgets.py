@@ -16,6 +16,14 @@ def finite(value: float, fallback: float = 0.0) -> float:
     return float(value) if math.isfinite(value) else fallback
 
 
+def short_count(n: float) -> str:
+    """10, 100, 1k, 10k, 1M: tick labels that fit under a slim track or a plot axis."""
+    for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if n >= div:
+            return f"{n / div:g}{suffix}"
+    return f"{n:g}"
+
+
 def packed_colors(values: np.ndarray, cold, hot) -> list[int]:
     """ImGui colours (packed ABGR) for values in 0..1, blending cold -> hot; vectorised."""
     v = np.clip(np.nan_to_num(np.asarray(values, np.float32)), 0.0, 1.0)[:, None]

@@ -7,20 +7,20 @@ from __future__ import annotations
 
 from pyglet import gl
 
-from glnn.view import gl as glx
+from glnn.view import globjects
 
 LEVELS = 3
 
 
 class BloomPass:
     def __init__(self, width: int, height: int):
-        self.bright = glx.load_program("fullscreen.vert", "bright.frag")
-        self.blur = glx.load_program("fullscreen.vert", "blur.frag")
-        self.combine = glx.load_program("fullscreen.vert", "combine.frag")
-        self.vao = glx.VertexArray()
-        self.bright_target = glx.RenderTarget(1, 1)
-        self.ping = [glx.RenderTarget(1, 1) for _ in range(LEVELS)]  # vertical result: the glow level
-        self.pong = [glx.RenderTarget(1, 1) for _ in range(LEVELS)]  # horizontal intermediate
+        self.bright = globjects.load_program("fullscreen.vert", "bright.frag")
+        self.blur = globjects.load_program("fullscreen.vert", "blur.frag")
+        self.combine = globjects.load_program("fullscreen.vert", "combine.frag")
+        self.vao = globjects.VertexArray()
+        self.bright_target = globjects.RenderTarget(1, 1)
+        self.ping = [globjects.RenderTarget(1, 1) for _ in range(LEVELS)]  # vertical result: the glow level
+        self.pong = [globjects.RenderTarget(1, 1) for _ in range(LEVELS)]  # horizontal intermediate
         self.resize(width, height)
 
     def resize(self, width: int, height: int) -> None:
@@ -38,9 +38,9 @@ class BloomPass:
         gl.glDisable(gl.GL_BLEND)
         program.use()
         self.vao.bind()
-        glx.draw_fullscreen_triangle()
+        globjects.draw_fullscreen_triangle()
 
-    def apply(self, scene: glx.RenderTarget, out_size: tuple[int, int], strength: float, threshold: float) -> None:
+    def apply(self, scene: globjects.RenderTarget, out_size: tuple[int, int], strength: float, threshold: float) -> None:
         """Read scene, write the glowing image to the default framebuffer (out_size in pixels)."""
         scene.bind_texture(0)
         self.bright["u_scene"] = 0
@@ -58,11 +58,11 @@ class BloomPass:
             source = self.ping[k]
         self._combine(scene, out_size, strength)
 
-    def combine_only(self, scene: glx.RenderTarget, out_size: tuple[int, int]) -> None:
+    def combine_only(self, scene: globjects.RenderTarget, out_size: tuple[int, int]) -> None:
         """Glow off: the scene alone, through the same tone curve."""
         self._combine(scene, out_size, 0.0)
 
-    def _combine(self, scene: glx.RenderTarget, out_size: tuple[int, int], strength: float) -> None:
+    def _combine(self, scene: globjects.RenderTarget, out_size: tuple[int, int], strength: float) -> None:
         """The scene plus `strength` times the blurred levels, tone-mapped into the default framebuffer."""
         scene.bind_texture(0)
         for k in range(LEVELS):

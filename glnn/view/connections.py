@@ -4,14 +4,14 @@ from __future__ import annotations
 import numpy as np
 from pyglet import gl
 
-from glnn.view import gl as glx
+from glnn.view import globjects
 
 
 class ConnectionRenderer:
     def __init__(self):
-        self.program = glx.load_program("connections.vert", "connections.frag")
-        self.vao = glx.VertexArray()
-        self.links = glx.Buffer(gl.GL_ARRAY_BUFFER, gl.GL_STATIC_DRAW)
+        self.program = globjects.load_program("connections.vert", "connections.frag")
+        self.vao = globjects.VertexArray()
+        self.links = globjects.Buffer(gl.GL_ARRAY_BUFFER, gl.GL_STATIC_DRAW)
         self.count = 0
         self.vao.bind()
         gl.glBindBuffer(gl.GL_ARRAY_BUFFER, self.links.id)
@@ -53,8 +53,8 @@ class ConnectionRenderer:
         p["u_neg_color"] = style.negative_color
         p["u_hover"] = style.hover_link
         p["u_focus"] = style.focus_neuron
-        glx.enable_alpha_blending()
-        glx.draw_quads(self.vao, self.count)
+        globjects.enable_alpha_blending()
+        globjects.draw_quads(self.vao, self.count)
         gl.glBindVertexArray(0)
         p.stop()
 

@@ -51,7 +51,7 @@ class Layout:
 
 
 def parameter_indices(sizes: tuple[int, ...], w_off: np.ndarray) -> np.ndarray:
-    """Flat parameter index of every link, in link order (see glnn.model for the storage layout)."""
+    """Flat parameter index of every link, in link order (see glnn.core.model for the storage layout)."""
     parts = []
     for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         i, j = np.meshgrid(np.arange(n_in), np.arange(n_out), indexing="ij")

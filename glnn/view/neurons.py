@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from pyglet import gl
 
-from glnn.view import gl as glx
+from glnn.view import globjects
 
 
 class NeuronRenderer:
     def __init__(self):
-        self.program = glx.load_program("neurons.vert", "neurons.frag")
-        self.vao = glx.VertexArray()  # core profile needs one bound; all data comes from buffers
+        self.program = globjects.load_program("neurons.vert", "neurons.frag")
+        self.vao = globjects.VertexArray()  # core profile needs one bound; all data comes from buffers
         self.count = 0
 
     def draw(self, viewport, style, acts_unit: int, nodes_unit: int) -> None:
@@ -23,8 +23,8 @@ class NeuronRenderer:
         p["u_marked"] = style.marked_neuron
         p["u_low"] = style.neuron_low
         p["u_high"] = style.neuron_high
-        glx.enable_alpha_blending()
-        glx.draw_quads(self.vao, self.count)
+        globjects.enable_alpha_blending()
+        globjects.draw_quads(self.vao, self.count)
         gl.glBindVertexArray(0)
         p.stop()
 

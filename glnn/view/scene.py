@@ -11,18 +11,13 @@ import dataclasses
 import numpy as np
 from pyglet import gl
 
-from glnn.view import gl as glx
+from glnn.view import globjects
 from glnn.view.bloom import BloomPass
 from glnn.view.connections import ConnectionRenderer
 from glnn.view.layout import Layout
 from glnn.view.neurons import NeuronRenderer
+from glnn.view.palette import BACKGROUND, PALETTES
 
-PALETTES = {
-    # name: (positive weight colour, negative weight colour)
-    "red-blue": ((1.0, 0.32, 0.26), (0.25, 0.55, 1.0)),
-    "green-red": ((0.3, 0.95, 0.4), (1.0, 0.3, 0.28)),
-}
-BACKGROUND = (0.027, 0.035, 0.06, 1.0)
 
 _PARAMS_UNIT, _ACTS_UNIT, _NODES_UNIT, _DELTAS_UNIT = 5, 6, 7, 8  # texture units of the buffers
 
@@ -43,7 +38,7 @@ class Style:
     hover_neuron: int = -1
     marked_neuron: int = -1
     focus_neuron: int = -1
-    # the step-through animation (see glnn.view.animation); these defaults draw no pulse and no flash
+    # the step-through animation (see glnn.view.step_style); these defaults draw no pulse and no flash
     pulse_links: tuple = (0, 0)  # connections [first, end) carrying pulses
     pulse_position: float = 0.0
     pulse_backward: bool = False
@@ -64,14 +59,14 @@ class Style:
 
 class NetworkScene:
     def __init__(self, width: int, height: int):
-        self.params = glx.TextureBuffer(gl.GL_R32F)
-        self.acts = glx.TextureBuffer(gl.GL_R32F)
-        self.nodes = glx.TextureBuffer(gl.GL_RGBA32F)
-        self.deltas = glx.TextureBuffer(gl.GL_R32F)  # the error signals while a step animation plays
+        self.params = globjects.TextureBuffer(gl.GL_R32F)
+        self.acts = globjects.TextureBuffer(gl.GL_R32F)
+        self.nodes = globjects.TextureBuffer(gl.GL_RGBA32F)
+        self.deltas = globjects.TextureBuffer(gl.GL_R32F)  # the error signals while a step animation plays
         self._deltas_zero = False
         self.connections = ConnectionRenderer()
         self.neurons = NeuronRenderer()
-        self.target = glx.RenderTarget(width, height)
+        self.target = globjects.RenderTarget(width, height)
         self.bloom = BloomPass(width, height)
         self.layout: Layout | None = None
 

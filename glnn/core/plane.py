@@ -3,7 +3,7 @@
 A square grid of points covering the data is run through the network in one Numba call
 (`kernels.forward_all`), which gives every neuron's activation at every grid point: the
 output's decision region and one small picture per hidden neuron. Imports only numpy and
-the kernels; the renderer (glnn.view.boundary) turns the values into textures.
+the kernels; the renderer (glnn.view.plane_view) turns the values into textures.
 
 Evaluating the grid costs about as much as training that many iterations, so it happens
 at most REFRESH_HZ times a second, only when the weights changed, and less often still on
@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from glnn import kernels
+from glnn.core import kernels
 
 REFRESH_HZ = 15.0
 # at most this share of wall time (0.25 ms of a 60 Hz frame) goes to grid evaluation: big networks refresh less often

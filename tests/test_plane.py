@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 import reference
-from glnn import boundary, kernels
-from glnn.data import load
-from glnn.model import Architecture, Network
-from glnn.trainer import Trainer
+from glnn.core import kernels, plane
+from glnn.core.data import load
+from glnn.core.model import Architecture, Network
+from glnn.core.trainer import Trainer
 from glnn.view import layout as layout_mod
 from glnn.view import plane_layout
 from glnn.view.layout import Area
@@ -32,7 +32,7 @@ def test_forward_all_matches_the_reference(sizes, activation, loss, bias):
     out = np.zeros((sum(sizes), len(x)), np.float32)
     a_off = arch.activation_offsets()
     kernels.forward_all(net.params, np.array(sizes, np.uint64), net.w_off.astype(np.uint64),
-                        net.b_off.astype(np.uint64), bias, boundary._ACT[activation], boundary._LOSS[loss], x, out)
+                        net.b_off.astype(np.uint64), bias, plane._ACT[activation], plane._LOSS[loss], x, out)
     ws, bs = layers_of(net)
     for r in (0, 1, 100, 256):
         expected = np.concatenate(reference.forward(ws, bs, x[r], activation, loss))
@@ -43,7 +43,7 @@ def test_forward_all_matches_the_reference(sizes, activation, loss, bias):
 
 
 def test_grid_rows_run_top_down_and_columns_left_right():
-    points = boundary.grid_points(4, 1.0).reshape(4, 4, 2)
+    points = plane.grid_points(4, 1.0).reshape(4, 4, 2)
     assert np.allclose(points[0, :, 1], 0.75) and np.allclose(points[-1, :, 1], -0.75)  # row 0 = top (x2 high)
     assert np.allclose(points[:, 0, 0], -0.75) and np.allclose(points[:, -1, 0], 0.75)
 
@@ -51,7 +51,7 @@ def test_grid_rows_run_top_down_and_columns_left_right():
 def test_field_is_every_neurons_activation_over_the_plane():
     trainer = Trainer({"dataset": "xor", "hidden": (6, 4), "activation": "tanh"})
     trainer.steps(500)
-    field = boundary.PlaneField.for_network(trainer.net, trainer.dataset, resolution=24)
+    field = plane.PlaneField.for_network(trainer.net, trainer.dataset, resolution=24)
     values = field.evaluate(trainer.net.params)
     assert values.shape == (2 + 6 + 4 + 1, 24, 24)
     for row, col in ((0, 0), (5, 17), (23, 23)):
@@ -64,16 +64,16 @@ def test_field_is_every_neurons_activation_over_the_plane():
 
 def test_extent_covers_every_point_with_a_margin():
     ds = load("spiral")
-    e = boundary.extent_of(ds)
+    e = plane.extent_of(ds)
     assert e > max(np.abs(ds.x_train).max(), np.abs(ds.x_test).max())
     assert e <= 1.2
 
 
 def test_resolution_shrinks_with_the_network_but_stays_bounded():
-    small = boundary.resolution_for(Architecture((2, 8, 8, 1)).offsets()[2])
-    big = boundary.resolution_for(Architecture((2, 256, 256, 1)).offsets()[2])
-    assert small == boundary.MAX_RESOLUTION
-    assert boundary.MIN_RESOLUTION <= big < small
+    small = plane.resolution_for(Architecture((2, 8, 8, 1)).offsets()[2])
+    big = plane.resolution_for(Architecture((2, 256, 256, 1)).offsets()[2])
+    assert small == plane.MAX_RESOLUTION
+    assert plane.MIN_RESOLUTION <= big < small
 
 
 class FakeClock:
@@ -87,17 +87,17 @@ class FakeClock:
 def test_refresh_is_throttled_and_skips_unchanged_weights():
     clock = FakeClock()
     trainer = Trainer({"dataset": "circle", "hidden": (4,)})
-    field = boundary.PlaneField.for_network(trainer.net, trainer.dataset, resolution=16, clock=clock)
+    field = plane.PlaneField.for_network(trainer.net, trainer.dataset, resolution=16, clock=clock)
     params = trainer.net.params.copy()
     assert field.refresh(params)  # the first call always evaluates
     assert field.cost == 0.0  # and may have compiled the kernel: its time says nothing of the next ones
     assert not field.refresh(params)
     params[0] += 1.0
-    clock.now += 0.5 / boundary.REFRESH_HZ
+    clock.now += 0.5 / plane.REFRESH_HZ
     assert not field.refresh(params)  # changed, but too soon
-    clock.now += 0.6 / boundary.REFRESH_HZ
+    clock.now += 0.6 / plane.REFRESH_HZ
     assert field.refresh(params)
-    np.testing.assert_allclose(field.values, boundary.PlaneField.for_network(
+    np.testing.assert_allclose(field.values, plane.PlaneField.for_network(
         trainer.net, trainer.dataset, resolution=16).evaluate(params))
     clock.now += 10.0
     assert not field.refresh(params)  # nothing changed: nothing to do however long it has been
@@ -107,8 +107,8 @@ def test_refresh_is_throttled_and_skips_unchanged_weights():
     assert field.refresh(params)
     field.cost = 0.01  # as if that one had taken 10 ms
     params[0] += 1.0
-    clock.now += 1.5 / boundary.REFRESH_HZ
-    assert field.interval() == pytest.approx(0.01 / boundary.MAX_TIME_SHARE)
+    clock.now += 1.5 / plane.REFRESH_HZ
+    assert field.interval() == pytest.approx(0.01 / plane.MAX_TIME_SHARE)
     assert not field.refresh(params)
     clock.now += field.interval()
     assert field.refresh(params)
@@ -171,8 +171,8 @@ def gl_err() -> int:
 @pytest.mark.gl
 def test_renderer_colours_values_and_points(gl_context, pixels):
     from conftest import GL_WINDOW_SIZE
-    from glnn.view.boundary import PlaneRenderer
-    from glnn.view.scene import PALETTES
+    from glnn.view.plane_view import PlaneRenderer
+    from glnn.view.palette import PALETTES
     w, h = GL_WINDOW_SIZE
     r = PlaneRenderer()
     try:
@@ -232,7 +232,7 @@ def test_renderer_colours_values_and_points(gl_context, pixels):
 @pytest.mark.gl
 def test_release_frees_every_gl_object(gl_context):
     from pyglet import gl
-    from glnn.view.boundary import PlaneRenderer
+    from glnn.view.plane_view import PlaneRenderer
     r = PlaneRenderer()
     r.upload(np.zeros((3, 4, 4), np.float32))
     r.upload(np.zeros((3, 4, 4), np.float32))
@@ -313,7 +313,7 @@ def test_app_draws_a_tile_of_each_neurons_activation(app_window, pixels):
         # a few steps of training: the next frame (after the refresh interval) shows new values
         app.controller.apply("train", 50)
         import time
-        time.sleep(1.1 / boundary.REFRESH_HZ)
+        time.sleep(1.1 / plane.REFRESH_HZ)
         app.frame()
         assert plane.renderer.uploads == uploads + 1
         # a click on the map feeds that point through the network, and a gold ring marks it

@@ -4,7 +4,7 @@ Imports only numpy. Layer l's weights are one block at w_off[l], its biases n_ou
 values at b_off[l]. The first layer's block is input-major (weight i->j at
 w_off[0] + i*n_out + j), deeper layers' blocks are output-major (weight i->j at
 w_off[l] + j*n_in + i), so that every inner loop of the kernels runs over a hidden
-layer (see glnn.kernels). `Network.weights(l)` hides this: it is always (n_in, n_out).
+layer (see glnn.core.kernels). `Network.weights(l)` hides this: it is always (n_in, n_out).
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from glnn.config import ACTIVATIONS, LOSSES
-from glnn.errors import GlnnError
+from glnn.core.settings import ACTIVATIONS, LOSSES
+from glnn.core.errors import GlnnError
 
 FILE_FORMAT = "glnn-network-1"
 

@@ -70,7 +70,7 @@ def _slope(kind: str, a: np.ndarray) -> np.ndarray:
 
 def sample_pass(weights, biases, x, label: int, activation: str, loss: str, on_value: float,
                 index: int = -1) -> SamplePass:
-    """Forward and backward pass for one sample, in float64, by the same conventions as glnn.kernels:
+    """Forward and backward pass for one sample, in float64, by the same conventions as glnn.core.kernels:
     sigmoid outputs with squared error ("sse"), or softmax (a sigmoid for one output) with
     cross-entropy ("xent"). weights: per layer (n_in, n_out); biases: per layer, or None."""
     layers = [np.asarray(x, np.float64)]

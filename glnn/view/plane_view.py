@@ -1,7 +1,7 @@
 """The input plane, drawn for datasets of two inputs: the output's decision map with the data
 on it, and a small picture of every input and hidden neuron's activation over the same plane.
 
-Why the CPU and not a fragment shader: the values come from glnn.boundary's Numba kernel,
+Why the CPU and not a fragment shader: the values come from glnn.core.plane's Numba kernel,
 the same forward pass that training uses (so there is one implementation of the network
 to test, not a second one in GLSL), evaluated at most 15 times a second; a shader would
 re-run the whole network for every pixel of every tile every frame, on machines that
@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 from pyglet import gl
 
-from glnn.boundary import PlaneField, applies
-from glnn.view import gl as glx
+from glnn.core.plane import PlaneField, applies
+from glnn.view import globjects
 from glnn.view import plane_layout
 from glnn.view.layout import Area
 
@@ -46,18 +46,18 @@ def value_range(layer: int, n_layers: int, activation: str, extent: float) -> tu
 
 class PlaneRenderer:
     def __init__(self):
-        self.tile_program = glx.load_program("plane_tiles.vert", "plane_tiles.frag")
-        self.point_program = glx.load_program("plane_points.vert", "plane_points.frag")
+        self.tile_program = globjects.load_program("plane_tiles.vert", "plane_tiles.frag")
+        self.point_program = globjects.load_program("plane_points.vert", "plane_points.frag")
         # two value textures, written in turn: the one being written is never the one the frames
         # still in flight read, so an upload does not wait for the GPU (or software rasteriser)
         self.textures = (gl.GLuint * 2)()
         gl.glGenTextures(2, self.textures)
         self.texture_shapes = [(0, 0), (0, 0)]  # (resolution, layers) of each
         self.current = 0  # the texture drawn from
-        self.tiles = glx.Buffer(gl.GL_ARRAY_BUFFER, gl.GL_STATIC_DRAW)
-        self.points = glx.Buffer(gl.GL_ARRAY_BUFFER, gl.GL_STATIC_DRAW)
-        self.tile_vao = glx.VertexArray()
-        self.point_vao = glx.VertexArray()
+        self.tiles = globjects.Buffer(gl.GL_ARRAY_BUFFER, gl.GL_STATIC_DRAW)
+        self.points = globjects.Buffer(gl.GL_ARRAY_BUFFER, gl.GL_STATIC_DRAW)
+        self.tile_vao = globjects.VertexArray()
+        self.point_vao = globjects.VertexArray()
         self.tile_count = 0
         self.point_count = 0
         self.uploads = 0
@@ -147,7 +147,7 @@ class PlaneRenderer:
         gl.glViewport(0, 0, *framebuffer_size)
         gl.glDisable(gl.GL_SCISSOR_TEST)
         gl.glDisable(gl.GL_DEPTH_TEST)
-        glx.enable_alpha_blending()
+        globjects.enable_alpha_blending()
         positive = tuple(min(c, 1.0) for c in positive)
         negative = tuple(min(c, 1.0) for c in negative)
         self._set_uniforms(viewport, map_rect, extent, positive, negative, point_radius)
@@ -155,10 +155,10 @@ class PlaneRenderer:
             gl.glActiveTexture(gl.GL_TEXTURE0 + _VALUES_UNIT)
             gl.glBindTexture(gl.GL_TEXTURE_2D_ARRAY, self.textures[self.current])
             gl.glUseProgram(self.tile_program.id)
-            glx.draw_quads(self.tile_vao, self.tile_count)
+            globjects.draw_quads(self.tile_vao, self.tile_count)
         if self.point_count and map_rect is not None:
             gl.glUseProgram(self.point_program.id)
-            glx.draw_quads(self.point_vao, self.point_count)
+            globjects.draw_quads(self.point_vao, self.point_count)
         gl.glBindVertexArray(0)
         gl.glUseProgram(0)
         gl.glActiveTexture(gl.GL_TEXTURE0)
@@ -258,7 +258,7 @@ class PlaneView:
     def draw(self, window_size, framebuffer_size, palette: str) -> None:
         if not self.active or self.field is None:
             return
-        from glnn.view.scene import PALETTES
+        from glnn.view.palette import PALETTES
         positive, negative = PALETTES[palette]
         radius = float(np.clip(self.map.side / 85.0, 3.0, 6.0))
         self.renderer.draw((float(window_size[0]), float(window_size[1])), framebuffer_size, self.map,

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from glnn.errors import GlnnError
+from glnn.core.errors import GlnnError
 
 # Ten 5x5 digits, drawn for glnn. '#' is ink (1.0), '.' is paper (0.0).
 DIGITS5_ART = (

@@ -1,7 +1,7 @@
 """The step-through animation's side of the scene: a few uniforms for the connections pass.
 
 The pulses and the weights-changing flash are drawn by the connections shader in its one
-instanced draw; per frame this module only turns the animation's view (glnn.step_animation)
+instanced draw; per frame this module only turns the animation's view (glnn.core.step)
 into the Style fields that feed those uniforms. No per-connection work in Python.
 """
 from __future__ import annotations

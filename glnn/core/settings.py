@@ -10,7 +10,7 @@ import dataclasses
 import math
 from typing import Any
 
-from glnn.errors import GlnnError
+from glnn.core.errors import GlnnError
 
 DATASETS = ("digits5", "xor3", "digits8", "circle", "xor", "gauss", "spiral")
 ACTIVATIONS = ("sigmoid", "tanh", "relu")

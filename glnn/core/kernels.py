@@ -1,7 +1,7 @@
 """Numba kernels: training and evaluation of a fully connected network.
 
 Imports only numpy, numba and llvmlite. Parameters live in one flat float32 array
-(see glnn.model for the layout); activations and deltas of one sample live in flat
+(see glnn.core.model for the layout); activations and deltas of one sample live in flat
 buffers, layer l starting at a_off[l]. sizes, w_off, b_off and a_off are uint64 arrays. One call runs many iterations: nothing returns
 to Python per iteration. NUMBA_DISABLE_JIT=1 runs the same code as plain Python.
 
@@ -374,7 +374,7 @@ def forward_all(params, sizes, w_off, b_off, has_bias, act, loss_kind, x, out):
             for r in range(n_rows):
                 out[zj, r] = bias
             for i in range(n_in):
-                # layer 0 is stored input-major, deeper layers output-major (see glnn.model)
+                # layer 0 is stored input-major, deeper layers output-major (see glnn.core.model)
                 w = params[w0 + i * n_out + j] if l == 0 else params[w0 + j * n_in + i]
                 ai = a0 + i
                 for r in range(n_rows):

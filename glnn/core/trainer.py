@@ -13,11 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from glnn import config, data, kernels
-from glnn import model as model_io
-from glnn.errors import GlnnError
-from glnn.model import Architecture, Network
-from glnn.timeline import Timeline
+from glnn.core import data, kernels
+from glnn.core import model as model_io
+from glnn.core.errors import GlnnError
+from glnn.core.history import History
+from glnn.core.settings import BY_NAME, checked, defaults
+from glnn.core.model import Architecture, Network
+from glnn.core.timeline import Timeline
 
 _ACT = {"sigmoid": kernels.ACT_SIGMOID, "tanh": kernels.ACT_TANH, "relu": kernels.ACT_RELU}
 _LOSS = {"sse": kernels.LOSS_SSE, "xent": kernels.LOSS_XENT}
@@ -25,66 +27,6 @@ _LOSS = {"sse": kernels.LOSS_SSE, "xent": kernels.LOSS_XENT}
 _LIVE_SETTINGS = {"lr", "batch", "shuffle", "on_diverge"}
 MAX_CHUNK = 1 << 16  # iterations per kernel call: bounds the per-call loss buffer
 PARAM_LIMIT = 1e4  # weights stay under ~100 in any run that learns (lr 10, 300k iterations: 44)
-
-
-class History:
-    """A series of fixed memory however long it grows.
-
-    Each stored point is the mean of `stride` consecutive raw samples, labelled with the
-    x of the last one. When the buffer fills, neighbouring points merge in pairs and the
-    stride doubles, so an hour of training costs what its first second did.
-    """
-
-    def __init__(self, capacity: int = 1024, columns: int = 1):
-        if capacity < 2 or capacity % 2:
-            raise ValueError("capacity must be even and >= 2")
-        self.capacity = capacity
-        self.x = np.zeros(capacity, np.float64)
-        self.y = np.zeros((capacity, columns), np.float64)
-        self.count = 0
-        self.stride = 1
-        self._pending_sum = np.zeros(columns, np.float64)
-        self._pending_n = 0
-
-    def clear(self) -> None:
-        self.count = 0
-        self.stride = 1
-        self._pending_sum[:] = 0
-        self._pending_n = 0
-
-    def add(self, xs: np.ndarray, ys: np.ndarray) -> None:
-        xs = np.asarray(xs, np.float64)
-        ys = np.asarray(ys, np.float64).reshape(len(xs), -1)
-        i, n = 0, len(xs)
-        while i < n:
-            if self._pending_n == 0 and n - i >= self.stride:
-                bins = min((n - i) // self.stride, self.capacity - self.count)
-                end = i + bins * self.stride
-                self.y[self.count:self.count + bins] = ys[i:end].reshape(bins, self.stride, -1).mean(axis=1)
-                self.x[self.count:self.count + bins] = xs[i + self.stride - 1:end:self.stride]
-                self.count += bins
-                i = end
-            else:
-                take = min(self.stride - self._pending_n, n - i)
-                self._pending_sum += ys[i:i + take].sum(axis=0)
-                self._pending_n += take
-                i += take
-                if self._pending_n >= self.stride:
-                    self.y[self.count] = self._pending_sum / self._pending_n
-                    self.x[self.count] = xs[i - 1]
-                    self.count += 1
-                    self._pending_sum[:] = 0
-                    self._pending_n = 0
-            if self.count == self.capacity:
-                half = self.capacity // 2
-                self.y[:half] = 0.5 * (self.y[0::2] + self.y[1::2])
-                self.x[:half] = self.x[1::2]
-                self.count = half
-                self.stride *= 2
-
-    def points(self) -> tuple[np.ndarray, np.ndarray]:
-        """(x, y) of the stored points: views, valid until the next add."""
-        return self.x[:self.count], self.y[:self.count]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,8 +44,8 @@ class Metrics:
 class Trainer:
     def __init__(self, settings: dict[str, Any] | None = None, network: Network | None = None,
                  iterations: int = 0):
-        self.settings = config.defaults("train")
-        self.settings.update(config.checked(settings or {}))
+        self.settings = defaults("train")
+        self.settings.update(checked(settings or {}))
         self._build(network)
         self.iterations = iterations
         if iterations:  # a loaded network's timeline starts where it was saved
@@ -120,7 +62,7 @@ class Trainer:
                             f"with these settings ({arch.sizes})")
         self.net = network or Network(arch, seed=s["seed"])
         self.arch = arch
-        # the kernels index with unsigned integers (see glnn.kernels)
+        # the kernels index with unsigned integers (see glnn.core.kernels)
         self._sizes = np.array(arch.sizes, np.uint64)
         self._w_off = self.net.w_off.astype(np.uint64)
         self._b_off = self.net.b_off.astype(np.uint64)
@@ -157,7 +99,7 @@ class Trainer:
 
     def update(self, **changes: Any) -> bool:
         """Apply setting changes. Returns True when the network was rebuilt (weights reset)."""
-        changes = config.checked(changes)
+        changes = checked(changes)
         changed = {k: v for k, v in changes.items() if self.settings.get(k) != v}
         if not changed:
             return False
@@ -179,7 +121,7 @@ class Trainer:
     def reset(self, seed: int | None = None) -> None:
         """New random weights (the given seed, or the next one), iteration count and histories cleared."""
         next_seed = (self.settings["seed"] + 1) % 2**31  # stays a valid, saveable seed
-        self.settings["seed"] = next_seed if seed is None else config.BY_NAME["seed"].check(seed)
+        self.settings["seed"] = next_seed if seed is None else BY_NAME["seed"].check(seed)
         self._build()
 
     # -- training ----------------------------------------------------------------------------
@@ -383,7 +325,7 @@ class Trainer:
             if key in meta:
                 settings[key] = meta[key]
         for key, value in (overrides or {}).items():
-            if key in ("hidden", "activation", "loss", "bias") and settings[key] != config.BY_NAME[key].check(value):
+            if key in ("hidden", "activation", "loss", "bias") and settings[key] != BY_NAME[key].check(value):
                 raise GlnnError(f"{path}: the saved network has {key}={settings[key]}, "
                                 f"which --{key} {value} contradicts")
             settings[key] = value

@@ -3,7 +3,7 @@ happening now, the outputs against their targets) and over the scene (each neuro
 its bias below it, its delta beside it; targets and errors beside the outputs; weights on the lines
 of tiny networks).
 
-Reads the frame's AnimationView (glnn.step_animation) and emits commands; draws nothing on the GPU
+Reads the frame's AnimationView (glnn.core.step) and emits commands; draws nothing on the GPU
 itself. Labels are drawn per neuron only on small columns (others: the hovered neuron only), so
 the text never costs more than a few dozen calls a frame.
 """
@@ -13,7 +13,7 @@ import numpy as np
 from imgui_bundle import imgui
 
 from glnn.ui.widgets import rgba
-from glnn.view.scene import PALETTES
+from glnn.view.palette import PALETTES
 
 LABELLED_COLUMN = 16  # columns at most this tall get every neuron's numbers
 MAX_WEIGHT_LABELS = 40  # networks with at most this many connections get each weight written on its line
