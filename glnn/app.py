@@ -14,10 +14,6 @@ from glnn.core.errors import GlnnError
 
 
 
-def _have_display() -> bool:
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
 def prepare_gl(headless: bool) -> None:
     """Choose EGL (no display) or the desktop's GL before pyglet or PyOpenGL load."""
     if headless:
@@ -336,91 +332,3 @@ def create_window(size, headless: bool, fullscreen: bool = False, caption: str =
                                     caption=caption, vsync=not headless)
     except (pyglet.window.NoSuchConfigException, pyglet.gl.ContextException) as e:
         raise GlnnError(f"cannot open an OpenGL 3.3 window: {e}") from None
-
-
-def state_from_args(args, base: dict | None = None):
-    """AppState from the declared defaults, then `base` (an exhibit config), then the flags given."""
-    from glnn.core import settings
-    from glnn.cli import given_settings
-    from glnn.controller import AppState
-    values = {**settings.defaults("view"), **settings.defaults("kiosk")}
-    kiosk = bool(getattr(args, "kiosk", False))
-    if kiosk:  # visitors get bigger controls and no expert settings, unless the exhibit says otherwise
-        values.update({k: v for k, v in settings.KIOSK_DEFAULTS.items() if k in values})
-    values.update({k: v for k, v in (base or {}).items() if k in values})
-    for section in ("view", "kiosk"):
-        values.update(given_settings(args, section))
-    return AppState(playing=bool(getattr(args, "play", False)), kiosk=bool(getattr(args, "kiosk", False)),
-                    **values)
-
-
-def train_with_history(trainer, iterations: int, points: int = 64) -> None:
-    """Train `iterations` before the window opens, recording the metrics at log-spaced points on the
-    way, so that the train/test curves show how the network got there rather than a single dot."""
-    import numpy as np
-    done = 0
-    for target in np.unique(np.geomspace(1, iterations, points).astype(np.int64)):
-        done += trainer.steps(int(target) - done)
-        trainer.record_metrics()
-        if trainer.stopped:
-            break
-
-
-def main(args, size, state_changes: dict | None = None) -> int:
-    """Run the window (or render --screenshot). state_changes: AppState fields to set first
-    (scripts/screenshot.py uses it to show views that need a click, such as the Help window)."""
-    headless = bool(args.screenshot)
-    if getattr(args, "animate_at", None) is not None and (not headless or not args.animate_at >= 0):
-        raise GlnnError("--animate-at: needs --screenshot and 0 or more seconds")
-    if args.screenshot and not args.screenshot.lower().endswith(".png"):
-        raise GlnnError(f"--screenshot: {args.screenshot!r} should end in .png")
-    from glnn.core import settings
-    from glnn import exhibit as exhibit_mod
-    from glnn.cli import make_trainer
-    from glnn.controller import Controller
-    # the config and the network are checked first, so that an exhibit file can be validated anywhere
-    exhibit = exhibit_mod.load(args.config) if getattr(args, "config", None) else exhibit_mod.defaults()
-    trainer = make_trainer(args, exhibit.settings)
-    if not headless and not _have_display():
-        raise GlnnError("no display to open a window on ($DISPLAY is not set): run glnn on a desktop or under "
-                        "Xvfb (xvfb-run glnn), or make a picture with: glnn --screenshot out.png")
-    if getattr(args, "kiosk", False) and "on_diverge" not in exhibit.settings and args.on_diverge is None:
-        trainer.update(on_diverge=settings.KIOSK_DEFAULTS["on_diverge"])  # an unattended exhibit recovers by itself
-    if args.iterations:
-        train_with_history(trainer, args.iterations)
-    state = state_from_args(args, exhibit.settings)
-    for name, value in (state_changes or {}).items():
-        setattr(state, name, value)
-    kiosk = state.kiosk and not headless
-    prepare_gl(headless)
-    import pyglet
-    screen = None
-    if kiosk:
-        screens = pyglet.display.get_display().get_screens()
-        if state.screen >= len(screens):
-            raise GlnnError(f"--screen {state.screen}: there are only {len(screens)} screen(s), numbered from 0")
-        screen = screens[state.screen]
-    window = create_window(size, headless, fullscreen=(args.fullscreen or kiosk) and not headless, screen=screen)
-    controller = Controller(trainer, state, threaded=not headless)
-    if getattr(args, "scrub", None) is not None:
-        controller.apply("scrub_to", args.scrub)
-    if getattr(args, "animate_at", None) is not None:  # a picture of the step animation, frozen at that moment
-        controller.clock = lambda: 0.0
-        controller.apply("animate", "step")
-        controller.clock = lambda: args.animate_at
-    app = App(window, controller, exhibit if kiosk else None)
-    if headless:
-        try:
-            for _ in range(3):  # ImGui sizes auto-fitting windows over the first frames
-                app.frame()
-            app.screenshot(args.screenshot)
-        except OSError as e:
-            raise GlnnError(f"cannot write {args.screenshot}: {e.strerror}") from None
-        finally:
-            app.close()
-            window.close()
-        print(f"wrote {args.screenshot}")
-        return 0
-    pyglet.app.run(1 / 60)
-    app.close()
-    return 0

@@ -47,9 +47,29 @@ def add_setting_flags(parser: argparse.ArgumentParser, section: str, skip: tuple
                                help=f"{s.help}{extra} (default: {default})")
 
 
-def given_settings(args: argparse.Namespace, section: str) -> dict[str, Any]:
+def _given(args: argparse.Namespace, section: str) -> dict[str, Any]:
+    """The settings of `section` given as flags (those left out stay None and are not listed)."""
     return {s.name: getattr(args, s.name) for s in settings.SETTINGS
             if s.section == section and getattr(args, s.name, None) is not None}
+
+
+def config(args: argparse.Namespace, section: str, base: dict[str, Any] | None = None,
+           kiosk: bool = False) -> dict[str, Any]:
+    """The values of one settings section chosen for this run, as plain data: the kiosk defaults (in
+    kiosk mode: visitors get bigger controls, no expert settings and a network that recovers by
+    itself), then `base` (an exhibit config), then the flags given. Settings chosen nowhere are left
+    out (their declared defaults apply; a loaded network keeps its own architecture)."""
+    keys = {s.name for s in settings.SETTINGS if s.section == section}
+    values = {k: v for k, v in settings.KIOSK_DEFAULTS.items() if k in keys} if kiosk else {}
+    values.update({k: v for k, v in (base or {}).items() if k in keys})
+    values.update(_given(args, section))
+    return values
+
+
+def make_trainer(args: argparse.Namespace, base: dict[str, Any] | None = None, kiosk: bool = False):
+    """A trainer from the flags given (over `base`, e.g. an exhibit config's train settings)."""
+    from glnn.core.trainer import Trainer
+    return Trainer.create(config(args, "train", base, kiosk), getattr(args, "load", None))
 
 
 def _at_least_one(text: str) -> int:
@@ -67,16 +87,6 @@ def _positive_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
     return value
-
-
-def make_trainer(args: argparse.Namespace, base: dict[str, Any] | None = None):
-    """A trainer from the flags given (over `base`, e.g. an exhibit config's train settings)."""
-    from glnn.core.trainer import Trainer
-    chosen = {k: v for k, v in (base or {}).items() if k in settings.TRAIN_KEYS}
-    chosen.update(given_settings(args, "train"))
-    if getattr(args, "load", None):
-        return Trainer.from_file(args.load, chosen)
-    return Trainer(chosen)
 
 
 # -- glnn train -------------------------------------------------------------------------------
@@ -155,9 +165,15 @@ def record_parser() -> argparse.ArgumentParser:
 
 def cmd_record(argv: Sequence[str]) -> int:
     args = record_parser().parse_args(argv)
-    size = parse_size(args.size)
     from glnn import record
-    return record.main(args, size)
+    from glnn.controller import AppState
+    request = record.Recording(args.output, parse_size(args.size), args.iterations, args.frames, args.fps,
+                               args.schedule, args.quiet)
+    record.check(request)  # a bad request is refused before the network is built
+    view = {**settings.defaults("view"), **config(args, "view")}
+    if args.ui_scale is None:
+        view["ui_scale"] = settings.BY_NAME["ui_scale"].check(record.ui_scale_for(request.size[1]))
+    return record.main(request, make_trainer(args), AppState.from_settings(view))
 
 
 # -- glnn (the window) ------------------------------------------------------------------------
@@ -195,15 +211,36 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def window_request(args: argparse.Namespace, state_changes: dict[str, Any] | None = None):
+    """The window's ready objects from its flags: (trainer, state, exhibit, options).
+    state_changes: AppState fields to set after the flags (scripts/screenshot.py shows views that need a click)."""
+    from glnn import exhibit as exhibit_mod
+    from glnn.controller import AppState
+    from glnn.launch import WindowOptions
+    size = parse_size(args.size)
+    if args.animate_at is not None and (not args.screenshot or not args.animate_at >= 0):
+        raise GlnnError("--animate-at: needs --screenshot and 0 or more seconds")
+    if args.screenshot and not args.screenshot.lower().endswith(".png"):
+        raise GlnnError(f"--screenshot: {args.screenshot!r} should end in .png")
+    # the config and the network are checked first, so that an exhibit file can be validated anywhere
+    exhibit = exhibit_mod.load(args.config) if args.config else exhibit_mod.defaults()
+    trainer = make_trainer(args, exhibit.settings, kiosk=args.kiosk)
+    view = {**settings.defaults("view"), **settings.defaults("kiosk"),
+            **config(args, "view", exhibit.settings, args.kiosk), **config(args, "kiosk", exhibit.settings, args.kiosk)}
+    state = AppState.from_settings(view, playing=args.play, kiosk=args.kiosk, **(state_changes or {}))
+    options = WindowOptions(size=size, fullscreen=args.fullscreen, screenshot=args.screenshot,
+                            iterations=args.iterations, scrub=args.scrub, animate_at=args.animate_at)
+    return trainer, state, exhibit, options
+
+
 def cmd_window(argv: Sequence[str]) -> int:
     args = window_parser().parse_args(argv)
     if args.print_config:
         from glnn import exhibit
         print(exhibit.default_text())
         return 0
-    size = parse_size(args.size)
-    from glnn import app
-    return app.main(args, size)
+    from glnn import launch
+    return launch.run(*window_request(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

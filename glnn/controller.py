@@ -62,6 +62,12 @@ class AppState:
     scrub_iteration: int = -1  # the timeline snapshot shown (its iteration), or -1 for the present
     animation_speed: float = 1.0  # pace of the step-through animation (1 = a second or so per layer)
 
+    @classmethod
+    def from_settings(cls, values: dict[str, Any], **fields: Any) -> "AppState":
+        """The state from setting values (names that are no field of the state are left out), then `fields`."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{**{k: v for k, v in values.items() if k in names}, **fields})
+
 
 @dataclasses.dataclass(frozen=True)
 class Frame:

@@ -16,9 +16,12 @@ import tempfile
 
 import numpy as np
 
+from glnn.app import App, create_window, prepare_gl
+from glnn.controller import Controller
 from glnn.core.errors import GlnnError
 
 FORMATS = (".mp4", ".gif")
+WARMUP_FRAMES = 2  # ImGui sizes its auto-fitting windows (the image strip) over the first frames
 MAX_FPS = 240
 MAX_GIF_FPS = 50  # GIF delays are whole centiseconds, and browsers slow anything under 2 cs down to 10 cs
 MAX_GIF_BYTES = 1 << 30  # GIF frames are held in memory (one byte a pixel) until the file is written
@@ -80,8 +83,27 @@ def caption_text(metrics) -> str:
     return text
 
 
+@dataclasses.dataclass(frozen=True)
+class Recording:
+    """What to record: the file, the run's length and the video's shape."""
+    output: str
+    size: tuple[int, int] = (1920, 1080)
+    iterations: int = 60_000
+    frames: int = 300
+    fps: int = 30
+    schedule: str = "log"
+    quiet: bool = False
+
+
+def ui_scale_for(height: int) -> float:
+    """The same composition at any size: text scales with the picture (1 at 720 lines)."""
+    return min(4.0, max(0.5, round(height / 720, 2)))
+
+
 # -- checking the request before any work -----------------------------------------------------
-def _check_args(args, size) -> str:
+def check(args: Recording) -> str:
+    """Refuse a bad request before any work; returns the file's extension."""
+    size = args.size
     ext = os.path.splitext(args.output)[1].lower()
     if ext not in FORMATS:
         raise GlnnError(f"{args.output!r}: the video must end in .mp4 or .gif")
@@ -171,32 +193,17 @@ def read_pixels(width: int, height: int) -> np.ndarray:
     return np.ascontiguousarray(buf[::-1, :, :3])
 
 
-def _state(args, height: int):
-    """The window's AppState from the view flags, with the panel hidden and training driven from here."""
-    from glnn.core import settings
-    from glnn.cli import given_settings
-    from glnn.controller import AppState
-    view = settings.defaults("view")
-    given = given_settings(args, "view")
-    view.update(given)
-    if "ui_scale" not in given:  # the same composition at any size: text scales with the picture
-        view["ui_scale"] = settings.BY_NAME["ui_scale"].check(min(4.0, max(0.5, round(height / 720, 2))))
-    fields = {f.name for f in dataclasses.fields(AppState)}
-    state = AppState(**{k: v for k, v in view.items() if k in fields})
-    state.playing = False
-    state.show_panel = False
-    return state
-
-
-def main(args, size) -> int:
-    ext = _check_args(args, size)
+def main(args: Recording, trainer, state) -> int:
+    """Train `trainer` over the video, rendering `state`'s view of it (panel hidden, training driven from here)."""
+    ext = check(args)
+    size = args.size
     if ext == ".mp4":  # yuv420p needs even sides
         size = (size[0] - size[0] % 2, size[1] - size[1] % 2)
     _check_modules(ext)
     output = args.output
     tmp = _temp_path(output, ext)
     try:
-        shape = _render(args, size, ext, tmp)
+        shape = _render(args, trainer, state, size, ext, tmp)
         _publish(tmp, output)
     except OSError as e:
         raise GlnnError(f"cannot write {output}: {e.strerror or e}") from None
@@ -207,25 +214,20 @@ def main(args, size) -> int:
     return 0
 
 
-def _render(args, size, ext: str, path: str) -> tuple[int, int]:
-    from glnn.app import prepare_gl
-    from glnn.cli import make_trainer
-    trainer = make_trainer(args)
+def _render(args: Recording, trainer, state, size, ext: str, path: str) -> tuple[int, int]:
     targets = schedule(args.iterations, args.frames, args.schedule)
     prepare_gl(True)
     from tqdm import tqdm
-
-    from glnn.app import App, create_window
-    from glnn.controller import Controller
     window = create_window(size, headless=True, caption="glnn record")
     app = writer = None
     try:
-        state = _state(args, size[1])
+        state.playing = False
+        state.show_panel = False
         controller = Controller(trainer, state, threaded=False)
         app = App(window, controller)
         fb_w, fb_h = window.get_framebuffer_size()
         state.caption = caption_text(trainer.metrics())
-        for _ in range(2):  # ImGui sizes its auto-fitting windows (the image strip) over the first frames
+        for _ in range(WARMUP_FRAMES):
             app.frame()
         writer = _Writer(path, ext, args.fps)
         trained = 0  # iterations trained in this run (a --load run starts at the file's count)

@@ -44,8 +44,8 @@ def main(argv: list[str]) -> int:
             passed.append(word)
     try:
         args = cli.window_parser().parse_args(["--screenshot", out, *passed])
-        from glnn import app
-        return app.main(args, cli.parse_size(args.size), changes)
+        from glnn import launch
+        return launch.run(*cli.window_request(args, changes))
     except GlnnError as e:
         print(f"screenshot: {e}", file=sys.stderr)
         return 2

@@ -51,13 +51,11 @@ def test_valid_file_is_applied(tmp_path):
     assert [s.action for s in ex.script] == ["reset", "train"]
     assert ex.script[1].speed == 2 and ex.script[1].speed_end == 50
     # and the app takes it: the settings reach the trainer and the state
-    from glnn.app import state_from_args
-    from glnn.cli import make_trainer, window_parser
+    from glnn.cli import window_parser, window_request
     args = window_parser().parse_args(["--config", str(path), "--lr", "0.3"])
-    trainer = make_trainer(args, ex.settings)
+    trainer, state, _, _ = window_request(args)
     assert trainer.arch.sizes == (25, 8, 4, 10)
     assert trainer.settings["lr"] == 0.3  # the command line wins over the file
-    state = state_from_args(args, ex.settings)
     assert state.palette == "green-red" and state.ui_scale == 2.0 and state.idle_timeout == 30.0
 
 

@@ -316,6 +316,13 @@ class Trainer:
         model_io.save(path, self.net, meta)
 
     @classmethod
+    def create(cls, settings: dict[str, Any] | None = None, path: str | None = None) -> "Trainer":
+        """A trainer from settings, continuing from the network saved at `path` if one is given."""
+        if path:
+            return cls.from_file(path, settings)
+        return cls(settings)
+
+    @classmethod
     def from_file(cls, path, overrides: dict[str, Any] | None = None) -> "Trainer":
         """A trainer continuing from a saved network. Architecture comes from the file."""
         net, meta = model_io.load(path)

@@ -1,0 +1,85 @@
+"""Opens the window (or renders --screenshot) from ready objects: a trainer, the app state and,
+in kiosk mode, the exhibit. It never sees the command line: glnn.cli builds what it is given."""
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import numpy as np
+
+from glnn.app import App, create_window, prepare_gl
+from glnn.controller import AppState, Controller
+from glnn.core.errors import GlnnError
+from glnn.core.trainer import Trainer
+from glnn.exhibit import Exhibit
+
+SCREENSHOT_WARMUP_FRAMES = 3  # ImGui sizes auto-fitting windows over the first frames
+
+
+@dataclasses.dataclass(frozen=True)
+class WindowOptions:
+    size: tuple[int, int] = (1280, 720)
+    fullscreen: bool = False
+    screenshot: str | None = None  # render one frame to this PNG instead of opening a window
+    iterations: int = 0  # train this many first
+    scrub: int | None = None  # show the timeline snapshot at or before this iteration
+    animate_at: float | None = None  # with screenshot: the step animation this many seconds in
+
+
+def have_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def train_with_history(trainer: Trainer, iterations: int, points: int = 64) -> None:
+    """Train `iterations` before the window opens, recording the metrics at log-spaced points on the
+    way, so that the train/test curves show how the network got there rather than a single dot."""
+    done = 0
+    for target in np.unique(np.geomspace(1, iterations, points).astype(np.int64)):
+        done += trainer.steps(int(target) - done)
+        trainer.record_metrics()
+        if trainer.stopped:
+            break
+
+
+def run(trainer: Trainer, state: AppState, exhibit: Exhibit, options: WindowOptions) -> int:
+    """Run the window until it closes, or render options.screenshot and return."""
+    headless = options.screenshot is not None
+    if not headless and not have_display():
+        raise GlnnError("no display to open a window on ($DISPLAY is not set): run glnn on a desktop or under "
+                        "Xvfb (xvfb-run glnn), or make a picture with: glnn --screenshot out.png")
+    if options.iterations:
+        train_with_history(trainer, options.iterations)
+    kiosk = state.kiosk and not headless
+    prepare_gl(headless)
+    import pyglet
+    screen = None
+    if kiosk:
+        screens = pyglet.display.get_display().get_screens()
+        if state.screen >= len(screens):
+            raise GlnnError(f"--screen {state.screen}: there are only {len(screens)} screen(s), numbered from 0")
+        screen = screens[state.screen]
+    window = create_window(options.size, headless, fullscreen=(options.fullscreen or kiosk) and not headless,
+                           screen=screen)
+    controller = Controller(trainer, state, threaded=not headless)
+    if options.scrub is not None:
+        controller.apply("scrub_to", options.scrub)
+    if options.animate_at is not None:  # a picture of the step animation, frozen at that moment
+        controller.clock = lambda: 0.0
+        controller.apply("animate", "step")
+        controller.clock = lambda: options.animate_at
+    app = App(window, controller, exhibit if kiosk else None)
+    if headless:
+        try:
+            for _ in range(SCREENSHOT_WARMUP_FRAMES):
+                app.frame()
+            app.screenshot(options.screenshot)
+        except OSError as e:
+            raise GlnnError(f"cannot write {options.screenshot}: {e.strerror}") from None
+        finally:
+            app.close()
+            window.close()
+        print(f"wrote {options.screenshot}")
+        return 0
+    pyglet.app.run(1 / 60)
+    app.close()
+    return 0
