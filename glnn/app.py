@@ -212,7 +212,7 @@ class App:
             self.focus_neuron = -1
         out_start = self.layout.n_neurons - frame.layer_sizes[-1]
         marked = out_start + frame.prediction if frame.layer_sizes[-1] > 1 else (
-            out_start if frame.outputs[0] > 0.5 else -1)
+            out_start if frame.prediction == 1 else -1)
         style = Style(palette=state.palette, glow=state.glow, glow_strength=state.glow_strength,
                       hover_link=self.hover_link, hover_neuron=self.hover_neuron, marked_neuron=marked,
                       focus_neuron=self.focus_neuron)

@@ -16,6 +16,7 @@ import numpy as np
 from glnn import scrub
 from glnn.core import confusion, settings, step
 from glnn.core.errors import GlnnError
+from glnn.core.model import predicted_class
 from glnn.core.trainer import Metrics, Trainer
 
 FRAME_TRAIN_BUDGET = 0.010  # seconds of training per frame on the main thread at most
@@ -315,7 +316,7 @@ class Controller:
                 activations=np.concatenate(layers),
                 layer_sizes=tr.arch.sizes,
                 outputs=layers[-1],
-                prediction=int(tr.predict(layers[-1][None, :])[0]),
+                prediction=predicted_class(layers[-1]),
                 input_index=index,
                 picked_index=picked,
                 metrics=metrics,
@@ -337,9 +338,8 @@ class Controller:
         if view.phase == "done":  # the new weights, the sample fed forward as usual
             return dataclasses.replace(frame, animation=view)
         outputs = view.sample.layers[-1].astype(np.float32)
-        prediction = int(outputs.argmax()) if len(outputs) > 1 else int(outputs[0] > 0.5)
         return dataclasses.replace(frame, params=view.params, activations=view.activations, outputs=outputs,
-                                   prediction=prediction, input_index=view.sample.index, animation=view)
+                                   prediction=predicted_class(outputs), input_index=view.sample.index, animation=view)
 
     def _current_metrics(self) -> Metrics:
         """Evaluating the whole training and test sets costs as much as thousands of iterations on

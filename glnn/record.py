@@ -9,7 +9,6 @@ moved into place only when complete, so a failed run never leaves half a video b
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 import sys
 import tempfile
@@ -19,6 +18,7 @@ import numpy as np
 from glnn.app import App, create_window, prepare_gl
 from glnn.controller import Controller
 from glnn.core.errors import GlnnError
+from glnn.ui import widgets
 
 FORMATS = (".mp4", ".gif")
 WARMUP_FRAMES = 2  # ImGui sizes its auto-fitting windows (the image strip) over the first frames
@@ -66,18 +66,10 @@ def schedule(iterations: int, frames: int, kind: str = "log") -> np.ndarray:
 
 def caption_text(metrics) -> str:
     """The line over the video: iteration, loss and accuracy, every number finite."""
-    def finite(value: float) -> float:
-        return float(value) if math.isfinite(value) else 0.0
-    loss = finite(metrics.train_loss)
-    if loss >= 1e-3 or loss == 0:
-        loss_text = f"{loss:.4f}"
-    elif loss >= 1e-7:  # two significant digits without an exponent: 0.00023
-        loss_text = f"{loss:.{1 - math.floor(math.log10(loss))}f}"
-    else:
-        loss_text = f"{loss:.1e}"
-    text = f"iteration {metrics.iterations:,} · loss {loss_text} · accuracy {finite(metrics.train_accuracy):.0%}"
+    loss_text = widgets.loss_text(metrics.train_loss, decimals=4)
+    text = f"iteration {metrics.iterations:,} · loss {loss_text} · accuracy {widgets.finite(metrics.train_accuracy):.0%}"
     if metrics.has_test:
-        text += f" · test accuracy {finite(metrics.test_accuracy):.0%}"
+        text += f" · test accuracy {widgets.finite(metrics.test_accuracy):.0%}"
     if metrics.diverged:
         text += " · diverged"
     return text

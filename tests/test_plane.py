@@ -31,8 +31,7 @@ def test_forward_all_matches_the_reference(sizes, activation, loss, bias):
     x = np.random.default_rng(6).uniform(-1.2, 1.2, (257, sizes[0])).astype(np.float32)
     out = np.zeros((sum(sizes), len(x)), np.float32)
     a_off = arch.activation_offsets()
-    kernels.forward_all(net.params, np.array(sizes, np.uint64), net.w_off.astype(np.uint64),
-                        net.b_off.astype(np.uint64), bias, plane._ACT[activation], plane._LOSS[loss], x, out)
+    kernels.forward_all(*kernels.NetworkShape.of(arch, net.w_off, net.b_off).args(net.params), x, out)
     ws, bs = layers_of(net)
     for r in (0, 1, 100, 256):
         expected = np.concatenate(reference.forward(ws, bs, x[r], activation, loss))
@@ -282,18 +281,18 @@ def test_app_draws_a_tile_of_each_neurons_activation(app_window, pixels):
     try:
         for _ in range(2):
             app.frame()
-        plane = app.plane
-        assert plane.active and plane.map is not None
+        view = app.plane
+        assert view.active and view.map is not None
         img = pixels(*APP_SIZE).astype(int)
         assert gl_err() == 0
-        rects, neurons = plane.tile_rects, plane.tile_neurons
+        rects, neurons = view.tile_rects, view.tile_neurons
         assert sorted(neurons.tolist()) == [0, 1, 2, 3, 4, 5]  # two inputs, four hidden
-        assert plane.layers_without_values == frozenset({0, 1})  # the pictures instead of the numbers
-        values = plane.field.values
-        res = plane.field.resolution
+        assert view.layers_without_values == frozenset({0, 1})  # the pictures instead of the numbers
+        values = view.field.values
+        res = view.field.resolution
         checked = 0
         for (x, y, w, h), n in zip(rects, neurons):
-            lo, hi = (-plane.field.extent, plane.field.extent) if n < 2 else (0.0, 1.0)
+            lo, hi = (-view.field.extent, view.field.extent) if n < 2 else (0.0, 1.0)
             for u, v in ((0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75), (0.5, 0.5)):
                 value = values[n, int(v * res), int(u * res)]
                 s = (value - lo) / (hi - lo) * 2 - 1
@@ -306,28 +305,28 @@ def test_app_draws_a_tile_of_each_neurons_activation(app_window, pixels):
                     checked += 1
         assert checked >= 12
         # nothing changes while paused: no evaluation, no texture upload
-        uploads, evaluations = plane.renderer.uploads, plane.field.evaluations
+        uploads, evaluations = view.renderer.uploads, view.field.evaluations
         for _ in range(3):
             app.frame()
-        assert (plane.renderer.uploads, plane.field.evaluations) == (uploads, evaluations)
+        assert (view.renderer.uploads, view.field.evaluations) == (uploads, evaluations)
         # a few steps of training: the next frame (after the refresh interval) shows new values
         app.controller.apply("train", 50)
         import time
         time.sleep(1.1 / plane.REFRESH_HZ)
         app.frame()
-        assert plane.renderer.uploads == uploads + 1
+        assert view.renderer.uploads == uploads + 1
         # a click on the map feeds that point through the network, and a gold ring marks it
-        m = plane.map
+        m = view.map
         px, py = m.x + 0.8 * m.side, m.y + 0.3 * m.side
         app.on_mouse_press(px, APP_SIZE[1] - py, 1, 0)
         app.frame()  # presses are handled in the frame, once ImGui knows where the pointer is
-        x1, x2 = m.to_plane(px, py, plane.field.extent)
+        x1, x2 = m.to_plane(px, py, view.field.extent)
         np.testing.assert_allclose(app.state.shown_input, [x1, x2], atol=1e-5)
         assert x1 > 0.5 and x2 > 0.2
         app.frame()
         frame = app.controller.frame()
         np.testing.assert_allclose(frame.activations[:2], [x1, x2], atol=1e-5)
-        assert frame.outputs[0] == pytest.approx(plane.field.value_at(plane.map_neuron, x1, x2), abs=0.05)
+        assert frame.outputs[0] == pytest.approx(view.field.value_at(view.map_neuron, x1, x2), abs=0.05)
         img = pixels(*APP_SIZE).astype(int)
         ring = img[int(py) - 1:int(py) + 2, int(px) + 8:int(px) + 11, :3].reshape(-1, 3)
         assert ((ring[:, 0] > 200) & (ring[:, 1] > 150) & (ring[:, 2] < 140)).any(), ring
@@ -335,7 +334,7 @@ def test_app_draws_a_tile_of_each_neurons_activation(app_window, pixels):
         app.mouse = (px, py)
         app.frame()
         assert gl_err() == 0
-        renderer = plane.renderer
+        renderer = view.renderer
         textures = list(renderer.textures)
     finally:
         app.close()

@@ -20,6 +20,8 @@ Why it is fast (25-16-10 runs at several million iterations a second on one core
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import llvmlite.binding as _llvm
 import numpy as np
 from numba import config as _numba_config
@@ -27,6 +29,30 @@ from numba import njit
 
 ACT_SIGMOID, ACT_TANH, ACT_RELU = 0, 1, 2
 LOSS_SSE, LOSS_XENT = 0, 1
+ACTIVATION_CODES = {"sigmoid": ACT_SIGMOID, "tanh": ACT_TANH, "relu": ACT_RELU}
+LOSS_CODES = {"sse": LOSS_SSE, "xent": LOSS_XENT}
+
+
+class NetworkShape(NamedTuple):
+    """A network's shape as the kernels take it: uint64 sizes and offsets, integer codes."""
+    sizes: np.ndarray
+    w_off: np.ndarray
+    b_off: np.ndarray
+    a_off: np.ndarray  # where each layer's activations start in the flat per-sample buffers
+    bias: bool
+    activation: int
+    loss: int
+
+    @classmethod
+    def of(cls, arch, w_off: np.ndarray, b_off: np.ndarray) -> "NetworkShape":
+        """From an Architecture and its parameter offsets (glnn.core.model)."""
+        return cls(np.array(arch.sizes, np.uint64), np.asarray(w_off).astype(np.uint64),
+                   np.asarray(b_off).astype(np.uint64), arch.activation_offsets().astype(np.uint64),
+                   bool(arch.bias), ACTIVATION_CODES[arch.activation], LOSS_CODES[arch.loss])
+
+    def args(self, params: np.ndarray) -> tuple:
+        """The leading arguments of every kernel: (params, sizes, w_off, b_off, bias, activation, loss)."""
+        return params, self.sizes, self.w_off, self.b_off, self.bias, self.activation, self.loss
 
 _llvm.set_option("glnn", "-force-vector-interleave=1")
 

@@ -97,6 +97,20 @@ class Network:
         return self.params[self.b_off[l]:self.b_off[l] + n_out]
 
 
+def predicted_classes(outputs: np.ndarray) -> np.ndarray:
+    """The class each row of output activations (n, outputs) stands for: the strongest output, or for
+    a single output neuron class 1 above 0.5."""
+    outputs = np.asarray(outputs)
+    if outputs.shape[1] == 1:
+        return (outputs[:, 0] > 0.5).astype(np.int32)
+    return outputs.argmax(axis=1).astype(np.int32)
+
+
+def predicted_class(outputs: np.ndarray) -> int:
+    """predicted_classes for one sample's output activations."""
+    return int(predicted_classes(np.asarray(outputs).reshape(1, -1))[0])
+
+
 def save_target(path: str | os.PathLike) -> Path:
     """Where a save to `path` really writes (through symlinks); GlnnError if it cannot be a network file.
 

@@ -24,9 +24,6 @@ MAX_TIME_SHARE = 0.015
 WORK_PER_EVALUATION = 2.0e6
 MAX_RESOLUTION, MIN_RESOLUTION = 96, 16
 
-_ACT = {"sigmoid": kernels.ACT_SIGMOID, "tanh": kernels.ACT_TANH, "relu": kernels.ACT_RELU}
-_LOSS = {"sse": kernels.LOSS_SSE, "xent": kernels.LOSS_XENT}
-
 
 def applies(dataset) -> bool:
     """Datasets of two inputs have a plane to paint."""
@@ -61,9 +58,7 @@ class PlaneField:
         self.extent = float(extent)
         self.resolution = resolution or resolution_for(int(arch.offsets()[2]))
         self.points = grid_points(self.resolution, self.extent)
-        self._sizes = np.array(arch.sizes, np.uint64)
-        self._w_off = np.asarray(w_off).astype(np.uint64)
-        self._b_off = np.asarray(b_off).astype(np.uint64)
+        self._shape = kernels.NetworkShape.of(arch, w_off, b_off)
         n_neurons = int(sum(arch.sizes))
         self._flat = np.zeros((n_neurons, self.resolution * self.resolution), np.float32)
         self.values = self._flat.reshape(n_neurons, self.resolution, self.resolution)  # a view
@@ -84,9 +79,7 @@ class PlaneField:
     def evaluate(self, params: np.ndarray) -> np.ndarray:
         """Run the grid through the network now; returns `values` (n_neurons, res, res)."""
         params = np.ascontiguousarray(params, np.float32)
-        a = self.arch
-        kernels.forward_all(params, self._sizes, self._w_off, self._b_off, a.bias, _ACT[a.activation],
-                            _LOSS[a.loss], self.points, self._flat)
+        kernels.forward_all(*self._shape.args(params), self.points, self._flat)
         return self.values
 
     def interval(self) -> float:

@@ -18,11 +18,9 @@ from glnn.core import model as model_io
 from glnn.core.errors import GlnnError
 from glnn.core.history import History
 from glnn.core.settings import BY_NAME, checked, defaults
-from glnn.core.model import Architecture, Network
+from glnn.core.model import Architecture, Network, predicted_classes
 from glnn.core.timeline import Timeline
 
-_ACT = {"sigmoid": kernels.ACT_SIGMOID, "tanh": kernels.ACT_TANH, "relu": kernels.ACT_RELU}
-_LOSS = {"sse": kernels.LOSS_SSE, "xent": kernels.LOSS_XENT}
 # Settings whose change keeps the weights; any other change rebuilds the network.
 _LIVE_SETTINGS = {"lr", "batch", "shuffle", "on_diverge"}
 MAX_CHUNK = 1 << 16  # iterations per kernel call: bounds the per-call loss buffer
@@ -62,11 +60,8 @@ class Trainer:
                             f"with these settings ({arch.sizes})")
         self.net = network or Network(arch, seed=s["seed"])
         self.arch = arch
-        # the kernels index with unsigned integers (see glnn.core.kernels)
-        self._sizes = np.array(arch.sizes, np.uint64)
-        self._w_off = self.net.w_off.astype(np.uint64)
-        self._b_off = self.net.b_off.astype(np.uint64)
-        self._a_off = arch.activation_offsets().astype(np.uint64)
+        self.shape = kernels.NetworkShape.of(arch, self.net.w_off, self.net.b_off)
+        self._a_off = self.shape.a_off
         self._acts = np.zeros(self._a_off[-1], np.float32)
         self._deltas = np.zeros(self._a_off[-1], np.float32)
         self._grad = np.zeros(self.net.n_params, np.float32)
@@ -93,9 +88,7 @@ class Trainer:
         return np.float32(0.99 if self.settings["loss"] == "sse" else 1.0)
 
     def _kernel_args(self, params: np.ndarray | None = None):
-        net = self.net
-        return (net.params if params is None else params, self._sizes, self._w_off, self._b_off, self.arch.bias,
-                _ACT[self.arch.activation], _LOSS[self.arch.loss])
+        return self.shape.args(self.net.params if params is None else params)
 
     def update(self, **changes: Any) -> bool:
         """Apply setting changes. Returns True when the network was rebuilt (weights reset)."""
@@ -258,9 +251,7 @@ class Trainer:
 
     def predict(self, outputs: np.ndarray) -> np.ndarray:
         """Predicted class per row of output activations."""
-        if outputs.shape[1] == 1:
-            return (outputs[:, 0] > 0.5).astype(np.int32)
-        return outputs.argmax(axis=1).astype(np.int32)
+        return predicted_classes(outputs)
 
     def _evaluate(self, x: np.ndarray, y: np.ndarray,
                   params: np.ndarray | None = None) -> tuple[float, float, np.ndarray]:

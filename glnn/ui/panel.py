@@ -11,7 +11,7 @@ from glnn.ui import step_labels
 from glnn.ui import plots
 from glnn.ui.draw_grid import DrawGrid
 from glnn.ui.results import ResultsTab
-from glnn.ui.widgets import finite
+from glnn.ui.widgets import finite, loss_text
 
 PANEL_WIDTH = 350.0
 MAX_SPEED = 100_000  # iterations per frame at the right end of the slider; "max" goes beyond
@@ -23,12 +23,6 @@ def _choice(label: str, name: str, current, out: list) -> None:
     changed, index = imgui.combo(label, choices.index(current), list(choices))
     if changed:
         out.append(("set", name, choices[index]))
-
-
-def loss_text(loss: float) -> str:
-    """Five decimals, or two significant digits once that would read 0.00000."""
-    loss = finite(loss)
-    return f"{loss:.5f}" if loss >= 1e-3 or loss == 0 else f"{loss:.2e}"
 
 
 class Panel:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from imgui_bundle import imgui
 
+from glnn.core.model import predicted_class
 from glnn.ui.widgets import finite, rgba
 from glnn.view.palette import PALETTES
 
@@ -69,7 +70,7 @@ def tooltip(plane, mouse, dataset) -> None:
     names = dataset.class_names
     imgui.begin_tooltip()
     imgui.text(f"x1 {x1:+.2f}   x2 {x2:+.2f}")
-    imgui.text(f"output {value:.3f}: class {names[1] if value > 0.5 else names[0]}")
+    imgui.text(f"output {value:.3f}: class {names[predicted_class([value])]}")
     imgui.text_disabled("the background is the network's answer everywhere;")
     imgui.text_disabled("the light line is where it changes its mind (0.5)")
     imgui.text_disabled("click to feed this point through the network")

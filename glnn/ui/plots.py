@@ -81,7 +81,7 @@ def output_bars(frame, class_names) -> None:
     for j, value in enumerate(outputs):
         v = float(np.clip(finite(value), 0.0, 1.0))
         y = origin.y + j * row_h
-        winner = j == frame.prediction if len(outputs) > 1 else value > 0.5
+        winner = j == frame.prediction if len(outputs) > 1 else frame.prediction == 1
         draw.add_text(imgui.ImVec2(origin.x, y + 1), rgba(0.8, 0.85, 0.95), names[j] if j < len(names) else str(j))
         x0 = origin.x + label_w
         draw.add_rect_filled(imgui.ImVec2(x0, y + 2), imgui.ImVec2(x0 + bar_w, y + row_h - 2), rgba(0.12, 0.14, 0.2))

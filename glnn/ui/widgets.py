@@ -16,6 +16,17 @@ def finite(value: float, fallback: float = 0.0) -> float:
     return float(value) if math.isfinite(value) else fallback
 
 
+def loss_text(loss: float, decimals: int = 5) -> str:
+    """A loss with `decimals` decimals; below 0.001 two significant digits without an exponent
+    (0.00023) down to 1e-7, then 2.3e-08. Never NaN."""
+    loss = finite(loss)
+    if loss >= 1e-3 or loss == 0:
+        return f"{loss:.{decimals}f}"
+    if loss >= 1e-7:
+        return f"{loss:.{1 - math.floor(math.log10(loss))}f}"
+    return f"{loss:.1e}"
+
+
 def short_count(n: float) -> str:
     """10, 100, 1k, 10k, 1M: tick labels that fit under a slim track or a plot axis."""
     for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):

@@ -40,7 +40,8 @@ class BloomPass:
         self.vao.bind()
         globjects.draw_fullscreen_triangle()
 
-    def apply(self, scene: globjects.RenderTarget, out_size: tuple[int, int], strength: float, threshold: float) -> None:
+    def apply(self, scene: globjects.RenderTarget, out_size: tuple[int, int], strength: float,
+              threshold: float) -> None:
         """Read scene, write the glowing image to the default framebuffer (out_size in pixels)."""
         scene.bind_texture(0)
         self.bright["u_scene"] = 0

@@ -33,26 +33,15 @@ class ConnectionRenderer:
     def draw(self, viewport, style, params_unit: int, acts_unit: int, nodes_unit: int, deltas_unit: int) -> None:
         p = self.program
         p.use()
-        p["u_params"] = params_unit
-        p["u_acts"] = acts_unit
-        p["u_nodes"] = nodes_unit
-        p["u_deltas"] = deltas_unit
-        p["u_pulse_links"] = style.pulse_links
-        p["u_pulse_pos"] = style.pulse_position
-        p["u_pulse_backward"] = int(style.pulse_backward)
-        p["u_pulse_scale"] = style.pulse_scale
-        p["u_pulse_color"] = style.pulse_color
-        p["u_change"] = style.change
-        p["u_change_scale"] = style.change_scale
-        p["u_lr"] = style.learning_rate
-        p["u_viewport"] = viewport
-        p["u_weight_scale"] = style.weight_scale
-        p["u_max_width"] = style.max_line_width
-        p["u_signal_glow"] = style.signal_glow
-        p["u_pos_color"] = style.positive_color
-        p["u_neg_color"] = style.negative_color
-        p["u_hover"] = style.hover_link
-        p["u_focus"] = style.focus_neuron
+        globjects.set_uniforms(p, u_params=params_unit, u_acts=acts_unit, u_nodes=nodes_unit, u_deltas=deltas_unit,
+                               u_pulse_links=style.pulse_links, u_pulse_pos=style.pulse_position,
+                               u_pulse_backward=int(style.pulse_backward), u_pulse_scale=style.pulse_scale,
+                               u_pulse_color=style.pulse_color, u_change=style.change,
+                               u_change_scale=style.change_scale, u_lr=style.learning_rate, u_viewport=viewport,
+                               u_weight_scale=style.weight_scale, u_max_width=style.max_line_width,
+                               u_signal_glow=style.signal_glow, u_pos_color=style.positive_color,
+                               u_neg_color=style.negative_color, u_hover=style.hover_link,
+                               u_focus=style.focus_neuron)
         globjects.enable_alpha_blending()
         globjects.draw_quads(self.vao, self.count)
         gl.glBindVertexArray(0)

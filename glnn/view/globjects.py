@@ -39,6 +39,12 @@ def load_program(vertex: str, fragment: str) -> ShaderProgram:
     return ShaderProgram(vs, fs)
 
 
+def set_uniforms(program: ShaderProgram, **values) -> None:
+    """Set each named uniform of `program` (which must be in use)."""
+    for name, value in values.items():
+        program[name] = value
+
+
 class FrameStats:
     """Draw calls issued by glnn's own passes in the current frame."""
     draw_calls = 0

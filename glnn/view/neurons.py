@@ -15,14 +15,9 @@ class NeuronRenderer:
     def draw(self, viewport, style, acts_unit: int, nodes_unit: int) -> None:
         p = self.program
         p.use()
-        p["u_nodes"] = nodes_unit
-        p["u_acts"] = acts_unit
-        p["u_viewport"] = viewport
-        p["u_halo"] = style.neuron_halo
-        p["u_hover"] = style.hover_neuron
-        p["u_marked"] = style.marked_neuron
-        p["u_low"] = style.neuron_low
-        p["u_high"] = style.neuron_high
+        globjects.set_uniforms(p, u_nodes=nodes_unit, u_acts=acts_unit, u_viewport=viewport, u_halo=style.neuron_halo,
+                                  u_hover=style.hover_neuron, u_marked=style.marked_neuron, u_low=style.neuron_low,
+                                  u_high=style.neuron_high)
         globjects.enable_alpha_blending()
         globjects.draw_quads(self.vao, self.count)
         gl.glBindVertexArray(0)

@@ -122,24 +122,15 @@ class PlaneRenderer:
         self._uniform_key = key
         p = self.tile_program
         p.use()
-        p["u_values"] = _VALUES_UNIT
-        p["u_viewport"] = viewport
-        p["u_pos_color"] = positive
-        p["u_neg_color"] = negative
-        p["u_neutral"] = NEUTRAL
-        p["u_frame"] = FRAME
-        p["u_line"] = LINE
-        p["u_strength"] = REGION_STRENGTH
+        globjects.set_uniforms(p, u_values=_VALUES_UNIT, u_viewport=viewport, u_pos_color=positive,
+                               u_neg_color=negative, u_neutral=NEUTRAL, u_frame=FRAME, u_line=LINE,
+                               u_strength=REGION_STRENGTH)
         p = self.point_program
         p.use()
-        p["u_viewport"] = viewport
-        p["u_map"] = (map_rect.x, map_rect.y, map_rect.side) if map_rect is not None else (0.0, 0.0, 0.0)
-        p["u_extent"] = extent
-        p["u_radius"] = point_radius
-        p["u_pos_color"] = positive
-        p["u_neg_color"] = negative
-        p["u_outline"] = OUTLINE
-        p["u_shadow"] = SHADOW
+        map_uniform = (map_rect.x, map_rect.y, map_rect.side) if map_rect is not None else (0.0, 0.0, 0.0)
+        globjects.set_uniforms(p, u_viewport=viewport, u_map=map_uniform,
+                               u_extent=extent, u_radius=point_radius, u_pos_color=positive, u_neg_color=negative,
+                               u_outline=OUTLINE, u_shadow=SHADOW)
 
     def draw(self, viewport, framebuffer_size, map_rect, extent: float, positive, negative,
              point_radius: float) -> None:

@@ -116,6 +116,7 @@ class NetworkScene:
         gl.glActiveTexture(gl.GL_TEXTURE0)
 
     def release(self) -> None:
-        for owner in (self.params, self.acts, self.nodes, self.deltas, self.connections, self.neurons, self.target, self.bloom):
+        for owner in (self.params, self.acts, self.nodes, self.deltas, self.connections, self.neurons, self.target,
+                      self.bloom):
             owner.release()
         self.layout = None
