@@ -9,9 +9,11 @@ import os
 import sys
 import time
 
+from glnn import commands
 from glnn.core.errors import GlnnError
 
-
+PLANE_LEFT = 6.0  # the input-plane pictures start this far right of the panel
+TIMELINE_MARGIN = 24.0  # times ui_scale, each side of the timeline bar
 
 
 def prepare_gl(headless: bool) -> None:
@@ -115,7 +117,7 @@ class App:
         from glnn.view import picking
         point = self.plane.point_at(x, y)
         if point is not None:  # a click on the decision map feeds that point through the network
-            self.controller.apply("show_input", point, f"the point ({point[0]:+.2f}, {point[1]:+.2f})")
+            self.controller.apply(commands.ShowInput(point, f"the point ({point[0]:+.2f}, {point[1]:+.2f})"))
             return
         tapped = picking.pick_neuron(self.layout, x, y)
         self.focus_neuron = -1 if tapped < 0 or tapped == self.focus_neuron else tapped
@@ -137,12 +139,10 @@ class App:
             return True  # stop pyglet's default handler
         if imgui.get_io().want_text_input:
             return None
-        command = {key.SPACE: ("toggle_play",), key.S: ("step",), key.R: ("reset",),
-                   key.LEFT: ("scrub_by", -1), key.RIGHT: ("scrub_by", 1)}.get(symbol)
-        if command:
-            self.controller.apply(*command)
-            if command[0] == "toggle_play" and self.state.playing:
-                self.controller.apply("follow_training")
+        command = {key.SPACE: commands.TogglePlay(), key.S: commands.Step(), key.R: commands.Reset(),
+                   key.LEFT: commands.ScrubBy(-1), key.RIGHT: commands.ScrubBy(1)}.get(symbol)
+        if command is not None:
+            self.controller.apply(command)
             return True
         if symbol == key.F:
             self.window.set_fullscreen(not self.window.fullscreen)
@@ -160,39 +160,49 @@ class App:
 
     # -- the frame -------------------------------------------------------------------------
     def frame(self) -> None:
-        from imgui_bundle import imgui
-
-        from glnn.ui import help as help_window
-        from glnn.core.model import Network
-        from glnn.ui import step_labels
-        from glnn.ui import overlay, plane_overlay, theme, timeline_bar
-        from glnn.view import globjects
-        from glnn.view import step_style
-        from glnn.view import layout as layout_mod
-        from glnn.view import picking
-        from glnn.view.scene import Style
-
+        """One frame: train, lay out, pick what is hovered, draw the scene, draw the UI, act on its commands."""
         t0 = time.perf_counter()
-        self.taps.next_frame()
-        if self.director is not None:
-            now = time.monotonic()
-            self.director.update(now)
-            visible = self.cursor.visible(now)
-            if visible != self._cursor_visible:
-                self.window.set_mouse_visible(visible)
-                self._cursor_visible = visible
+        self._kiosk_tick()
         self.controller.advance()
         t1 = time.perf_counter()
         frame = self.controller.frame()
         if self._check_finite:
             self._report_non_finite(frame)
-        tr = self.controller.trainer
-        state = self.state
+        panel_w = self._lay_out(frame)
+        style = self._hover(frame)
+        t2 = time.perf_counter()
+        self._draw_scene(frame, style)
+        t3 = time.perf_counter()
+        given = self._draw_ui(frame, panel_w)
+        t4 = time.perf_counter()
+        self._render_ui()
+        t5 = time.perf_counter()
+        for command in given:
+            self.controller.apply(command)
+        t6 = time.perf_counter()
+        self.timings = {"train": t1 - t0, "prepare": t2 - t1, "scene_gl": t3 - t2, "ui": t4 - t3,
+                        "ui_gl": t5 - t4, "commands": t6 - t5, "total": t6 - t0}
+
+    def _kiosk_tick(self) -> None:
+        """Kiosk mode: the attract demo's clock, and the cursor hidden while nobody moves it."""
+        self.taps.next_frame()
+        if self.director is None:
+            return
+        now = time.monotonic()
+        self.director.update(now)
+        visible = self.cursor.visible(now)
+        if visible != self._cursor_visible:
+            self.window.set_mouse_visible(visible)
+            self._cursor_visible = visible
+
+    def _lay_out(self, frame) -> float:
+        """Where the network goes (recomputed only when its shape or the room for it changes);
+        returns the panel's width."""
+        from glnn.view import layout as layout_mod
+        tr, state = self.controller.trainer, self.state
         w, h = self.window.width, self.window.height
         panel_w = self.panel.width(state.ui_scale) if state.show_panel else 0.0
-        top = 56.0 * state.ui_scale
-        bottom = self._strip_height + self._timeline_height
-        area = layout_mod.Area(panel_w + 30, top, max(50.0, w - panel_w - 90), max(50.0, h - top - bottom - 30))
+        area = layout_mod.scene_area(w, h, panel_w, self._strip_height + self._timeline_height, state.ui_scale)
         area = self.plane.network_area(area, tr.dataset, state.ui_scale)
         key = (frame.layer_sizes, area)
         if key != self._layout_key:
@@ -200,10 +210,18 @@ class App:
             self._layout_key = key
             self.scene.set_layout(self.layout)
             self.focus_neuron = -1
-        self.plane.update(frame, tr, self.layout, panel_w + 6, state.ui_scale)
-        io = imgui.get_io()
+        self.plane.update(frame, tr, self.layout, panel_w + PLANE_LEFT, state.ui_scale)
+        return panel_w
+
+    def _hover(self, frame):
+        """The neuron or connection under the pointer (unless ImGui has it), and the scene's style."""
+        from imgui_bundle import imgui
+
+        from glnn.view import picking, step_style
+        from glnn.view.scene import Style
+        state = self.state
         mx, my = self.mouse
-        if mx >= 0 and not io.want_capture_mouse:
+        if mx >= 0 and not imgui.get_io().want_capture_mouse:
             self.hover_neuron = picking.pick_neuron(self.layout, mx, my)
             self.hover_link = picking.pick_link(self.layout, mx, my) if self.hover_neuron < 0 else -1
         else:
@@ -216,23 +234,35 @@ class App:
         style = Style(palette=state.palette, glow=state.glow, glow_strength=state.glow_strength,
                       hover_link=self.hover_link, hover_neuron=self.hover_neuron, marked_neuron=marked,
                       focus_neuron=self.focus_neuron)
-        style = step_style.styled(style, frame.animation, self.layout)
-        t2 = time.perf_counter()
+        return step_style.styled(style, frame.animation, self.layout)
 
+    def _draw_scene(self, frame, style) -> None:
+        """The network (connections, neurons, glow) and the input-plane pictures: our GL passes."""
+        from glnn.view import globjects
+        size, framebuffer = (self.window.width, self.window.height), self.window.get_framebuffer_size()
         globjects.FrameStats.draw_calls = 0
         self.scene.update(frame.params, frame.activations,
                           frame.animation.deltas if frame.animation is not None else None)
-        self.scene.draw((w, h), self.window.get_framebuffer_size(), style)
-        self.plane.draw((w, h), self.window.get_framebuffer_size(), state.palette)
+        self.scene.draw(size, framebuffer, style)
+        self.plane.draw(size, framebuffer, self.state.palette)
         self.draw_calls = globjects.FrameStats.draw_calls
-        t3 = time.perf_counter()
 
+    def _draw_ui(self, frame, panel_w: float) -> list:
+        """The ImGui layer: panel, labels, tooltips, captions. Returns the commands the person gave."""
+        from imgui_bundle import imgui
+
+        from glnn.core.model import Network
+        from glnn.ui import help as help_window
+        from glnn.ui import overlay, plane_overlay, step_labels, theme, timeline_bar
+        tr, state = self.controller.trainer, self.state
+        w, h = self.window.width, self.window.height
         if state.ui_scale != self._ui_scale:
             theme.set_scale(state.ui_scale)
             self._ui_scale = state.ui_scale
         self.renderer.process_inputs()
         # the backend measures time with pyglet's clock, which the event loop also ticks, so its
         # delta (and ImGui's frames/s) would be too small: use the real time between frames
+        io = imgui.get_io()
         now = time.perf_counter()
         io.delta_time = max(1e-4, now - self._last_frame) if self._last_frame else 1 / 60
         self._last_frame = now
@@ -241,48 +271,41 @@ class App:
             if not io.want_capture_mouse:  # up to date now: new_frame looked at the pointer
                 self._scene_press(*self._pending_press)
             self._pending_press = None
-        commands: list = []
+        given: list = []
         if state.show_panel:
-            commands += self.panel.draw(frame, state, tr.settings, tr.dataset, h)
+            given += self.panel.draw(frame, state, tr.settings, tr.dataset, h)
         shown_net = Network(tr.net.arch, frame.params)  # what the scene shows: live, or a snapshot
         animating = frame.animation is not None and frame.animation.phase != "done"
         overlay.scene_labels(self.layout, frame, tr.dataset, self.plane.layers_without_values,
                              values=not animating)
         step_labels.scene_labels(self.layout, frame.animation, frame.params, tr.net.b_off, tr.arch.bias,
-                             self.hover_neuron, tr.dataset.class_names, state.palette)
+                                 self.hover_neuron, tr.dataset.class_names, state.palette)
         overlay.legend(self.layout, state.palette)
         plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, state.ui_scale)
         if state.receptive_fields:
             self.receptive.draw(self.layout, shown_net, tr.dataset, state.palette)
         overlay.caption(state.caption or step_labels.caption(frame.animation), self.layout, state.ui_scale)
-        self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, commands,
+        self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, given,
                                                  self.strip_images)
         self._timeline_height = 0.0
         if state.show_panel and "timeline" in state.panel:
-            margin = 24 * state.ui_scale
+            margin = TIMELINE_MARGIN * state.ui_scale
             self._timeline_height = timeline_bar.draw(frame, panel_w + margin, w - panel_w - 2 * margin,
-                                                      h - self._strip_height, state.ui_scale, commands)
+                                                      h - self._strip_height, state.ui_scale, given)
         if not io.want_capture_mouse:
-            overlay.tooltip(self.layout, frame, shown_net, tr.dataset, self.hover_neuron, self.hover_link, state.palette)
+            overlay.tooltip(self.layout, frame, shown_net, tr.dataset, self.hover_neuron, self.hover_link,
+                            state.palette)
             plane_overlay.tooltip(self.plane, self.mouse, tr.dataset)
         if state.show_help and not help_window.draw(state):
-            commands.append(("set", "show_help", False))
+            given.append(commands.Set("show_help", False))
         imgui.render()
-        t4 = time.perf_counter()
+        return given
+
+    def _render_ui(self) -> None:
+        from imgui_bundle import imgui
         draw_data = imgui.get_draw_data()
         self.imgui_draw_calls = sum(draw_data.cmd_lists[i].cmd_buffer.size() for i in range(draw_data.cmd_lists_count))
         self.renderer.render(draw_data)
-        t5 = time.perf_counter()
-        for command in commands:
-            if command[0] == "toggle_play":
-                self.controller.apply(*command)
-                if self.state.playing:
-                    self.controller.apply("follow_training")
-            else:
-                self.controller.apply(*command)
-        t6 = time.perf_counter()
-        self.timings = {"train": t1 - t0, "prepare": t2 - t1, "scene_gl": t3 - t2, "ui": t4 - t3,
-                        "ui_gl": t5 - t4, "commands": t6 - t5, "total": t6 - t0}
 
     def _report_non_finite(self, frame) -> None:
         for name in set(frame.non_finite()) - self._reported:

@@ -166,7 +166,7 @@ def record_parser() -> argparse.ArgumentParser:
 def cmd_record(argv: Sequence[str]) -> int:
     args = record_parser().parse_args(argv)
     from glnn import record
-    from glnn.controller import AppState
+    from glnn.state import AppState
     request = record.Recording(args.output, parse_size(args.size), args.iterations, args.frames, args.fps,
                                args.schedule, args.quiet)
     record.check(request)  # a bad request is refused before the network is built
@@ -215,8 +215,8 @@ def window_request(args: argparse.Namespace, state_changes: dict[str, Any] | Non
     """The window's ready objects from its flags: (trainer, state, exhibit, options).
     state_changes: AppState fields to set after the flags (scripts/screenshot.py shows views that need a click)."""
     from glnn import exhibit as exhibit_mod
-    from glnn.controller import AppState
     from glnn.launch import WindowOptions
+    from glnn.state import AppState
     size = parse_size(args.size)
     if args.animate_at is not None and (not args.screenshot or not args.animate_at >= 0):
         raise GlnnError("--animate-at: needs --screenshot and 0 or more seconds")

@@ -1,4 +1,4 @@
-"""App state and the commands that change it: the one place where input becomes action.
+"""The controller: the one place where input becomes action, and the frame it publishes.
 
 Data flows one way: the panel and the window handlers emit commands; `Controller.apply`
 carries them out on the state and the trainer; each frame the controller trains, then
@@ -6,18 +6,19 @@ publishes a `Frame` (plain arrays and numbers) that the renderer and the panel o
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import threading
 import time
-from typing import Any
 
 import numpy as np
 
-from glnn import scrub
+from glnn import commands, scrub
 from glnn.core import confusion, settings, step
 from glnn.core.errors import GlnnError
 from glnn.core.model import predicted_class
 from glnn.core.trainer import Metrics, Trainer
+from glnn.state import AppState
+from glnn.worker import TrainingWorker
 
 FRAME_TRAIN_BUDGET = 0.010  # seconds of training per frame on the main thread at most
 DIVERGED_NOTICE_SECONDS = 6.0  # how long "diverged, weights reset" stays on screen
@@ -27,47 +28,9 @@ METRICS_INTERVAL = 0.2  # seconds between full train/test evaluations while trai
 # whenever the speed is a multiple of the number of images.
 SHOW_SAMPLE_SECONDS = 0.15
 # Commands that leave a step animation running; any other (play, step, reset, a new input...)
-# ends it, before its weight update if that has not happened yet.
-_KEEP_ANIMATION = {"animate", "save"}
-
-
-@dataclasses.dataclass
-class AppState:
-    playing: bool = False
-    speed: int = 20  # iterations per frame; 0 = as many as the worker thread manages
-    train_n: int = 1000
-    palette: str = "red-blue"
-    glow: bool = True
-    glow_strength: float = 1.0
-    ui_scale: float = 1.0
-    show_panel: bool = True
-    show_help: bool = False
-    log_x: bool = False
-    # the input shown in the scene: None = follow training (the last trained sample)
-    shown_input: np.ndarray | None = None
-    shown_label: str = ""
-    shown_index: int = -1  # the training image clicked, when shown_input is one
-    drawing: np.ndarray | None = None  # the draw grid's pixels
-    tab: str = "train"
-    results_split: str = "test"  # the split the Results tab's confusion matrix shows
-    caption: str = ""  # a line shown large over the scene (kiosk captions, video overlay)
-    message: str = ""  # the outcome of the last save/load, shown in the panel
-    network_file: str = "glnn-network.npz"
-    receptive_fields: bool = False  # show each hidden neuron's incoming weights as a picture
-    panel: tuple = settings.PANEL_PARTS  # which parts of the panel are shown
-    kiosk: bool = False
-    idle_timeout: float = 60.0
-    cursor_hide: float = 3.0
-    quit_chord: str = "ctrl+shift+q"
-    screen: int = 0
-    scrub_iteration: int = -1  # the timeline snapshot shown (its iteration), or -1 for the present
-    animation_speed: float = 1.0  # pace of the step-through animation (1 = a second or so per layer)
-
-    @classmethod
-    def from_settings(cls, values: dict[str, Any], **fields: Any) -> "AppState":
-        """The state from setting values (names that are no field of the state are left out), then `fields`."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{**{k: v for k, v in values.items() if k in names}, **fields})
+# ends it, before its weight update if that has not happened yet. A change of a view setting
+# (Set of a state field) leaves it running too; a change of a training setting ends it.
+_KEEP_ANIMATION = (commands.Animate, commands.Save)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,55 +70,11 @@ class Frame:
         return bad
 
 
-class TrainingWorker:
-    """Trains on a second thread while the main thread renders (the kernel releases the GIL).
-
-    Used at speed "max". Each chunk holds the lock for about 2 ms; the main thread asks
-    for the lock through `pause()`/`resume()` and is never starved.
-    """
-
-    def __init__(self, controller: "Controller"):
-        self.controller = controller
-        self.lock = controller.lock
-        self._wanted = threading.Event()
-        self._stop = threading.Event()
-        self._main_waiting = threading.Event()
-        self.chunk = 256
-        self.thread = threading.Thread(target=self._loop, name="glnn-trainer", daemon=True)
-        self.thread.start()
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            if not self._wanted.wait(0.05):
-                continue
-            if self._main_waiting.is_set():
-                time.sleep(0.0005)
-                continue
-            with self.lock:
-                trainer = self.controller.trainer
-                t0 = time.perf_counter()
-                done = trainer.steps(self.chunk)
-                dt = time.perf_counter() - t0
-            if done < self.chunk:
-                self._wanted.clear()
-            elif dt > 0:
-                self.chunk = int(min(1 << 16, max(64, self.chunk * 0.002 / dt)))
-
-    def set_running(self, running: bool) -> None:
-        (self._wanted.set if running else self._wanted.clear)()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wanted.set()
-        self.thread.join(timeout=2)
-
-
 class Controller:
     def __init__(self, trainer: Trainer, state: AppState, threaded: bool = True):
         self.trainer = trainer
         self.state = state
-        self.lock = threading.Lock()
-        self.worker = TrainingWorker(self) if threaded else None
+        self.worker = TrainingWorker(lambda: self.trainer) if threaded else None
         self._rate_window: list[tuple[float, int]] = []
         self._last_iterations = trainer.iterations
         self._metrics = None
@@ -169,75 +88,80 @@ class Controller:
         self.state.drawing = np.zeros(trainer.dataset.n_inputs, np.float32) if trainer.dataset.image_shape else None
 
     # -- commands ---------------------------------------------------------------------------
-    def apply(self, command: str, *args: Any) -> None:
-        """Carry out one command. Unknown commands are a programming error, not user input."""
+    def apply(self, command: commands.Command) -> None:
+        """Carry out one command (glnn.commands)."""
         s, tr = self.state, self.trainer
-        if command not in _KEEP_ANIMATION and not (command == "set" and args[0] not in settings.TRAIN_KEYS):
+        if not isinstance(command, _KEEP_ANIMATION) and not (
+                isinstance(command, commands.Set) and command.name not in settings.TRAIN_KEYS):
             self.animation = None
         with self._locked():
-            if s.scrub_iteration >= 0 and scrub.returns_to_now(command, args):
+            if s.scrub_iteration >= 0 and scrub.returns_to_now(command):
                 s.scrub_iteration = -1
-            if command in scrub.COMMANDS:
-                self.scrubber.apply(command, args, s, tr)
-            elif command == "animate":
-                self._animate(str(args[0]))
-            elif command == "toggle_play":
-                s.playing = not s.playing
-            elif command == "play":
-                s.playing = bool(args[0])
-            elif command == "step":
-                s.playing = False
-                tr.steps(1)
-                s.shown_input = None
-            elif command == "train":
-                tr.steps(int(args[0]))
-                s.shown_input = None
-            elif command == "reset":
-                tr.reset()
-                s.shown_input = None
-            elif command == "set":
-                name, value = args
-                if name in settings.TRAIN_KEYS:
-                    try:
-                        rebuilt = tr.update(**{name: value})
-                    except GlnnError as e:  # e.g. digits8 without scikit-learn: say so, keep the network
-                        s.message = str(e)
-                        return
-                    s.message = ""
-                    if rebuilt:
+            match command:
+                case commands.Scrub() | commands.ScrubBy() | commands.ScrubTo():
+                    self.scrubber.apply(command, s, tr)
+                case commands.Animate(mode):
+                    self._animate(mode)
+                case commands.TogglePlay():
+                    s.playing = not s.playing
+                    if s.playing:  # playing shows what training does, not a chosen input
                         s.shown_input = None
-                        shape = tr.dataset.image_shape
-                        if s.drawing is None or len(s.drawing) != tr.dataset.n_inputs:
-                            s.drawing = np.zeros(tr.dataset.n_inputs, np.float32) if shape else None
-                else:
-                    setattr(s, name, settings.BY_NAME[name].check(value) if name in settings.BY_NAME else value)
-            elif command == "show_sample":
-                index = int(args[0])
-                s.shown_input = tr.dataset.x_train[index].copy()
-                s.shown_index = index
-                s.shown_label = f"training image {tr.dataset.class_names[tr.dataset.y_train[index]]}"
-            elif command == "show_input":
-                s.shown_input = np.asarray(args[0], np.float32).copy()
-                s.shown_index = -1
-                s.shown_label = str(args[1]) if len(args) > 1 else "your drawing"
-            elif command == "follow_training":
-                s.shown_input = None
-            elif command == "save":
-                try:
-                    tr.save(args[0])
-                    s.message = f"saved {args[0]}"
-                except GlnnError as e:
-                    s.message = str(e)
-            elif command == "load":
-                try:
-                    self.trainer = Trainer.from_file(args[0])
-                    s.shown_input = None
+                case commands.Play(playing):
+                    s.playing = bool(playing)
+                case commands.Step():
                     s.playing = False
-                    s.message = f"loaded {args[0]}"
-                except GlnnError as e:
-                    s.message = str(e)
-            else:
-                raise ValueError(f"unknown command {command!r}")
+                    tr.steps(1)
+                    s.shown_input = None
+                case commands.Train(iterations):
+                    tr.steps(int(iterations))
+                    s.shown_input = None
+                case commands.Reset():
+                    tr.reset()
+                    s.shown_input = None
+                case commands.Set(name, value) if name in settings.TRAIN_KEYS:
+                    self._set_training(name, value)
+                case commands.Set(name, value):
+                    setattr(s, name, settings.BY_NAME[name].check(value) if name in settings.BY_NAME else value)
+                case commands.ShowSample(index):
+                    s.shown_input = tr.dataset.x_train[index].copy()
+                    s.shown_index = int(index)
+                    s.shown_label = f"training image {tr.dataset.class_names[tr.dataset.y_train[index]]}"
+                case commands.ShowInput(pixels, label):
+                    s.shown_input = np.asarray(pixels, np.float32).copy()
+                    s.shown_index = -1
+                    s.shown_label = str(label)
+                case commands.FollowTraining():
+                    s.shown_input = None
+                case commands.Save(path):
+                    try:
+                        tr.save(path)
+                        s.message = f"saved {path}"
+                    except GlnnError as e:
+                        s.message = str(e)
+                case commands.Load(path):
+                    try:
+                        self.trainer = Trainer.from_file(path)
+                        s.shown_input = None
+                        s.playing = False
+                        s.message = f"loaded {path}"
+                    except GlnnError as e:
+                        s.message = str(e)
+                case _:
+                    raise TypeError(f"not a command: {command!r}")
+
+    def _set_training(self, name: str, value) -> None:
+        """A training setting: the trainer applies it, rebuilding the network if it must."""
+        s, tr = self.state, self.trainer
+        try:
+            rebuilt = tr.update(**{name: value})
+        except GlnnError as e:  # e.g. digits8 without scikit-learn: say so, keep the network
+            s.message = str(e)
+            return
+        s.message = ""
+        if rebuilt:
+            s.shown_input = None
+            if s.drawing is None or len(s.drawing) != tr.dataset.n_inputs:
+                s.drawing = np.zeros(tr.dataset.n_inputs, np.float32) if tr.dataset.image_shape else None
 
     def _animate(self, mode: str) -> None:
         """Forward / Backprop / Animate step: one SGD iteration played slowly (see glnn.core.step)."""
@@ -259,9 +183,8 @@ class Controller:
         self.animation = step.start(tr, index, mode, now, s.animation_speed)
 
     def _locked(self):
-        if self.worker is None:
-            return _NoLock()
-        return _MainThreadLock(self.worker)
+        """Hold the trainer against the worker thread (if there is one) while the main thread uses it."""
+        return self.worker.main_thread() if self.worker is not None else contextlib.nullcontext()
 
     # -- per frame ---------------------------------------------------------------------------
     def advance(self) -> None:
@@ -373,28 +296,3 @@ class Controller:
     def close(self) -> None:
         if self.worker is not None:
             self.worker.stop()
-
-
-class _NoLock:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-class _MainThreadLock:
-    """Takes the trainer lock from the main thread, asking the worker to yield first."""
-
-    def __init__(self, worker: TrainingWorker):
-        self.worker = worker
-
-    def __enter__(self):
-        self.worker._main_waiting.set()
-        self.worker.lock.acquire()
-        return self
-
-    def __exit__(self, *exc):
-        self.worker.lock.release()
-        self.worker._main_waiting.clear()
-        return False

@@ -7,8 +7,9 @@ from __future__ import annotations
 import copy
 import math
 
-from glnn.exhibit import Exhibit, Step
+from glnn import commands
 from glnn.core.trainer import Trainer
+from glnn.exhibit import Exhibit, Step
 
 INTERACTIVE, DEMO = "interactive", "demo"
 
@@ -153,20 +154,20 @@ class Director:
 
     def _enter(self, step: Step) -> None:
         c = self.controller
-        c.apply("follow_training")
+        c.apply(commands.FollowTraining())
         if step.action == "reset":
-            c.apply("play", False)
-            c.apply("reset")
+            c.apply(commands.Play(False))
+            c.apply(commands.Reset())
         elif step.action == "train":
-            c.apply("set", "speed", step.speed)
-            c.apply("play", True)
+            c.apply(commands.Set("speed", step.speed))
+            c.apply(commands.Play(True))
         elif step.action == "pause":
-            c.apply("play", False)
+            c.apply(commands.Play(False))
         elif step.action == "dataset":
-            c.apply("play", False)
-            c.apply("set", "dataset", step.dataset)
+            c.apply(commands.Play(False))
+            c.apply(commands.Set("dataset", step.dataset))
         else:
-            c.apply("play", False)
+            c.apply(commands.Play(False))
         c.state.caption = self._caption(step)
 
     def _during(self, step: Step, progress: float) -> None:
@@ -178,11 +179,11 @@ class Director:
             k = min(len(tr.dataset.y_train) - 1, int(progress * len(tr.dataset.y_train)))
             x = tr.dataset.x_train[k]
             if c.state.shown_input is None or c.state.shown_input.shape != x.shape or (c.state.shown_input != x).any():
-                c.apply("show_sample", k)
+                c.apply(commands.ShowSample(k))
                 c.state.caption = self._caption(step, digit=tr.dataset.class_names[tr.dataset.y_train[k]],
                                                 guess=self._guess(x))
         elif step.action == "draw":
             if c.state.shown_input is None and tr.dataset.has_test:
                 x = tr.dataset.x_test[0]
-                c.apply("show_input", x, "a drawing")
+                c.apply(commands.ShowInput(x, "a drawing"))
                 c.state.caption = self._caption(step, guess=self._guess(x))

@@ -7,11 +7,13 @@ import os
 
 import numpy as np
 
+from glnn import commands
 from glnn.app import App, create_window, prepare_gl
-from glnn.controller import AppState, Controller
+from glnn.controller import Controller
 from glnn.core.errors import GlnnError
 from glnn.core.trainer import Trainer
 from glnn.exhibit import Exhibit
+from glnn.state import AppState
 
 SCREENSHOT_WARMUP_FRAMES = 3  # ImGui sizes auto-fitting windows over the first frames
 
@@ -62,10 +64,10 @@ def run(trainer: Trainer, state: AppState, exhibit: Exhibit, options: WindowOpti
                            screen=screen)
     controller = Controller(trainer, state, threaded=not headless)
     if options.scrub is not None:
-        controller.apply("scrub_to", options.scrub)
+        controller.apply(commands.ScrubTo(options.scrub))
     if options.animate_at is not None:  # a picture of the step animation, frozen at that moment
         controller.clock = lambda: 0.0
-        controller.apply("animate", "step")
+        controller.apply(commands.Animate("step"))
         controller.clock = lambda: options.animate_at
     app = App(window, controller, exhibit if kiosk else None)
     if headless:

@@ -10,18 +10,20 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from glnn import commands
 from glnn.core.trainer import Metrics, Trainer
 
 # Evaluations that cost more than this run at most every `throttle` seconds, so a drag does not
 # stall frames on a big dataset; the figures catch up within `throttle` seconds once it rests.
 CHEAP_EVALUATION = 0.002
 
-COMMANDS = ("scrub", "scrub_by", "scrub_to")
+_TRAIN_OR_START_AFRESH = (commands.TogglePlay, commands.Step, commands.Train, commands.Reset, commands.Load,
+                          commands.Animate)
 
 
-def returns_to_now(command: str, args: tuple) -> bool:
+def returns_to_now(command: commands.Command) -> bool:
     """Commands that train or start a new run end a look back."""
-    return command in ("toggle_play", "step", "train", "reset", "load", "animate") or (command == "play" and bool(args[0]))
+    return isinstance(command, _TRAIN_OR_START_AFRESH) or (isinstance(command, commands.Play) and command.playing)
 
 
 class Scrubber:
@@ -33,16 +35,16 @@ class Scrubber:
         self._evaluated_at = 0.0
         self._evaluation_seconds = 0.0
 
-    def apply(self, command: str, args: tuple, state, trainer: Trainer) -> None:
-        """scrub INDEX (a snapshot; past the last one = the present), scrub_by STEPS, scrub_to ITERATION."""
+    def apply(self, command: commands.Scrub | commands.ScrubBy | commands.ScrubTo, state, trainer: Trainer) -> None:
+        """Scrub(index) (a snapshot; past the last one = the present), ScrubBy(steps), ScrubTo(iteration)."""
         timeline = trainer.timeline
-        if command == "scrub":
-            index = int(args[0])
-        elif command == "scrub_by":
+        if isinstance(command, commands.Scrub):
+            index = int(command.index)
+        elif isinstance(command, commands.ScrubBy):
             index = self.index(state, trainer) if state.scrub_iteration >= 0 else timeline.count
-            index = min(max(0, index + int(args[0])), timeline.count)
+            index = min(max(0, index + int(command.steps)), timeline.count)
         else:
-            index = timeline.index_at(int(args[0]))
+            index = timeline.index_at(int(command.iteration))
         if 0 <= index < timeline.count:
             state.playing = False
             state.scrub_iteration = int(timeline.iterations[index])

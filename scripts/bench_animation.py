@@ -17,6 +17,7 @@ import statistics
 import time
 
 from glnn import app as app_mod
+from glnn import commands
 
 CASES = (
     ("25-16-10", {"dataset": "digits5", "hidden": (16,)}),
@@ -40,9 +41,10 @@ def timed(owner, name, spent):
 
 
 def run(window, settings, frames, animate):
+    from glnn.controller import Controller
     from glnn.core import step
-    from glnn.controller import AppState, Controller
     from glnn.core.trainer import Trainer
+    from glnn.state import AppState
     from glnn.ui import step_labels
     from glnn.view import step_style
     spent = collections.Counter()
@@ -59,7 +61,7 @@ def run(window, settings, frames, animate):
         moment = [0.0]
         if animate:  # a clock that plays the whole animation, every phase, over the run
             controller.clock = lambda: moment[0]
-            controller.apply("animate", "step")
+            controller.apply(commands.Animate("step"))
             seconds_per_frame = controller.animation.total / (frames - 2)
         per_frame, phases, pieces = [], collections.Counter(), collections.Counter()
         for _ in range(frames):

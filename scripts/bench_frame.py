@@ -33,8 +33,9 @@ def kernel_alone(trainer, seconds):
 
 
 def render(window, settings, frames, threaded, speed, state: dict | None = None):
-    from glnn.controller import AppState, Controller
+    from glnn.controller import Controller
     from glnn.core.trainer import Trainer
+    from glnn.state import AppState
     trainer = Trainer(settings)
     controller = Controller(trainer, AppState(**{"playing": True, "speed": speed, **(state or {})}), threaded=threaded)
     app = app_mod.App(window, controller)

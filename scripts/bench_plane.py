@@ -51,8 +51,9 @@ class Timer:
 
 
 def render(window, settings, frames):
-    from glnn.controller import AppState, Controller
+    from glnn.controller import Controller
     from glnn.core.trainer import Trainer
+    from glnn.state import AppState
     from glnn.ui import plane_overlay
     trainer = Trainer(settings)
     controller = Controller(trainer, AppState(playing=True, speed=0), threaded=True)

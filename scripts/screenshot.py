@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from glnn import cli  # noqa: E402
-from glnn.controller import AppState  # noqa: E402
 from glnn.core.errors import GlnnError  # noqa: E402
+from glnn.state import AppState  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

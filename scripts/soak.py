@@ -46,9 +46,10 @@ def main() -> int:
     app_mod.prepare_gl(True)
     window = app_mod.create_window((w, h), headless=True)
     from glnn import exhibit
-    from glnn.controller import AppState, Controller
-    from glnn.kiosk import Director
+    from glnn.controller import Controller
     from glnn.core.trainer import Trainer
+    from glnn.kiosk import Director
+    from glnn.state import AppState
 
     controller = Controller(Trainer(), AppState(kiosk=True, idle_timeout=5.0), threaded=False)
     app = app_mod.App(window, controller)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 import reference
+from glnn import commands
+from glnn_testutil import layers_of
+
+from glnn.controller import Controller
 from glnn.core import step as sa
-from glnn.controller import AppState, Controller
 from glnn.core.model import Architecture, Network
 from glnn.core.trainer import Trainer
-from glnn_testutil import layers_of
+from glnn.state import AppState
 
 L = 2  # weight layers of the networks below
 FORWARD, COMPARE, BACKWARD, UPDATE = sa.FORWARD_SECONDS, sa.COMPARE_SECONDS, sa.BACKWARD_SECONDS, sa.UPDATE_SECONDS
@@ -205,7 +207,7 @@ def test_animated_step_is_the_next_step(settings):
     twin = Trainer({"seed": 3, **settings})
     for t in (c.trainer, twin):
         t.steps(37)  # mid-epoch (and across a reshuffle when shuffling)
-    c.apply("animate", "step")
+    c.apply(commands.Animate("step"))
     sample = c.animation.sample.index
     before = c.trainer.net.params.copy()
     assert run_to_end(c, clock) == ["forward", "compare", "backward", "update", "done"]
@@ -217,7 +219,7 @@ def test_animated_step_is_the_next_step(settings):
     f = c.frame()
     assert f.animation.phase == "done" and np.array_equal(f.params, twin.net.params)
     # and the training order went on as after Step
-    c.apply("step")
+    c.apply(commands.Step())
     twin.steps(1)
     assert np.array_equal(c.trainer.net.params, twin.net.params)
 
@@ -228,12 +230,12 @@ def test_clicked_image_is_the_one_animated_and_trained_once():
     next_before = c.trainer.next_sample()
     clicked = (next_before + 3) % 10
     ws, bs = layers_of(c.trainer.net)
-    c.apply("show_sample", clicked)
-    c.apply("animate", "forward")
+    c.apply(commands.ShowSample(clicked))
+    c.apply(commands.Animate("forward"))
     assert c.animation.sample.index == clicked
     run_to_end(c, clock)
     assert c.animation.waiting and c.trainer.iterations == 5  # Forward stops at the comparison
-    c.apply("animate", "backprop")
+    c.apply(commands.Animate("backprop"))
     run_to_end(c, clock)
     ds = c.trainer.dataset
     ref_w, ref_b, _ = reference.sgd(ws, bs, ds.x_train[[clicked]], ds.y_train[[clicked]], activation="sigmoid",
@@ -249,7 +251,7 @@ def test_clicked_image_is_the_one_animated_and_trained_once():
 def test_frames_during_the_animation_show_its_sample_and_hide_unreached_layers():
     c, clock = controller()
     c.trainer.steps(4)
-    c.apply("animate", "step")
+    c.apply(commands.Animate("step"))
     clock[0] += FORWARD * 0.5
     c.advance()
     f = c.frame()
@@ -262,13 +264,13 @@ def test_frames_during_the_animation_show_its_sample_and_hide_unreached_layers()
 
 def test_other_commands_end_the_animation_without_its_step():
     c, clock = controller()
-    c.apply("animate", "step")
+    c.apply(commands.Animate("step"))
     clock[0] += 1.0
     c.advance()
-    c.apply("set", "animation_speed", 2.0)  # a view setting keeps it going
+    c.apply(commands.Set("animation_speed", 2.0))  # a view setting keeps it going
     c.advance()
     assert c.animation is not None and c.animation.speed == 2.0
-    c.apply("step")
+    c.apply(commands.Step())
     assert c.animation is None and c.trainer.iterations == 1
     clock[0] += 100.0
     c.advance()
@@ -278,9 +280,9 @@ def test_other_commands_end_the_animation_without_its_step():
 def test_animation_speed_setting_drives_the_pace():
     slow, clock_slow = controller()
     fast, clock_fast = controller()
-    fast.apply("set", "animation_speed", 4.0)
+    fast.apply(commands.Set("animation_speed", 4.0))
     for c, clock in ((slow, clock_slow), (fast, clock_fast)):
-        c.apply("animate", "step")
+        c.apply(commands.Animate("step"))
         clock[0] += 1.0
         c.advance()
     assert slow.frame().animation.phase == "forward"
@@ -293,6 +295,7 @@ W, H = 400, 300
 
 def render(scene, layout, params, acts, deltas=None, view=None):
     from conftest import read_pixels
+
     from glnn.view import step_style
     from glnn.view.scene import Style
     scene.set_layout(layout)
@@ -402,7 +405,6 @@ def test_scene_releases_the_deltas_buffer(gl_context):
 @pytest.mark.gl
 def test_screenshot_of_the_backward_pass_shows_violet_pulses_and_refusal(tmp_path):
     from PIL import Image
-
     from test_screenshot import assert_one_line_error, run_glnn
     at = 2 * FORWARD + COMPARE + BACKWARD * sa.TRAVEL * 0.5
     proc = run_glnn(["--screenshot", "b.png", "--size", "800x600", "--iterations", "300", "--animate-at", str(at)],

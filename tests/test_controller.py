@@ -1,9 +1,11 @@
 """The controller: commands in, frames out (no GL)."""
 import numpy as np
 
+from glnn import commands
 from glnn import controller as controller_mod
-from glnn.controller import AppState, Controller
+from glnn.controller import Controller
 from glnn.core.trainer import Trainer
+from glnn.state import AppState
 
 
 def make(**state):
@@ -12,14 +14,14 @@ def make(**state):
 
 def test_clicked_training_image_is_fed_forward_and_marked():
     c = make()
-    c.apply("show_sample", 4)
+    c.apply(commands.ShowSample(4))
     f = c.frame()
     assert f.picked_index == 4 and f.input_index == -1
     assert np.array_equal(f.activations[:25], c.trainer.dataset.x_train[4])
-    c.apply("show_input", np.zeros(25, np.float32), "your drawing")
+    c.apply(commands.ShowInput(np.zeros(25, np.float32), "your drawing"))
     assert c.frame().picked_index == -1
-    c.apply("show_sample", 2)
-    c.apply("follow_training")
+    c.apply(commands.ShowSample(2))
+    c.apply(commands.FollowTraining())
     f = c.frame()
     assert f.picked_index == -1 and f.input_index >= 0
 
@@ -61,10 +63,10 @@ def test_a_dataset_that_cannot_load_leaves_the_network_and_says_why(monkeypatch)
     c = make()
     c.trainer.steps(50)
     before = c.trainer.net.params.copy()
-    c.apply("set", "dataset", "digits8")
+    c.apply(commands.Set("dataset", "digits8"))
     assert "scikit-learn" in c.state.message
     assert c.trainer.settings["dataset"] == "digits5" and c.trainer.iterations == 50
     assert np.array_equal(c.trainer.net.params, before)
     c.frame()  # still renders
-    c.apply("set", "dataset", "xor3")
+    c.apply(commands.Set("dataset", "xor3"))
     assert c.state.message == "" and c.trainer.dataset.name == "xor3"

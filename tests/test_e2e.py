@@ -165,10 +165,8 @@ class Geometry:
         strip_y = h - strip_h - 8
         window_pad = 8.0  # ImGui's default WindowPadding; glnn's theme keeps it
         self.tiles = [(strip_x + window_pad + k * (self.tile + pad), strip_y + window_pad) for k in range(n)]
-        # glnn/app.py frame(): the scene's area
-        top = 56.0 * scale
-        area = layout_mod.Area(panel_w + 30, top, max(50.0, w - panel_w - 90),
-                               max(50.0, h - top - (strip_h + 8) - timeline_bar.height(scale, line_h) - 30))
+        # glnn/app.py _lay_out(): the scene's area
+        area = layout_mod.scene_area(w, h, panel_w, (strip_h + 8) + timeline_bar.height(scale, line_h), scale)
         self.layout = layout_mod.compute(sizes, np.zeros(len(sizes) - 1, np.int64), area)
         self.sizes = sizes
         self.panel_w = panel_w

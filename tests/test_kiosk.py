@@ -2,10 +2,11 @@
 import numpy as np
 
 from glnn import exhibit
-from glnn.controller import AppState, Controller
+from glnn.controller import Controller
+from glnn.core.trainer import Trainer
 from glnn.exhibit import Step
 from glnn.kiosk import DEMO, INTERACTIVE, Attract, CursorHider, Director, log_speed
-from glnn.core.trainer import Trainer
+from glnn.state import AppState
 
 SCRIPT = (Step("reset", 2.0, "reset"), Step("train", 4.0, "train_slow", speed=1, speed_end=100),
           Step("feed", 5.0, "feed"))

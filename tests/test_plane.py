@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 import reference
+from glnn import commands
+from glnn_testutil import layers_of
+
 from glnn.core import kernels, plane
 from glnn.core.data import load
 from glnn.core.model import Architecture, Network
@@ -13,7 +15,6 @@ from glnn.core.trainer import Trainer
 from glnn.view import layout as layout_mod
 from glnn.view import plane_layout
 from glnn.view.layout import Area
-from glnn_testutil import layers_of
 
 
 # -- the grid evaluation --------------------------------------------------------------------------
@@ -170,8 +171,9 @@ def gl_err() -> int:
 @pytest.mark.gl
 def test_renderer_colours_values_and_points(gl_context, pixels):
     from conftest import GL_WINDOW_SIZE
-    from glnn.view.plane_view import PlaneRenderer
+
     from glnn.view.palette import PALETTES
+    from glnn.view.plane_view import PlaneRenderer
     w, h = GL_WINDOW_SIZE
     r = PlaneRenderer()
     try:
@@ -231,6 +233,7 @@ def test_renderer_colours_values_and_points(gl_context, pixels):
 @pytest.mark.gl
 def test_release_frees_every_gl_object(gl_context):
     from pyglet import gl
+
     from glnn.view.plane_view import PlaneRenderer
     r = PlaneRenderer()
     r.upload(np.zeros((3, 4, 4), np.float32))
@@ -267,7 +270,8 @@ def app_window(gl_window):
 
 def make_app(window, settings, steps):
     from glnn.app import App
-    from glnn.controller import AppState, Controller
+    from glnn.controller import Controller
+    from glnn.state import AppState
     window.switch_to()
     trainer = Trainer(settings)
     trainer.steps(steps)
@@ -310,7 +314,7 @@ def test_app_draws_a_tile_of_each_neurons_activation(app_window, pixels):
             app.frame()
         assert (view.renderer.uploads, view.field.evaluations) == (uploads, evaluations)
         # a few steps of training: the next frame (after the refresh interval) shows new values
-        app.controller.apply("train", 50)
+        app.controller.apply(commands.Train(50))
         import time
         time.sleep(1.1 / plane.REFRESH_HZ)
         app.frame()
@@ -353,12 +357,12 @@ def test_app_without_two_inputs_has_no_plane_until_one_is_chosen(app_window):
         full_width = app.layout.area.w
         assert full_width > APP_SIZE[0] - 200  # the network keeps the whole width
         # the Settings tab's dataset combo: to a 2-D set and back
-        app.controller.apply("set", "dataset", "spiral")
+        app.controller.apply(commands.Set("dataset", "spiral"))
         app.frame()
         assert app.plane.active and app.plane.field.evaluations == 1 and app.plane.renderer.uploads == 1
         assert app.layout.area.w < full_width - app.plane.map.side
         assert app.layout.sizes == (2, 16, 1) and app.plane.layers_without_values == frozenset({0, 1})
-        app.controller.apply("set", "dataset", "digits5")
+        app.controller.apply(commands.Set("dataset", "digits5"))
         app.frame()
         assert not app.plane.active and app.plane.layers_without_values == frozenset()
         assert app.layout.area.w == full_width

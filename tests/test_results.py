@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import reference
+from glnn import commands
+from glnn_testutil import kernel_steps, layers_of
 
-from glnn.core import confusion
 from glnn import controller as controller_mod
-from glnn.controller import METRICS_INTERVAL, AppState, Controller
+from glnn.controller import METRICS_INTERVAL, Controller
+from glnn.core import confusion
 from glnn.core.history import History
 from glnn.core.trainer import Trainer
-from glnn_testutil import kernel_steps, layers_of
-import reference
+from glnn.state import AppState
 
 
 def perfect_digits5() -> Trainer:
@@ -134,7 +136,7 @@ def test_a_new_dataset_gets_its_own_matrix_at_once():
     tr = Trainer({"dataset": "digits5", "hidden": (16,)})
     c = Controller(tr, AppState(), threaded=False)
     assert c.frame().results["train"].matrix.shape == (10, 10)
-    c.apply("set", "dataset", "xor3")  # iteration 0 before and after: the old numbers must not stay
+    c.apply(commands.Set("dataset", "xor3"))  # iteration 0 before and after: the old numbers must not stay
     frame = c.frame()
     assert frame.results["train"].matrix.shape == (2, 2)
     assert frame.results["train"].total == len(c.trainer.dataset.y_train)
@@ -194,7 +196,7 @@ def test_results_tab_shows_the_matrix(results_app):
     green = cells[diagonal]
     assert (green[:, 1] > green[:, 0] + 80).all() and (green[:, 1] > green[:, 2] + 40).all()
 
-    app.controller.apply("set", "results_split", "test")
+    app.controller.apply(commands.Set("results_split", "test"))
     img = render(app)
     matrix = app.controller.frame().results["test"].matrix
     cells = np.array([[cell_rgb(img, box, r, c) for c in range(10)] for r in range(10)])
@@ -211,7 +213,7 @@ def test_results_tab_shows_the_matrix(results_app):
 
 def test_clicking_a_misclassified_image_feeds_it_through(results_app):
     app = results_app
-    app.controller.apply("set", "results_split", "test")
+    app.controller.apply(commands.Set("results_split", "test"))
     render(app)
     grid = app.panel.results.tile_grid
     assert grid is not None, "no misclassified images drawn"
@@ -242,10 +244,10 @@ def test_clicking_a_misclassified_image_feeds_it_through(results_app):
 
 def test_the_tab_follows_state_tab(results_app):
     app = results_app
-    app.controller.apply("set", "tab", "train")
+    app.controller.apply(commands.Set("tab", "train"))
     render(app)
     assert app.panel.results.matrix_box is None  # the Train tab is open now
-    app.controller.apply("set", "tab", "results")
+    app.controller.apply(commands.Set("tab", "results"))
     render(app)
     assert app.panel.results.matrix_box is not None
 
@@ -253,14 +255,14 @@ def test_the_tab_follows_state_tab(results_app):
 def test_results_part_can_be_hidden(results_app):
     app = results_app
     parts = app.state.panel
-    app.controller.apply("set", "panel", tuple(p for p in parts if p != "results"))
+    app.controller.apply(commands.Set("panel", tuple(p for p in parts if p != "results")))
     try:
         render(app)
         assert app.panel.results.matrix_box is None
         assert app.state.tab == "train"  # the panel fell back to the first tab, and says so
     finally:
-        app.controller.apply("set", "panel", parts)
-    app.controller.apply("set", "tab", "results")
+        app.controller.apply(commands.Set("panel", parts))
+    app.controller.apply(commands.Set("tab", "results"))
     render(app)
     assert app.panel.results.matrix_box is not None
 
@@ -268,7 +270,7 @@ def test_results_part_can_be_hidden(results_app):
 def test_release_frees_the_textures_and_they_come_back(results_app):
     from pyglet import gl
     app = results_app
-    app.controller.apply("set", "results_split", "test")
+    app.controller.apply(commands.Set("results_split", "test"))
     before = render(app)
     tab = app.panel.results
     names = [tab._cells.texture.value, tab._strip.texture.texture.value]

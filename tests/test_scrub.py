@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from glnn import commands
+from glnn.controller import Controller
 from glnn.core import timeline as timeline_mod
-from glnn.controller import AppState, Controller
 from glnn.core.timeline import Timeline
 from glnn.core.trainer import Trainer
+from glnn.state import AppState
 
 
 def make(**settings):
@@ -24,9 +26,9 @@ def test_scrubbing_to_zero_restores_the_initial_weights_bitwise():
     c = make()
     initial = c.trainer.net.params.copy()
     fresh = Trainer({"seed": 3})
-    c.apply("train", 5000)
+    c.apply(commands.Train(5000))
     assert bits(c.trainer.net.params) != bits(initial)
-    c.apply("scrub", 0)
+    c.apply(commands.Scrub(0))
     f = c.frame()
     assert f.scrubbed == 0 and f.metrics.iterations == 0 and f.live_iterations == 5000
     assert bits(f.params) == bits(initial)
@@ -106,7 +108,7 @@ def test_frame_while_scrubbing_shows_the_snapshot_and_play_returns_to_now():
         c.advance()
     live_before = c.trainer.iterations
     assert live_before == 2000
-    c.apply("scrub", 5)
+    c.apply(commands.Scrub(5))
     assert not c.state.playing, "scrubbing pauses training"
     c.advance()
     assert c.trainer.iterations == live_before
@@ -121,14 +123,14 @@ def test_frame_while_scrubbing_shows_the_snapshot_and_play_returns_to_now():
     then = c.trainer.forward(x, t.params(5))
     assert np.array_equal(f.outputs, then[-1])
     # Left/Right step between snapshots; right of the last one is the present
-    c.apply("scrub_by", -1)
+    c.apply(commands.ScrubBy(-1))
     assert c.frame().scrubbed == 4
-    c.apply("scrub_by", 10_000)
+    c.apply(commands.ScrubBy(10_000))
     assert c.frame().scrubbed == -1 and c.state.scrub_iteration == -1
-    c.apply("scrub_by", -1)
+    c.apply(commands.ScrubBy(-1))
     assert c.frame().scrubbed == t.count - 1
     # Play (Space) returns to the present and trains on
-    c.apply("toggle_play")
+    c.apply(commands.TogglePlay())
     assert c.state.playing and c.state.scrub_iteration == -1
     f = c.frame()
     assert f.scrubbed == -1 and bits(f.params) == bits(c.trainer.net.params)
@@ -139,23 +141,23 @@ def test_frame_while_scrubbing_shows_the_snapshot_and_play_returns_to_now():
 
 def test_commands_that_train_or_start_afresh_leave_the_past():
     c = make()
-    c.apply("train", 300)
-    c.apply("scrub", 3)
-    c.apply("step")
+    c.apply(commands.Train(300))
+    c.apply(commands.Scrub(3))
+    c.apply(commands.Step())
     assert c.state.scrub_iteration == -1 and c.trainer.iterations == 301
-    c.apply("scrub", 3)
-    c.apply("set", "lr", 0.3)  # a live setting: still looking back
+    c.apply(commands.Scrub(3))
+    c.apply(commands.Set("lr", 0.3))  # a live setting: still looking back
     assert c.frame().scrubbed == 3
-    c.apply("set", "hidden", (5,))  # a new network: a new timeline
+    c.apply(commands.Set("hidden", (5,)))  # a new network: a new timeline
     f = c.frame()
     assert f.scrubbed == -1 and f.timeline.tolist() == [0]
-    c.apply("train", 100)
-    c.apply("scrub_to", 50)
+    c.apply(commands.Train(100))
+    c.apply(commands.ScrubTo(50))
     assert c.frame().metrics.iterations == c.trainer.timeline.iterations[c.trainer.timeline.index_at(50)] <= 50
-    c.apply("reset")
+    c.apply(commands.Reset())
     assert c.frame().scrubbed == -1 and c.trainer.timeline.count == 1
-    c.apply("train", 100)
-    c.apply("scrub", 0)
+    c.apply(commands.Train(100))
+    c.apply(commands.Scrub(0))
     c.state.playing = True  # something else starts training (the kiosk's attract demo)
     c.advance()
     assert c.frame().scrubbed == -1
@@ -163,17 +165,17 @@ def test_commands_that_train_or_start_afresh_leave_the_past():
 
 def test_a_loaded_network_starts_a_new_timeline(tmp_path):
     c = make()
-    c.apply("train", 1234)
+    c.apply(commands.Train(1234))
     saved = c.trainer.net.params.copy()
     path = str(tmp_path / "net.npz")
-    c.apply("save", path)
-    c.apply("train", 500)
-    c.apply("scrub", 2)
-    c.apply("load", path)
+    c.apply(commands.Save(path))
+    c.apply(commands.Train(500))
+    c.apply(commands.Scrub(2))
+    c.apply(commands.Load(path))
     t = c.trainer.timeline
     assert t.iterations.tolist() == [1234] and c.state.scrub_iteration == -1
-    c.apply("train", 100)
-    c.apply("scrub", 0)
+    c.apply(commands.Train(100))
+    c.apply(commands.Scrub(0))
     f = c.frame()
     assert f.metrics.iterations == 1234 and bits(f.params) == bits(saved)
     assert t.iterations[1] == 1235  # log-spaced from where it was loaded
@@ -183,7 +185,7 @@ def test_scrubbing_a_big_dataset_throttles_its_evaluation(monkeypatch):
     """While the slider moves, an expensive evaluation runs a few times a second, then catches up."""
     from glnn import scrub
     c = make()
-    c.apply("train", 3000)
+    c.apply(commands.Train(3000))
     calls = []
     real = c.trainer.evaluation
     monkeypatch.setattr(c.trainer, "evaluation", lambda *a, **k: calls.append(a) or real(*a, **k))
@@ -191,7 +193,7 @@ def test_scrubbing_a_big_dataset_throttles_its_evaluation(monkeypatch):
     clock = [100.0]
     monkeypatch.setattr(scrub.time, "perf_counter", lambda: clock[0])
     for index in range(10, 20):  # one frame per snapshot, 1/60 s apart
-        c.apply("scrub", index)
+        c.apply(commands.Scrub(index))
         f = c.frame()
         assert f.metrics.iterations == c.trainer.timeline.iterations[index]
         clock[0] += 1 / 60
@@ -230,7 +232,7 @@ def app(gl_window):
     from glnn.app import App, create_window
     window = create_window(APP_SIZE, headless=True)
     c = Controller(Trainer({"seed": 3}), AppState(), threaded=False)
-    c.apply("train", 3000)
+    c.apply(commands.Train(3000))
     a = App(window, c)
     yield a
     a.close()

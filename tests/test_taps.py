@@ -4,8 +4,9 @@ import pytest
 from pyglet.event import EventDispatcher
 from pyglet.window import mouse
 
-from glnn.controller import AppState, Controller
+from glnn.controller import Controller
 from glnn.core.trainer import Trainer
+from glnn.state import AppState
 
 SIZE = (1280, 720)
 

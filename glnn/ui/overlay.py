@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from imgui_bundle import imgui
 
+from glnn import commands
 from glnn.ui.widgets import draw_weight_image, finite, rgba
 from glnn.view.palette import PALETTES
 
@@ -111,7 +112,7 @@ def image_strip(frame, dataset, area_x: float, width: float, bottom: float, scal
         pos = imgui.get_cursor_screen_pos()
         imgui.push_id(k)
         if imgui.invisible_button("img", imgui.ImVec2(tile, tile + imgui.get_text_line_height())):
-            out.append(("show_sample", k))
+            out.append(commands.ShowSample(k))
         hovered = imgui.is_item_hovered()
         imgui.pop_id()
         images.draw(draw, k, pos.x, pos.y, cols * cell, rows * cell)

@@ -6,6 +6,7 @@ import math
 import numpy as np
 from imgui_bundle import imgui
 
+from glnn import commands
 from glnn.core import settings
 from glnn.ui import step_labels
 from glnn.ui import plots
@@ -22,7 +23,7 @@ def _choice(label: str, name: str, current, out: list) -> None:
     choices = settings.BY_NAME[name].choices
     changed, index = imgui.combo(label, choices.index(current), list(choices))
     if changed:
-        out.append(("set", name, choices[index]))
+        out.append(commands.Set(name, choices[index]))
 
 
 class Panel:
@@ -39,7 +40,7 @@ class Panel:
         opened = imgui.begin_tab_item(label, None, flags)[0]
         if opened:
             if state.tab != name and self._select is None:
-                out.append(("set", "tab", name))
+                out.append(commands.Set("tab", name))
             self._entered = self._open != name
             self._open = name
         return opened
@@ -67,7 +68,7 @@ class Panel:
         if "help" in parts:
             imgui.same_line(imgui.get_window_width() - imgui.calc_text_size("Help").x - 24)
             if imgui.small_button("Help"):
-                out.append(("set", "show_help", not state.show_help))
+                out.append(commands.Set("show_help", not state.show_help))
         self._select = state.tab if state.tab != self._honoured_tab else None
         self._honoured_tab = state.tab
         if imgui.begin_tab_bar("tabs"):
@@ -76,7 +77,7 @@ class Panel:
                 imgui.end_tab_item()
             if "draw" in parts and dataset.image_shape is not None and self._tab("Draw", "draw", state, out):
                 if self._entered:
-                    out.append(("show_input", state.drawing.copy(), "your drawing"))
+                    out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
                 self._draw_tab(frame, state, dataset, out)
                 imgui.end_tab_item()
             if "results" in parts and self._tab("Results", "results", state, out):
@@ -110,7 +111,7 @@ class Panel:
             plots.loss_plot(frame, state.log_x, 120 * state.ui_scale)
             changed, log_x = imgui.checkbox("log iterations", state.log_x)
             if changed:
-                out.append(("set", "log_x", log_x))
+                out.append(commands.Set("log_x", log_x))
         if "outputs" in parts:
             imgui.separator()
             self._outputs(frame, state, dataset, out)
@@ -118,20 +119,20 @@ class Panel:
     def _controls(self, state, out) -> None:
         button_w = (imgui.get_content_region_avail().x - 16) / 3
         if imgui.button("Pause" if state.playing else "Play", imgui.ImVec2(button_w, 0)):
-            out.append(("toggle_play",))
+            out.append(commands.TogglePlay())
         imgui.same_line()
         if imgui.button("Step", imgui.ImVec2(button_w, 0)):
-            out.append(("step",))
+            out.append(commands.Step())
         imgui.same_line()
         if imgui.button("Reset", imgui.ImVec2(button_w, 0)):
-            out.append(("reset",))
+            out.append(commands.Reset())
         if imgui.button(f"Train {state.train_n:,}"):
-            out.append(("train", state.train_n))
+            out.append(commands.Train(state.train_n))
         imgui.same_line()
         imgui.set_next_item_width(-1)
         changed, n = imgui.input_int("##train_n", state.train_n, 100, 10_000)
         if changed:
-            out.append(("set", "train_n", int(np.clip(n, 1, 10_000_000))))
+            out.append(commands.Set("train_n", int(np.clip(n, 1, 10_000_000))))
 
     def _sliders(self, state, s, out) -> None:
         hidden = s["hidden"][0]
@@ -140,12 +141,12 @@ class Panel:
         imgui.set_next_item_width(-label_room)
         changed, hidden = imgui.slider_int("hidden neurons", hidden, 1, max(HIDDEN_MAX, hidden))
         if changed:
-            out.append(("set", "hidden", (int(hidden),) + tuple(s["hidden"][1:])))
+            out.append(commands.Set("hidden", (int(hidden),) + tuple(s["hidden"][1:])))
         imgui.set_next_item_width(-label_room)
         changed, lr = imgui.slider_float("learning rate", float(s["lr"]), 0.001, 10.0, "%.4g",
                                          imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
         if changed and math.isfinite(lr):
-            out.append(("set", "lr", float(np.clip(lr, 0.001, 10.0))))
+            out.append(commands.Set("lr", float(np.clip(lr, 0.001, 10.0))))
         self._speed(state, out)
 
     def _speed(self, state, out) -> None:
@@ -162,11 +163,11 @@ class Panel:
         if is_max:
             imgui.end_disabled()
         if changed:
-            out.append(("set", "speed", int(np.clip(speed, 1, MAX_SPEED))))
+            out.append(commands.Set("speed", int(np.clip(speed, 1, MAX_SPEED))))
         imgui.same_line()
         changed, now_max = imgui.checkbox("max", is_max)
         if changed:
-            out.append(("set", "speed", 0 if now_max else 1000))
+            out.append(commands.Set("speed", 0 if now_max else 1000))
 
     def _figures(self, frame, dataset) -> None:
         m = frame.metrics
@@ -192,21 +193,21 @@ class Panel:
         imgui.text_disabled(f"Output for {label}")
         plots.output_bars(frame, dataset.class_names)
         if frame.input_index < 0 and imgui.button("Follow training"):
-            out.append(("follow_training",))
+            out.append(commands.FollowTraining())
 
     def _draw_tab(self, frame, state, dataset, out) -> None:
         imgui.text_wrapped("Draw a digit: press on a square to fill it (or empty it), drag to paint more. "
                            "The network answers as you draw.")
         size = min(imgui.get_content_region_avail().x, 260 * state.ui_scale)
         if self.grid.draw(state.drawing, dataset.image_shape, size):
-            out.append(("show_input", state.drawing.copy(), "your drawing"))
+            out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
         if imgui.button("Clear"):
             state_pixels = np.zeros_like(state.drawing)
-            out.append(("set", "drawing", state_pixels))
-            out.append(("show_input", state_pixels, "your drawing"))
+            out.append(commands.Set("drawing", state_pixels))
+            out.append(commands.ShowInput(state_pixels, "your drawing"))
         imgui.same_line()
         if imgui.button("Feed it through"):
-            out.append(("show_input", state.drawing.copy(), "your drawing"))
+            out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
         guess = dataset.class_names[frame.prediction] if len(frame.outputs) > 1 else str(frame.prediction)
         imgui.text("The network says:")
         imgui.same_line()
@@ -221,42 +222,42 @@ class Panel:
         _choice("loss", "loss", s["loss"], out)
         changed, bias = imgui.checkbox("biases", s["bias"])
         if changed:
-            out.append(("set", "bias", bias))
+            out.append(commands.Set("bias", bias))
         layers = len(s["hidden"])
         imgui.text(f"hidden layers: {layers}")
         imgui.same_line()
         if imgui.small_button(" + ") and layers < settings.MAX_HIDDEN_LAYERS:
-            out.append(("set", "hidden", tuple(s["hidden"]) + (s["hidden"][-1],)))
+            out.append(commands.Set("hidden", tuple(s["hidden"]) + (s["hidden"][-1],)))
         imgui.same_line()
         if imgui.small_button(" - ") and layers > 1:
-            out.append(("set", "hidden", tuple(s["hidden"][:-1])))
+            out.append(commands.Set("hidden", tuple(s["hidden"][:-1])))
         imgui.separator()
         imgui.text_disabled("Look")
         _choice("palette", "palette", state.palette, out)
         changed, glow = imgui.checkbox("glow", state.glow)
         if changed:
-            out.append(("set", "glow", glow))
+            out.append(commands.Set("glow", glow))
         changed, strength = imgui.slider_float("glow strength", state.glow_strength, 0.0, 3.0, "%.2f",
                                                imgui.SliderFlags_.always_clamp)
         if changed:
-            out.append(("set", "glow_strength", float(np.clip(strength, 0.0, 3.0))))
+            out.append(commands.Set("glow_strength", float(np.clip(strength, 0.0, 3.0))))
         changed, ui_scale = imgui.slider_float("text size", state.ui_scale, 0.5, 4.0, "%.2f",
                                                imgui.SliderFlags_.always_clamp)
         if changed:
-            out.append(("set", "ui_scale", float(np.clip(ui_scale, 0.5, 4.0))))
+            out.append(commands.Set("ui_scale", float(np.clip(ui_scale, 0.5, 4.0))))
         changed, fields = imgui.checkbox("show what hidden neurons look for", state.receptive_fields)
         if changed:
-            out.append(("set", "receptive_fields", fields))
+            out.append(commands.Set("receptive_fields", fields))
         imgui.separator()
         imgui.text_disabled("Save or load the network (.npz)")
         imgui.set_next_item_width(-1)
         changed, path = imgui.input_text("##file", state.network_file)
         if changed:
-            out.append(("set", "network_file", path))
+            out.append(commands.Set("network_file", path))
         if imgui.button("Save"):
-            out.append(("save", state.network_file))
+            out.append(commands.Save(state.network_file))
         imgui.same_line()
         if imgui.button("Load"):
-            out.append(("load", state.network_file))
+            out.append(commands.Load(state.network_file))
         if state.message:
             imgui.text_wrapped(state.message)

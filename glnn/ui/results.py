@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from imgui_bundle import imgui, implot
 
+from glnn import commands
 from glnn.core import confusion
 from glnn.ui.tiles import ImageStrip, Texture
 from glnn.ui.widgets import finite, rgba
@@ -175,7 +176,7 @@ class ResultsTab:
         self._plot("##loss_gap", c, "loss", has_test, state.log_x, scale, bottom=True)
         changed, log_x = imgui.checkbox("log iterations", state.log_x)
         if changed:
-            out.append(("set", "log_x", log_x))
+            out.append(commands.Set("log_x", log_x))
         if not has_test:
             imgui.same_line()
             imgui.text_disabled("(no test set)")
@@ -227,7 +228,7 @@ class ResultsTab:
                 continue
             imgui.same_line()
             if imgui.radio_button(name, split == name) and split != name:
-                out.append(("set", "results_split", name))
+                out.append(commands.Set("results_split", name))
                 self._pair = None
 
     def _prepare(self, result, dataset) -> _Prepared:
@@ -369,4 +370,4 @@ class ResultsTab:
 
     def _feed(self, split, index, label, x, out, noun: str) -> None:
         self._clicked = (split, index)
-        out.append(("show_input", x[index].copy(), f"{split} {noun} #{index} ({label})"))
+        out.append(commands.ShowInput(x[index].copy(), f"{split} {noun} #{index} ({label})"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from imgui_bundle import imgui
 
+from glnn import commands
 from glnn.ui.widgets import rgba
 from glnn.view.palette import PALETTES
 
@@ -85,7 +86,7 @@ def controls(view, state, loss_name: str, class_names, out: list) -> None:
         if not enabled:
             imgui.begin_disabled()
         if imgui.button(label, imgui.ImVec2(button_w, 0)):
-            out.append(("animate", mode))
+            out.append(commands.Animate(mode))
         if imgui.is_item_hovered(imgui.HoveredFlags_.allow_when_disabled):
             imgui.set_tooltip(TIPS[mode])
         if not enabled:
@@ -96,7 +97,7 @@ def controls(view, state, loss_name: str, class_names, out: list) -> None:
     changed, speed = imgui.slider_float("animation speed", float(state.animation_speed), 0.1, 5.0, "%.2fx",
                                         imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
     if changed and np.isfinite(speed):
-        out.append(("set", "animation_speed", float(np.clip(speed, 0.1, 5.0))))
+        out.append(commands.Set("animation_speed", float(np.clip(speed, 0.1, 5.0))))
     if view is None:
         return
     colour = {"forward": SIGMA, "compare": TARGET, "backward": DELTA, "update": (1.0, 1.0, 1.0)}.get(

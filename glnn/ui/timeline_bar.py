@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from imgui_bundle import imgui
 
+from glnn import commands
 from glnn.ui.widgets import rgba, short_count
 
 _FLAGS = (imgui.WindowFlags_.no_decoration | imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_saved_settings
@@ -67,7 +68,7 @@ def draw(frame, x: float, width: float, bottom: float, scale: float, out: list) 
                 break
         imgui.same_line(max(imgui.get_cursor_pos_x(), button_x))
         if imgui.small_button(label):
-            out.append(("toggle_play",))
+            out.append(commands.TogglePlay())
     else:
         text = f"now: iteration {live:,}"
         text_x = imgui.get_window_width() - imgui.calc_text_size(text).x - pad * 1.6
@@ -94,7 +95,7 @@ def draw(frame, x: float, width: float, bottom: float, scale: float, out: list) 
     under_mouse = int(np.clip(round((mouse_x - x0) / span * slots), 0, slots))
     current = scrubbed if scrubbed >= 0 else slots
     if active and under_mouse != current:
-        out.append(("scrub", under_mouse))
+        out.append(commands.Scrub(under_mouse))
 
     knob_x = x0 + span * current / slots
     colour = GOLD if scrubbed >= 0 else ACCENT

@@ -50,6 +50,19 @@ class Layout:
         return layer, int(src - self.layer_start[layer]), int(dst - self.layer_start[layer + 1])
 
 
+# Room around the network in the window, in pixels: above it (times ui_scale: the legend), left of
+# it (after the panel), right of it (the output labels) and below it (above the strip and timeline).
+SCENE_TOP, SCENE_LEFT, SCENE_RIGHT, SCENE_BOTTOM = 56.0, 30.0, 60.0, 30.0
+MIN_SCENE_SIDE = 50.0
+
+
+def scene_area(width: float, height: float, panel_width: float, bottom_bars: float, ui_scale: float) -> Area:
+    """Where the network may go in a window of this size, right of the panel and above the bottom bars."""
+    top = SCENE_TOP * ui_scale
+    return Area(panel_width + SCENE_LEFT, top, max(MIN_SCENE_SIDE, width - panel_width - SCENE_LEFT - SCENE_RIGHT),
+                max(MIN_SCENE_SIDE, height - top - bottom_bars - SCENE_BOTTOM))
+
+
 def parameter_indices(sizes: tuple[int, ...], w_off: np.ndarray) -> np.ndarray:
     """Flat parameter index of every link, in link order (see glnn.core.model for the storage layout)."""
     parts = []

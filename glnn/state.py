@@ -1,0 +1,51 @@
+"""AppState: everything the window shows besides the network, as one plain dataclass.
+
+Commands (glnn.commands) change it through the controller; the panel and the renderer read it.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from glnn.core import settings
+
+
+@dataclasses.dataclass
+class AppState:
+    playing: bool = False
+    speed: int = 20  # iterations per frame; 0 = as many as the worker thread manages
+    train_n: int = 1000
+    palette: str = "red-blue"
+    glow: bool = True
+    glow_strength: float = 1.0
+    ui_scale: float = 1.0
+    show_panel: bool = True
+    show_help: bool = False
+    log_x: bool = False
+    # the input shown in the scene: None = follow training (the last trained sample)
+    shown_input: np.ndarray | None = None
+    shown_label: str = ""
+    shown_index: int = -1  # the training image clicked, when shown_input is one
+    drawing: np.ndarray | None = None  # the draw grid's pixels
+    tab: str = "train"
+    results_split: str = "test"  # the split the Results tab's confusion matrix shows
+    caption: str = ""  # a line shown large over the scene (kiosk captions, video overlay)
+    message: str = ""  # the outcome of the last save/load, shown in the panel
+    network_file: str = "glnn-network.npz"
+    receptive_fields: bool = False  # show each hidden neuron's incoming weights as a picture
+    panel: tuple = settings.PANEL_PARTS  # which parts of the panel are shown
+    kiosk: bool = False
+    idle_timeout: float = 60.0
+    cursor_hide: float = 3.0
+    quit_chord: str = "ctrl+shift+q"
+    screen: int = 0
+    scrub_iteration: int = -1  # the timeline snapshot shown (its iteration), or -1 for the present
+    animation_speed: float = 1.0  # pace of the step-through animation (1 = a second or so per layer)
+
+    @classmethod
+    def from_settings(cls, values: dict[str, Any], **fields: Any) -> "AppState":
+        """The state from setting values (names that are no field of the state are left out), then `fields`."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{**{k: v for k, v in values.items() if k in names}, **fields})
