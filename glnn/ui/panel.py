@@ -13,7 +13,7 @@ from glnn.ui import step_labels
 from glnn.ui import plots
 from glnn.ui.draw_grid import DrawGrid
 from glnn.ui.results import ResultsTab
-from glnn.ui.widgets import finite
+from glnn.ui.widgets import disabled, finite
 
 PANEL_WIDTH = 350.0
 MAX_SPEED = 100_000  # iterations per frame at the right end of the slider; "max" goes beyond
@@ -169,13 +169,10 @@ class Panel:
         checkbox_room = imgui.get_frame_height() + style.item_inner_spacing.x + imgui.calc_text_size("max").x
         imgui.set_next_item_width(-(imgui.calc_text_size("speed").x + style.item_inner_spacing.x
                                     + style.item_spacing.x + checkbox_room + 4))
-        if is_max:
-            imgui.begin_disabled()
         shown = "flat out" if is_max else "%d / frame"  # not "1 / frame" while max runs millions a second
-        changed, speed = imgui.slider_int("speed", max(1, state.speed), 1, MAX_SPEED, shown,
-                                          imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
-        if is_max:
-            imgui.end_disabled()
+        with disabled(is_max):
+            changed, speed = imgui.slider_int("speed", max(1, state.speed), 1, MAX_SPEED, shown,
+                                              imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
         if changed:
             out.append(("set", "speed", int(np.clip(speed, 1, MAX_SPEED))))
         imgui.same_line()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from imgui_bundle import imgui, imgui_ctx
 
-from glnn.ui.widgets import rgba
+from glnn.ui.widgets import disabled, rgba
 from glnn.view.palette import PALETTES
 
 LABELLED_COLUMN = 16  # columns at most this tall get every neuron's numbers
@@ -82,14 +82,11 @@ def controls(view, state, loss_name: str, class_names, out: list) -> None:
     for label, mode, enabled in (("Forward", "forward", not running),
                                  ("Backprop", "backprop", waiting or not running),
                                  ("Animate step", "step", not running)):
-        if not enabled:
-            imgui.begin_disabled()
-        if imgui.button(label, imgui.ImVec2(button_w, 0)):
-            out.append(("animate", mode))
-        if imgui.is_item_hovered(imgui.HoveredFlags_.allow_when_disabled):
-            imgui.set_tooltip(TIPS[mode])
-        if not enabled:
-            imgui.end_disabled()
+        with disabled(not enabled):
+            if imgui.button(label, imgui.ImVec2(button_w, 0)):
+                out.append(("animate", mode))
+            if imgui.is_item_hovered(imgui.HoveredFlags_.allow_when_disabled):
+                imgui.set_tooltip(TIPS[mode])
         if mode != "step":
             imgui.same_line()
     imgui.set_next_item_width(-170)

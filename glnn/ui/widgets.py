@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from imgui_bundle import imgui
@@ -14,6 +16,20 @@ def rgba(r: float, g: float, b: float, a: float = 1.0) -> int:
 def finite(value: float, fallback: float = 0.0) -> float:
     """Numbers on screen are never NaN: a non-finite value shows as the fallback."""
     return float(value) if math.isfinite(value) else fallback
+
+
+@contextmanager
+def disabled(when: bool) -> Iterator[None]:
+    """Grey out the items drawn inside, and make them ignore input, when `when` is true: ImGui's
+    begin_disabled / end_disabled as a context manager (imgui_ctx offers none)."""
+    if not when:
+        yield
+        return
+    imgui.begin_disabled()
+    try:
+        yield
+    finally:
+        imgui.end_disabled()
 
 
 def short_count(n: float) -> str:
