@@ -7,6 +7,7 @@ import pytest
 
 import reference
 from glnn.core import kernels, plane
+from glnn.core.plane import REFRESH_HZ  # where a local `plane` (the app's PlaneView) hides the module
 from glnn.core.data import load
 from glnn.core.model import Architecture, Network
 from glnn.core.trainer import Trainer
@@ -313,7 +314,7 @@ def test_app_draws_a_tile_of_each_neurons_activation(app_window, pixels):
         # a few steps of training: the next frame (after the refresh interval) shows new values
         app.controller.apply("train", 50)
         import time
-        time.sleep(1.1 / plane.REFRESH_HZ)
+        time.sleep(1.1 / REFRESH_HZ)
         app.frame()
         assert plane.renderer.uploads == uploads + 1
         # a click on the map feeds that point through the network, and a gold ring marks it
