@@ -145,6 +145,48 @@ def test_program_links(ctx, vert, frag):
         program.delete()
 
 
+# a program with one uniform of each buffer sampler kind that globjects patches in
+BUFFER_SAMPLER_VERTEX = """#version 330 core
+uniform samplerBuffer u_floats;
+uniform isamplerBuffer u_ints;
+void main() {
+    gl_Position = vec4(texelFetch(u_floats, gl_VertexID).x, float(texelFetch(u_ints, gl_VertexID).x), 0.0, 1.0);
+}
+"""
+PLAIN_FRAGMENT = """#version 330 core
+out vec4 color;
+void main() { color = vec4(1.0); }
+"""
+
+
+def test_pyglet_buffer_sampler_patch(ctx):
+    """globjects.patch_pyglet_buffer_samplers writes into pyglet's private uniform table: if a pyglet
+    release renames or reshapes it, this says so by name, rather than the renderer with a KeyError."""
+    from pyglet import gl
+    from pyglet.graphics import shader as pyglet_shader
+    from pyglet.graphics.shader import Shader, ShaderProgram
+
+    from glnn.view import globjects
+    setters = pyglet_shader._uniform_setters
+    assert isinstance(setters, dict)
+    assert gl.GL_SAMPLER_2D in setters  # the entry the patch copies
+    globjects.patch_pyglet_buffer_samplers()
+    assert set(globjects.BUFFER_SAMPLERS) <= set(setters)
+    programs = [globjects.load_program("connections.vert", "connections.frag"),  # samplerBuffer x 4
+                ShaderProgram(Shader(BUFFER_SAMPLER_VERTEX, "vertex"), Shader(PLAIN_FRAGMENT, "fragment"))]
+    try:
+        for program, names in zip(programs, (("u_params", "u_acts", "u_nodes", "u_deltas"), ("u_floats", "u_ints"))):
+            program.use()
+            for unit, name in enumerate(names, start=1):
+                program[name] = unit  # a texture unit, as the renderer sets them
+                assert program[name] == unit
+            program.stop()
+        assert gl_err() == 0
+    finally:
+        for program in programs:
+            program.delete()
+
+
 # -- a whole frame -------------------------------------------------------------------------------
 @pytest.mark.parametrize("glow", [True, False])
 @pytest.mark.parametrize("palette", ["red-blue", "green-red"])

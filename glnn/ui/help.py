@@ -1,7 +1,7 @@
 """The Help window: what the picture means, in a visitor's words."""
 from __future__ import annotations
 
-from imgui_bundle import imgui
+from imgui_bundle import imgui, imgui_ctx
 
 KEYS = (
     ("Space", "play / pause training"),
@@ -54,24 +54,23 @@ def draw(state) -> bool:
     centre = imgui.get_main_viewport().get_center()
     imgui.set_next_window_pos(centre, imgui.Cond_.first_use_ever, imgui.ImVec2(0.5, 0.5))
     imgui.set_next_window_bg_alpha(0.97)  # the panel's text must not show through
-    _, still_open = imgui.begin("Help: what am I looking at?", True)
-    for paragraph in TEXT.split("\n\n"):
-        lines = paragraph.split("\n")
-        if len(lines) > 1 and not lines[0].startswith("-") and len(lines[0]) < 40:
-            imgui.text_colored(imgui.ImVec4(0.5, 0.8, 1.0, 1.0), lines[0])
-            lines = lines[1:]
-        prose = " ".join(line for line in lines if not line.startswith("-"))
-        if prose:  # a heading followed only by bullets has none
-            imgui.text_wrapped(prose)
-        for line in lines:
-            if line.startswith("-"):
-                imgui.bullet_text(line[2:])
-        imgui.spacing()
-    imgui.separator()
-    imgui.text_colored(imgui.ImVec4(0.5, 0.8, 1.0, 1.0), "Keys")
-    for key, what in KEYS:
-        imgui.text(f"{key:<6}")
-        imgui.same_line(90)
-        imgui.text(what)
-    imgui.end()
-    return bool(still_open)
+    with imgui_ctx.begin("Help: what am I looking at?", True) as window:
+        for paragraph in TEXT.split("\n\n"):
+            lines = paragraph.split("\n")
+            if len(lines) > 1 and not lines[0].startswith("-") and len(lines[0]) < 40:
+                imgui.text_colored(imgui.ImVec4(0.5, 0.8, 1.0, 1.0), lines[0])
+                lines = lines[1:]
+            prose = " ".join(line for line in lines if not line.startswith("-"))
+            if prose:  # a heading followed only by bullets has none
+                imgui.text_wrapped(prose)
+            for line in lines:
+                if line.startswith("-"):
+                    imgui.bullet_text(line[2:])
+            imgui.spacing()
+        imgui.separator()
+        imgui.text_colored(imgui.ImVec4(0.5, 0.8, 1.0, 1.0), "Keys")
+        for key, what in KEYS:
+            imgui.text(f"{key:<6}")
+            imgui.same_line(90)
+            imgui.text(what)
+    return bool(window.opened)

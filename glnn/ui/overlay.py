@@ -1,7 +1,7 @@
 """Text and images over the scene: column titles, output labels, the training-image strip, tooltips."""
 from __future__ import annotations
 
-from imgui_bundle import imgui
+from imgui_bundle import imgui, imgui_ctx
 
 from glnn import commands
 from glnn.ui.widgets import draw_weight_image, finite, rgba
@@ -101,58 +101,58 @@ def image_strip(frame, dataset, area_x: float, width: float, bottom: float, scal
     imgui.set_next_window_pos(imgui.ImVec2(area_x + max(0.0, (width - strip_w) / 2), bottom - strip_h - 8))
     flags = (imgui.WindowFlags_.no_decoration | imgui.WindowFlags_.no_move | imgui.WindowFlags_.always_auto_resize
              | imgui.WindowFlags_.no_saved_settings | imgui.WindowFlags_.no_focus_on_appearing)
-    imgui.begin("training images", None, flags)
-    draw = imgui.get_window_draw_list()
-    # one texture for all tiles (images: a tiles.LedStrip): one image call per tile, not one per pixel
-    images.ensure(dataset.name, dataset.x_train, shape, 7 if shape[0] <= 5 else 4)
-    rows, cols = shape
-    for k in range(n):
-        if k:
-            imgui.same_line(0, pad)
-        pos = imgui.get_cursor_screen_pos()
-        imgui.push_id(k)
-        if imgui.invisible_button("img", imgui.ImVec2(tile, tile + imgui.get_text_line_height())):
-            out.append(commands.ShowSample(k))
-        hovered = imgui.is_item_hovered()
-        imgui.pop_id()
-        images.draw(draw, k, pos.x, pos.y, cols * cell, rows * cell)
-        if k in (frame.input_index, frame.picked_index) or hovered:
-            draw.add_rect(imgui.ImVec2(pos.x - 3, pos.y - 3), imgui.ImVec2(pos.x + cols * cell + 2, pos.y + rows * cell + 2),
-                          rgba(1.0, 0.8, 0.3), 3.0, 2.5)
-        name = dataset.class_names[dataset.y_train[k]]
-        tw = imgui.calc_text_size(name).x
-        draw.add_text(imgui.ImVec2(pos.x + (tile - tw) / 2, pos.y + tile + 2), rgba(0.7, 0.75, 0.85), name)
-    imgui.end()
+    with imgui_ctx.begin("training images", None, flags):
+        draw = imgui.get_window_draw_list()
+        # one texture for all tiles (images: a tiles.LedStrip): one image call per tile, not one per pixel
+        images.ensure(dataset.name, dataset.x_train, shape, 7 if shape[0] <= 5 else 4)
+        rows, cols = shape
+        for k in range(n):
+            if k:
+                imgui.same_line(0, pad)
+            pos = imgui.get_cursor_screen_pos()
+            with imgui_ctx.push_id(k):
+                if imgui.invisible_button("img", imgui.ImVec2(tile, tile + imgui.get_text_line_height())):
+                    out.append(commands.ShowSample(k))
+                hovered = imgui.is_item_hovered()
+            images.draw(draw, k, pos.x, pos.y, cols * cell, rows * cell)
+            if k in (frame.input_index, frame.picked_index) or hovered:
+                draw.add_rect(imgui.ImVec2(pos.x - 3, pos.y - 3),
+                              imgui.ImVec2(pos.x + cols * cell + 2, pos.y + rows * cell + 2),
+                              rgba(1.0, 0.8, 0.3), 3.0, 2.5)
+            name = dataset.class_names[dataset.y_train[k]]
+            tw = imgui.calc_text_size(name).x
+            draw.add_text(imgui.ImVec2(pos.x + (tile - tw) / 2, pos.y + tile + 2), rgba(0.7, 0.75, 0.85), name)
     return strip_h + 8
 
 
 def tooltip(layout, frame, net, dataset, hover_neuron: int, hover_link: int, palette: str) -> None:
     if hover_neuron < 0 and hover_link < 0:
         return
-    imgui.begin_tooltip()
-    if hover_neuron >= 0:
-        layer, index = layout.layer_of(hover_neuron)
-        imgui.text(neuron_name(layout, dataset, hover_neuron))
-        imgui.text(f"activation {finite(frame.activations[hover_neuron]):.4f}")
-        if layer > 0:
-            bias = float(net.biases(layer - 1)[index]) if net.arch.bias else None
-            imgui.text(f"bias {finite(bias):+.4f}" if bias is not None else "no bias")
-        if layer == 1 and dataset.image_shape:
-            imgui.text_disabled("incoming weights (what it looks for):")
-            w = net.weights(0)[:, index]
-            cell = 14 if dataset.image_shape[0] <= 5 else 8
-            pos = imgui.get_cursor_screen_pos()
-            draw_weight_image(imgui.get_window_draw_list(), pos.x, pos.y, cell, w, dataset.image_shape, 3.0,
-                              PALETTES[palette])
-            imgui.dummy(imgui.ImVec2(cell * dataset.image_shape[1], cell * dataset.image_shape[0]))
-    else:
-        layer, i, j = layout.link_of(hover_link)
-        src, dst, p = layout.links[hover_link]
-        weight = finite(frame.params[p])
-        pos_name = "positive: excites" if weight >= 0 else "negative: inhibits"
-        imgui.text(f"weight {weight:+.5f}")
-        imgui.text_disabled(pos_name)
-        imgui.text(f"from {neuron_name(layout, dataset, int(src))}")
-        imgui.text(f"to {neuron_name(layout, dataset, int(dst))}")
-        imgui.text(f"signal now {weight * finite(frame.activations[src]):+.4f}")
-    imgui.end_tooltip()
+    with imgui_ctx.begin_tooltip() as tip:
+        if not tip:
+            return
+        if hover_neuron >= 0:
+            layer, index = layout.layer_of(hover_neuron)
+            imgui.text(neuron_name(layout, dataset, hover_neuron))
+            imgui.text(f"activation {finite(frame.activations[hover_neuron]):.4f}")
+            if layer > 0:
+                bias = float(net.biases(layer - 1)[index]) if net.arch.bias else None
+                imgui.text(f"bias {finite(bias):+.4f}" if bias is not None else "no bias")
+            if layer == 1 and dataset.image_shape:
+                imgui.text_disabled("incoming weights (what it looks for):")
+                w = net.weights(0)[:, index]
+                cell = 14 if dataset.image_shape[0] <= 5 else 8
+                pos = imgui.get_cursor_screen_pos()
+                draw_weight_image(imgui.get_window_draw_list(), pos.x, pos.y, cell, w, dataset.image_shape, 3.0,
+                                  PALETTES[palette])
+                imgui.dummy(imgui.ImVec2(cell * dataset.image_shape[1], cell * dataset.image_shape[0]))
+        else:
+            layer, i, j = layout.link_of(hover_link)
+            src, dst, p = layout.links[hover_link]
+            weight = finite(frame.params[p])
+            pos_name = "positive: excites" if weight >= 0 else "negative: inhibits"
+            imgui.text(f"weight {weight:+.5f}")
+            imgui.text_disabled(pos_name)
+            imgui.text(f"from {neuron_name(layout, dataset, int(src))}")
+            imgui.text(f"to {neuron_name(layout, dataset, int(dst))}")
+            imgui.text(f"signal now {weight * finite(frame.activations[src]):+.4f}")

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
-from imgui_bundle import imgui
+from imgui_bundle import imgui, imgui_ctx
 
 from glnn import commands
 from glnn.core import settings
@@ -12,7 +14,7 @@ from glnn.ui import step_labels
 from glnn.ui import plots
 from glnn.ui.draw_grid import DrawGrid
 from glnn.ui.results import ResultsTab
-from glnn.ui.widgets import finite, loss_text
+from glnn.ui.widgets import disabled, finite, loss_text
 
 PANEL_WIDTH = 350.0
 MAX_SPEED = 100_000  # iterations per frame at the right end of the slider; "max" goes beyond
@@ -34,16 +36,18 @@ class Panel:
         self._select: str | None = None
         self._open: str | None = None  # the tab whose content was drawn last frame
 
-    def _tab(self, label: str, name: str, state, out: list) -> bool:
-        """A tab item that opens when state.tab changes to it (start-up, exhibit config, commands)."""
+    @contextmanager
+    def _tab(self, label: str, name: str, state, out: list) -> Iterator[bool]:
+        """A tab item that opens when state.tab changes to it (start-up, exhibit config, commands);
+        yields whether its content is to be drawn."""
         flags = imgui.TabItemFlags_.set_selected if self._select == name else 0
-        opened = imgui.begin_tab_item(label, None, flags)[0]
-        if opened:
-            if state.tab != name and self._select is None:
-                out.append(commands.Set("tab", name))
-            self._entered = self._open != name
-            self._open = name
-        return opened
+        with imgui_ctx.begin_tab_item(label, flags) as tab:
+            if tab:
+                if state.tab != name and self._select is None:
+                    out.append(commands.Set("tab", name))
+                self._entered = self._open != name
+                self._open = name
+            yield tab.visible
 
     def release(self) -> None:
         """Free the GL texture the Results tab draws its images with (the context must be current)."""
@@ -60,35 +64,40 @@ class Panel:
         imgui.set_next_window_size(imgui.ImVec2(self.width(scale), height))
         flags = (imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_resize | imgui.WindowFlags_.no_collapse
                  | imgui.WindowFlags_.no_title_bar)
-        imgui.begin("glnn", None, flags)
-        imgui.text_colored(imgui.ImVec4(0.45, 0.78, 1.0, 1.0), "glnn")
-        imgui.same_line()
-        imgui.text_disabled("watch a neural network learn")
-        parts = set(state.panel)
-        if "help" in parts:
-            imgui.same_line(imgui.get_window_width() - imgui.calc_text_size("Help").x - 24)
-            if imgui.small_button("Help"):
-                out.append(commands.Set("show_help", not state.show_help))
-        self._select = state.tab if state.tab != self._honoured_tab else None
-        self._honoured_tab = state.tab
-        if imgui.begin_tab_bar("tabs"):
-            if self._tab("Train", "train", state, out):
-                self._train_tab(frame, state, trainer_settings, dataset, parts, out)
-                imgui.end_tab_item()
-            if "draw" in parts and dataset.image_shape is not None and self._tab("Draw", "draw", state, out):
-                if self._entered:
-                    out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
-                self._draw_tab(frame, state, dataset, out)
-                imgui.end_tab_item()
-            if "results" in parts and self._tab("Results", "results", state, out):
-                self.results.draw(frame, state, dataset, out)
-                imgui.end_tab_item()
-            if "settings" in parts and self._tab("Settings", "settings", state, out):
-                self._settings_tab(state, trainer_settings, out)
-                imgui.end_tab_item()
-            imgui.end_tab_bar()
-        imgui.end()
+        with imgui_ctx.begin("glnn", None, flags):
+            imgui.text_colored(imgui.ImVec4(0.45, 0.78, 1.0, 1.0), "glnn")
+            imgui.same_line()
+            imgui.text_disabled("watch a neural network learn")
+            parts = set(state.panel)
+            if "help" in parts:
+                imgui.same_line(imgui.get_window_width() - imgui.calc_text_size("Help").x - 24)
+                if imgui.small_button("Help"):
+                    out.append(commands.Set("show_help", not state.show_help))
+            self._select = state.tab if state.tab != self._honoured_tab else None
+            self._honoured_tab = state.tab
+            with imgui_ctx.begin_tab_bar("tabs") as tab_bar:
+                if tab_bar:
+                    self._tabs(frame, state, trainer_settings, dataset, parts, out)
         return out
+
+    def _tabs(self, frame, state, trainer_settings: dict, dataset, parts: set, out: list) -> None:
+        with self._tab("Train", "train", state, out) as opened:
+            if opened:
+                self._train_tab(frame, state, trainer_settings, dataset, parts, out)
+        if "draw" in parts and dataset.image_shape is not None:
+            with self._tab("Draw", "draw", state, out) as opened:
+                if opened:
+                    if self._entered:
+                        out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
+                    self._draw_tab(frame, state, dataset, out)
+        if "results" in parts:
+            with self._tab("Results", "results", state, out) as opened:
+                if opened:
+                    self.results.draw(frame, state, dataset, out)
+        if "settings" in parts:
+            with self._tab("Settings", "settings", state, out) as opened:
+                if opened:
+                    self._settings_tab(state, trainer_settings, out)
 
     # -- tabs ---------------------------------------------------------------------------------
     def _train_tab(self, frame, state, s, dataset, parts, out) -> None:
@@ -155,13 +164,10 @@ class Panel:
         checkbox_room = imgui.get_frame_height() + style.item_inner_spacing.x + imgui.calc_text_size("max").x
         imgui.set_next_item_width(-(imgui.calc_text_size("speed").x + style.item_inner_spacing.x
                                     + style.item_spacing.x + checkbox_room + 4))
-        if is_max:
-            imgui.begin_disabled()
         shown = "flat out" if is_max else "%d / frame"  # not "1 / frame" while max runs millions a second
-        changed, speed = imgui.slider_int("speed", max(1, state.speed), 1, MAX_SPEED, shown,
-                                          imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
-        if is_max:
-            imgui.end_disabled()
+        with disabled(is_max):
+            changed, speed = imgui.slider_int("speed", max(1, state.speed), 1, MAX_SPEED, shown,
+                                              imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
         if changed:
             out.append(commands.Set("speed", int(np.clip(speed, 1, MAX_SPEED))))
         imgui.same_line()
@@ -179,14 +185,15 @@ class Panel:
             rows.append(("test accuracy", f"{finite(m.test_accuracy) * 100:.0f}%"))
         rows += [("iterations/s", f"{finite(frame.iterations_per_second):,.0f}"),
                  ("frames/s", f"{finite(imgui.get_io().framerate):.0f}")]
-        if imgui.begin_table("figures", 2):
+        with imgui_ctx.begin_table("figures", 2) as table:
+            if not table:
+                return
             for name, value in rows:
                 imgui.table_next_row()
                 imgui.table_next_column()
                 imgui.text_disabled(name)
                 imgui.table_next_column()
                 imgui.text(value)
-            imgui.end_table()
 
     def _outputs(self, frame, state, dataset, out) -> None:
         label = state.shown_label if frame.input_index < 0 else "the image being trained on"

@@ -2,7 +2,7 @@
 legend, and a tooltip that reads the network's answer at the pointer."""
 from __future__ import annotations
 
-from imgui_bundle import imgui
+from imgui_bundle import imgui, imgui_ctx
 
 from glnn.core.model import predicted_class
 from glnn.ui.widgets import finite, rgba
@@ -68,10 +68,11 @@ def tooltip(plane, mouse, dataset) -> None:
     x1, x2 = m.to_plane(mouse[0], mouse[1], plane.field.extent)
     value = finite(plane.field.value_at(plane.map_neuron, x1, x2))
     names = dataset.class_names
-    imgui.begin_tooltip()
-    imgui.text(f"x1 {x1:+.2f}   x2 {x2:+.2f}")
-    imgui.text(f"output {value:.3f}: class {names[predicted_class([value])]}")
-    imgui.text_disabled("the background is the network's answer everywhere;")
-    imgui.text_disabled("the light line is where it changes its mind (0.5)")
-    imgui.text_disabled("click to feed this point through the network")
-    imgui.end_tooltip()
+    with imgui_ctx.begin_tooltip() as tip:
+        if not tip:
+            return
+        imgui.text(f"x1 {x1:+.2f}   x2 {x2:+.2f}")
+        imgui.text(f"output {value:.3f}: class {names[predicted_class([value])]}")
+        imgui.text_disabled("the background is the network's answer everywhere;")
+        imgui.text_disabled("the light line is where it changes its mind (0.5)")
+        imgui.text_disabled("click to feed this point through the network")

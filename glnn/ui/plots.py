@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from imgui_bundle import imgui, implot
+from imgui_bundle import imgui, implot, implot_ctx
 
 from glnn.ui.widgets import finite, rgba, short_count
 
@@ -25,7 +25,9 @@ def iteration_ticks(lo: float, hi: float, log_x: bool, most: int = 5) -> tuple[l
 def loss_plot(frame, log_x: bool, height: float) -> None:
     """Training loss (left axis, fitted) and accuracy (right axis, 0..100 %) over the iterations."""
     flags = implot.Flags_.no_mouse_text | implot.Flags_.no_box_select
-    if implot.begin_plot("##loss", imgui.ImVec2(-1, height), flags):
+    with implot_ctx.begin_plot("##loss", imgui.ImVec2(-1, height), flags) as plot:
+        if not plot:
+            return
         fit = implot.AxisFlags_.auto_fit
         implot.setup_axis(implot.ImAxis_.x1, None, fit)
         implot.setup_axis(implot.ImAxis_.y1, None, implot.AxisFlags_.lock)
@@ -64,7 +66,6 @@ def loss_plot(frame, log_x: bool, height: float) -> None:
             spec.line_color = imgui.ImVec4(1.0, 0.8, 0.3, 1.0)
             spec.line_weight = 2.0
             implot.plot_inf_lines("shown in the scene", np.array([float(frame.timeline[frame.scrubbed])]), spec)
-        implot.end_plot()
 
 
 def output_bars(frame, class_names) -> None:

@@ -8,7 +8,7 @@ labels) is prepared once per refresh, keyed on the result object, not once per f
 from __future__ import annotations
 
 import numpy as np
-from imgui_bundle import imgui, implot
+from imgui_bundle import imgui, imgui_ctx, implot, implot_ctx
 
 from glnn import commands
 from glnn.core import confusion
@@ -133,29 +133,29 @@ class ResultsTab:
 
     # -- train against test -------------------------------------------------------------------
     def _table(self, m) -> None:
-        if not imgui.begin_table("gap", 4, imgui.TableFlags_.sizing_stretch_same):
-            return
-        imgui.table_next_row()
-        imgui.table_next_column()
-        imgui.text_disabled("")
-        for name, colour in (("train", TRAIN_COLOUR), ("test", TEST_COLOUR), ("gap", GAP_COLOUR)):
-            imgui.table_next_column()
-            imgui.text_colored(_vec4(colour), name)
-        rows = [("accuracy", f"{finite(m.train_accuracy) * 100:.0f}%", f"{finite(m.test_accuracy) * 100:.0f}%",
-                 f"{(finite(m.train_accuracy) - finite(m.test_accuracy)) * 100:+.0f}%"),
-                ("loss", f"{finite(m.train_loss):.4f}", f"{finite(m.test_loss):.4f}",
-                 f"{finite(m.test_loss) - finite(m.train_loss):+.4f}")]
-        for name, train, test, gap in rows:
+        with imgui_ctx.begin_table("gap", 4, imgui.TableFlags_.sizing_stretch_same) as table:
+            if not table:
+                return
             imgui.table_next_row()
             imgui.table_next_column()
-            imgui.text_disabled(name)
-            imgui.table_next_column()
-            imgui.text(train)
-            imgui.table_next_column()
-            imgui.text(test if m.has_test else "-")
-            imgui.table_next_column()
-            imgui.text(gap if m.has_test else "-")
-        imgui.end_table()
+            imgui.text_disabled("")
+            for name, colour in (("train", TRAIN_COLOUR), ("test", TEST_COLOUR), ("gap", GAP_COLOUR)):
+                imgui.table_next_column()
+                imgui.text_colored(_vec4(colour), name)
+            rows = [("accuracy", f"{finite(m.train_accuracy) * 100:.0f}%", f"{finite(m.test_accuracy) * 100:.0f}%",
+                     f"{(finite(m.train_accuracy) - finite(m.test_accuracy)) * 100:+.0f}%"),
+                    ("loss", f"{finite(m.train_loss):.4f}", f"{finite(m.test_loss):.4f}",
+                     f"{finite(m.test_loss) - finite(m.train_loss):+.4f}")]
+            for name, train, test, gap in rows:
+                imgui.table_next_row()
+                imgui.table_next_column()
+                imgui.text_disabled(name)
+                imgui.table_next_column()
+                imgui.text(train)
+                imgui.table_next_column()
+                imgui.text(test if m.has_test else "-")
+                imgui.table_next_column()
+                imgui.text(gap if m.has_test else "-")
 
     def _curves(self, frame, state, has_test: bool, scale: float, out: list) -> None:
         n = len(frame.metric_x)
@@ -186,39 +186,38 @@ class ResultsTab:
         # no legend: the table above names the colours, and a legend would hide the curves' ends
         flags = implot.Flags_.no_mouse_text | implot.Flags_.no_box_select | implot.Flags_.no_legend
         implot.push_style_var(implot.StyleVar_.plot_padding, imgui.ImVec2(6 * scale, 6 * scale))
-        shown = implot.begin_plot(plot_id, imgui.ImVec2(-1, PLOT_HEIGHT * scale), flags)
-        implot.pop_style_var()
-        if not shown:
-            return
-        # the two plots share the x axis: only the lower one labels it
-        x_flags = implot.AxisFlags_.auto_fit | (0 if bottom else implot.AxisFlags_.no_tick_labels)
-        if what == "accuracy":
-            implot.setup_axes("", "accuracy %", x_flags, 0)
-            implot.setup_axis_limits(implot.ImAxis_.y1, -3.0, 105.0, imgui.Cond_.always)
-            implot.setup_axis_ticks(implot.ImAxis_.y1, 0.0, 100.0, 3)
-        else:  # three ticks: ImPlot's own crowd a plot this short
-            lo, hi = c["loss_range"]
-            pad = (hi - lo) * 0.08
-            implot.setup_axes("", "loss", x_flags, 0)
-            implot.setup_axis_limits(implot.ImAxis_.y1, lo - pad, hi + pad, imgui.Cond_.always)
-            implot.setup_axis_ticks(implot.ImAxis_.y1, c["loss_ticks"], c["loss_labels"])
-        if log_x:
-            implot.setup_axis_scale(implot.ImAxis_.x1, implot.Scale_.log10)
-        x = c["x"]
-        if len(x):
-            train = c[f"train_{what}"]
-            if has_test:
-                test = c[f"test_{what}"]
-                implot.plot_shaded("gap", x, train, test, self._specs["gap"])
-                implot.plot_line("test", x, test, self._specs["test"])
-                gap = float(train[-1] - test[-1])
-                if what == "accuracy" and gap >= 8.0:  # name the gap where it is, when there is room for it
-                    implot.plot_text(f"gap {gap:.0f}%", float(x[-1]), float(test[-1] + train[-1]) / 2,
-                                     imgui.ImVec2(-34 * scale, 0))
-            implot.plot_line("train", x, train, self._specs["train"])
-        else:
-            implot.plot_text("train to see it", 0.5, 0.5)
-        implot.end_plot()
+        with implot_ctx.begin_plot(plot_id, imgui.ImVec2(-1, PLOT_HEIGHT * scale), flags) as plot:
+            implot.pop_style_var()  # NB ImPlot reads the padding later, in its setup: this push has no effect
+            if not plot:
+                return
+            # the two plots share the x axis: only the lower one labels it
+            x_flags = implot.AxisFlags_.auto_fit | (0 if bottom else implot.AxisFlags_.no_tick_labels)
+            if what == "accuracy":
+                implot.setup_axes("", "accuracy %", x_flags, 0)
+                implot.setup_axis_limits(implot.ImAxis_.y1, -3.0, 105.0, imgui.Cond_.always)
+                implot.setup_axis_ticks(implot.ImAxis_.y1, 0.0, 100.0, 3)
+            else:  # three ticks: ImPlot's own crowd a plot this short
+                lo, hi = c["loss_range"]
+                pad = (hi - lo) * 0.08
+                implot.setup_axes("", "loss", x_flags, 0)
+                implot.setup_axis_limits(implot.ImAxis_.y1, lo - pad, hi + pad, imgui.Cond_.always)
+                implot.setup_axis_ticks(implot.ImAxis_.y1, c["loss_ticks"], c["loss_labels"])
+            if log_x:
+                implot.setup_axis_scale(implot.ImAxis_.x1, implot.Scale_.log10)
+            x = c["x"]
+            if len(x):
+                train = c[f"train_{what}"]
+                if has_test:
+                    test = c[f"test_{what}"]
+                    implot.plot_shaded("gap", x, train, test, self._specs["gap"])
+                    implot.plot_line("test", x, test, self._specs["test"])
+                    gap = float(train[-1] - test[-1])
+                    if what == "accuracy" and gap >= 8.0:  # name the gap where it is, when there is room for it
+                        implot.plot_text(f"gap {gap:.0f}%", float(x[-1]), float(test[-1] + train[-1]) / 2,
+                                         imgui.ImVec2(-34 * scale, 0))
+                implot.plot_line("train", x, train, self._specs["train"])
+            else:
+                implot.plot_text("train to see it", 0.5, 0.5)
 
     # -- confusion matrix ---------------------------------------------------------------------
     def _split_switch(self, frame, split: str, out: list) -> None:

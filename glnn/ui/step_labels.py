@@ -10,10 +10,10 @@ the text never costs more than a few dozen calls a frame.
 from __future__ import annotations
 
 import numpy as np
-from imgui_bundle import imgui
+from imgui_bundle import imgui, imgui_ctx
 
 from glnn import commands
-from glnn.ui.widgets import rgba
+from glnn.ui.widgets import disabled, rgba
 from glnn.view.palette import PALETTES
 
 LABELLED_COLUMN = 16  # columns at most this tall get every neuron's numbers
@@ -83,14 +83,11 @@ def controls(view, state, loss_name: str, class_names, out: list) -> None:
     for label, mode, enabled in (("Forward", "forward", not running),
                                  ("Backprop", "backprop", waiting or not running),
                                  ("Animate step", "step", not running)):
-        if not enabled:
-            imgui.begin_disabled()
-        if imgui.button(label, imgui.ImVec2(button_w, 0)):
-            out.append(commands.Animate(mode))
-        if imgui.is_item_hovered(imgui.HoveredFlags_.allow_when_disabled):
-            imgui.set_tooltip(TIPS[mode])
-        if not enabled:
-            imgui.end_disabled()
+        with disabled(not enabled):
+            if imgui.button(label, imgui.ImVec2(button_w, 0)):
+                out.append(commands.Animate(mode))
+            if imgui.is_item_hovered(imgui.HoveredFlags_.allow_when_disabled):
+                imgui.set_tooltip(TIPS[mode])
         if mode != "step":
             imgui.same_line()
     imgui.set_next_item_width(-170)
@@ -102,9 +99,8 @@ def controls(view, state, loss_name: str, class_names, out: list) -> None:
         return
     colour = {"forward": SIGMA, "compare": TARGET, "backward": DELTA, "update": (1.0, 1.0, 1.0)}.get(
         view.phase, (0.75, 0.8, 0.9))
-    imgui.push_style_color(imgui.Col_.text, imgui.ImVec4(*colour, 1.0))
-    imgui.text_wrapped(status(view, loss_name))
-    imgui.pop_style_color()
+    with imgui_ctx.push_style_color(imgui.Col_.text, imgui.ImVec4(*colour, 1.0)):
+        imgui.text_wrapped(status(view, loss_name))
     if view.compared:
         _compare_table(view, class_names)
 
@@ -126,17 +122,17 @@ def _compare_rows(sample, class_names) -> list:
 def _compare_table(view, class_names) -> None:
     columns = 5 if view.delta_known[-1] else 4
     flags = imgui.TableFlags_.row_bg | imgui.TableFlags_.sizing_stretch_same
-    if not imgui.begin_table("compare", columns, flags):
-        return
-    for name in ("output", "value", "target", "error", "delta")[:columns]:
-        imgui.table_setup_column(name)
-    imgui.table_headers_row()
-    for row in _compare_rows(view.sample, class_names):
-        imgui.table_next_row()
-        for text, colour in row[:columns]:
-            imgui.table_next_column()
-            imgui.text_colored(colour, text)
-    imgui.end_table()
+    with imgui_ctx.begin_table("compare", columns, flags) as table:
+        if not table:
+            return
+        for name in ("output", "value", "target", "error", "delta")[:columns]:
+            imgui.table_setup_column(name)
+        imgui.table_headers_row()
+        for row in _compare_rows(view.sample, class_names):
+            imgui.table_next_row()
+            for text, colour in row[:columns]:
+                imgui.table_next_column()
+                imgui.text_colored(colour, text)
 
 
 # -- over the scene -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ scale. Dragging emits ("scrub", index); index == number of snapshots is the pres
 from __future__ import annotations
 
 import numpy as np
-from imgui_bundle import imgui
+from imgui_bundle import imgui, imgui_ctx
 
 from glnn import commands
 from glnn.ui.widgets import rgba, short_count
@@ -46,88 +46,90 @@ def draw(frame, x: float, width: float, bottom: float, scale: float, out: list) 
     bar_h = height(scale, line_h) - 4 * scale  # pad, text, gap, knob, tick labels, pad; then a gap
     imgui.set_next_window_pos(imgui.ImVec2(x, bottom - bar_h))
     imgui.set_next_window_size(imgui.ImVec2(width, bar_h))
+    # the padding is pushed for Begin only, so that the hover tooltip inside keeps the usual one
     imgui.push_style_var(imgui.StyleVar_.window_padding, imgui.ImVec2(pad * 1.6, pad))
-    imgui.begin("timeline", None, _FLAGS)
-    imgui.pop_style_var()
-    draw_list = imgui.get_window_draw_list()
-    scrubbed = frame.scrubbed
-    shown = int(timeline[scrubbed]) if scrubbed >= 0 else live
-    inner_w = imgui.get_content_region_avail().x
+    with imgui_ctx.begin("timeline", None, _FLAGS):
+        imgui.pop_style_var()
+        draw_list = imgui.get_window_draw_list()
+        scrubbed = frame.scrubbed
+        shown = int(timeline[scrubbed]) if scrubbed >= 0 else live
+        inner_w = imgui.get_content_region_avail().x
 
-    # -- the line of text: where we are, and how to get back
-    if scrubbed >= 0:
-        label = "Play from now"
-        button_x = imgui.get_window_width() - pad * 1.6 - imgui.calc_text_size(label).x \
-            - 2 * imgui.get_style().frame_padding.x
-        imgui.text_colored(imgui.ImVec4(*GOLD, 1.0), f"iteration {shown:,} of {live:,}")
-        room = button_x - imgui.get_item_rect_max().x + imgui.get_window_pos().x - 2 * imgui.get_style().item_spacing.x
-        for hint in ("- the network as it was then. Play returns to now", "- Play returns to now"):
-            if imgui.calc_text_size(hint).x <= room:  # the longest hint that fits beside the button
-                imgui.same_line()
-                imgui.text_disabled(hint)
-                break
-        imgui.same_line(max(imgui.get_cursor_pos_x(), button_x))
-        if imgui.small_button(label):
-            out.append(commands.TogglePlay())
-    else:
-        text = f"now: iteration {live:,}"
-        text_x = imgui.get_window_width() - imgui.calc_text_size(text).x - pad * 1.6
-        room = text_x - imgui.get_cursor_pos_x() - imgui.get_style().item_spacing.x
-        hints = ("Drag back along the timeline to see the network as it was earlier", "Drag back to see earlier")
-        if live <= int(timeline[0]):
-            hints = ("Press Play: the timeline records how the network learns", "Press Play to record")
-        for hint in hints:
-            if imgui.calc_text_size(hint).x <= room:
-                imgui.text_disabled(hint)
-                imgui.same_line(text_x)
-                break
-        imgui.text(text)
+        # -- the line of text: where we are, and how to get back
+        if scrubbed >= 0:
+            label = "Play from now"
+            button_x = imgui.get_window_width() - pad * 1.6 - imgui.calc_text_size(label).x \
+                - 2 * imgui.get_style().frame_padding.x
+            imgui.text_colored(imgui.ImVec4(*GOLD, 1.0), f"iteration {shown:,} of {live:,}")
+            room = (button_x - imgui.get_item_rect_max().x + imgui.get_window_pos().x
+                    - 2 * imgui.get_style().item_spacing.x)
+            for hint in ("- the network as it was then. Play returns to now", "- Play returns to now"):
+                if imgui.calc_text_size(hint).x <= room:  # the longest hint that fits beside the button
+                    imgui.same_line()
+                    imgui.text_disabled(hint)
+                    break
+            imgui.same_line(max(imgui.get_cursor_pos_x(), button_x))
+            if imgui.small_button(label):
+                out.append(commands.TogglePlay())
+        else:
+            text = f"now: iteration {live:,}"
+            text_x = imgui.get_window_width() - imgui.calc_text_size(text).x - pad * 1.6
+            room = text_x - imgui.get_cursor_pos_x() - imgui.get_style().item_spacing.x
+            hints = ("Drag back along the timeline to see the network as it was earlier", "Drag back to see earlier")
+            if live <= int(timeline[0]):
+                hints = ("Press Play: the timeline records how the network learns", "Press Play to record")
+            for hint in hints:
+                if imgui.calc_text_size(hint).x <= room:
+                    imgui.text_disabled(hint)
+                    imgui.same_line(text_x)
+                    break
+            imgui.text(text)
 
-    # -- the track
-    origin = imgui.get_cursor_screen_pos()
-    x0 = origin.x + knob_r
-    x1 = origin.x + inner_w - knob_r
-    cy = origin.y + 4 * scale + knob_r
-    imgui.invisible_button("track", imgui.ImVec2(inner_w, 2 * knob_r + 8 * scale + line_h))
-    active, hovered = imgui.is_item_active(), imgui.is_item_hovered()
-    mouse_x = imgui.get_mouse_pos().x
-    span = max(1.0, x1 - x0)
-    under_mouse = int(np.clip(round((mouse_x - x0) / span * slots), 0, slots))
-    current = scrubbed if scrubbed >= 0 else slots
-    if active and under_mouse != current:
-        out.append(commands.Scrub(under_mouse))
+        # -- the track
+        origin = imgui.get_cursor_screen_pos()
+        x0 = origin.x + knob_r
+        x1 = origin.x + inner_w - knob_r
+        cy = origin.y + 4 * scale + knob_r
+        imgui.invisible_button("track", imgui.ImVec2(inner_w, 2 * knob_r + 8 * scale + line_h))
+        active, hovered = imgui.is_item_active(), imgui.is_item_hovered()
+        mouse_x = imgui.get_mouse_pos().x
+        span = max(1.0, x1 - x0)
+        under_mouse = int(np.clip(round((mouse_x - x0) / span * slots), 0, slots))
+        current = scrubbed if scrubbed >= 0 else slots
+        if active and under_mouse != current:
+            out.append(commands.Scrub(under_mouse))
 
-    knob_x = x0 + span * current / slots
-    colour = GOLD if scrubbed >= 0 else ACCENT
-    half = track_h / 2
-    draw_list.add_rect_filled(imgui.ImVec2(x0, cy - half), imgui.ImVec2(x1, cy + half), rgba(0.13, 0.16, 0.24), half)
-    if live > int(timeline[0]):  # filled up to the knob once there is a past (empty before any training)
-        draw_list.add_rect_filled(imgui.ImVec2(x0, cy - half), imgui.ImVec2(knob_x, cy + half), rgba(*colour), half)
-    # decade ticks, labelled underneath where they do not crowd each other
-    decades = _DECADES[_DECADES <= live]
-    first = int(timeline[0])
-    decades = decades[decades > first]
-    label_y = cy + knob_r + 2 * scale
-    last_right = -1e9
-    ticks = [(0.0, short_count(first))] + list(zip(positions(timeline, live, decades).tolist(),
-                                                  (short_count(d) for d in decades)))
-    for slot, text in ticks:
-        tx = x0 + span * slot / slots
-        draw_list.add_line(imgui.ImVec2(tx, cy - half - 3 * scale), imgui.ImVec2(tx, cy + half + 3 * scale),
-                           rgba(0.55, 0.62, 0.78, 0.8), 1.0)
-        tw = imgui.calc_text_size(text).x
-        if tx - tw / 2 > last_right + 6 * scale and tx + tw / 2 < x1 - imgui.calc_text_size("now").x - 8 * scale:
-            draw_list.add_text(imgui.ImVec2(tx - tw / 2, label_y), rgba(0.55, 0.62, 0.78), text)
-            last_right = tx + tw / 2
-    now_w = imgui.calc_text_size("now").x
-    draw_list.add_text(imgui.ImVec2(x1 - now_w / 2 if scrubbed >= 0 else x1 - now_w, label_y),
-                       rgba(0.75, 0.85, 1.0) if scrubbed < 0 else rgba(0.55, 0.62, 0.78), "now")
-    # the knob
-    ring = rgba(1.0, 1.0, 1.0, 1.0 if (active or hovered) else 0.85)
-    draw_list.add_circle_filled(imgui.ImVec2(knob_x, cy), knob_r, rgba(*colour))
-    draw_list.add_circle(imgui.ImVec2(knob_x, cy), knob_r, ring, 0, 2.0)
-    if hovered and not active and under_mouse != current:  # where a click would land
-        where = int(timeline[under_mouse]) if under_mouse < slots else live
-        imgui.set_tooltip(f"iteration {where:,}" + (" (now)" if under_mouse == slots else ""))
-    imgui.end()
+        knob_x = x0 + span * current / slots
+        colour = GOLD if scrubbed >= 0 else ACCENT
+        half = track_h / 2
+        draw_list.add_rect_filled(imgui.ImVec2(x0, cy - half), imgui.ImVec2(x1, cy + half), rgba(0.13, 0.16, 0.24),
+                                  half)
+        if live > int(timeline[0]):  # filled up to the knob once there is a past (empty before any training)
+            draw_list.add_rect_filled(imgui.ImVec2(x0, cy - half), imgui.ImVec2(knob_x, cy + half), rgba(*colour), half)
+        # decade ticks, labelled underneath where they do not crowd each other
+        decades = _DECADES[_DECADES <= live]
+        first = int(timeline[0])
+        decades = decades[decades > first]
+        label_y = cy + knob_r + 2 * scale
+        last_right = -1e9
+        ticks = [(0.0, short_count(first))] + list(zip(positions(timeline, live, decades).tolist(),
+                                                      (short_count(d) for d in decades)))
+        for slot, text in ticks:
+            tx = x0 + span * slot / slots
+            draw_list.add_line(imgui.ImVec2(tx, cy - half - 3 * scale), imgui.ImVec2(tx, cy + half + 3 * scale),
+                               rgba(0.55, 0.62, 0.78, 0.8), 1.0)
+            tw = imgui.calc_text_size(text).x
+            if tx - tw / 2 > last_right + 6 * scale and tx + tw / 2 < x1 - imgui.calc_text_size("now").x - 8 * scale:
+                draw_list.add_text(imgui.ImVec2(tx - tw / 2, label_y), rgba(0.55, 0.62, 0.78), text)
+                last_right = tx + tw / 2
+        now_w = imgui.calc_text_size("now").x
+        draw_list.add_text(imgui.ImVec2(x1 - now_w / 2 if scrubbed >= 0 else x1 - now_w, label_y),
+                           rgba(0.75, 0.85, 1.0) if scrubbed < 0 else rgba(0.55, 0.62, 0.78), "now")
+        # the knob
+        ring = rgba(1.0, 1.0, 1.0, 1.0 if (active or hovered) else 0.85)
+        draw_list.add_circle_filled(imgui.ImVec2(knob_x, cy), knob_r, rgba(*colour))
+        draw_list.add_circle(imgui.ImVec2(knob_x, cy), knob_r, ring, 0, 2.0)
+        if hovered and not active and under_mouse != current:  # where a click would land
+            where = int(timeline[under_mouse]) if under_mouse < slots else live
+            imgui.set_tooltip(f"iteration {where:,}" + (" (now)" if under_mouse == slots else ""))
     return bar_h + 4 * scale

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from imgui_bundle import imgui
@@ -25,6 +27,20 @@ def loss_text(loss: float, decimals: int = 5) -> str:
     if loss >= 1e-7:
         return f"{loss:.{1 - math.floor(math.log10(loss))}f}"
     return f"{loss:.1e}"
+
+
+@contextmanager
+def disabled(when: bool) -> Iterator[None]:
+    """Grey out the items drawn inside, and make them ignore input, when `when` is true: ImGui's
+    begin_disabled / end_disabled as a context manager (imgui_ctx offers none)."""
+    if not when:
+        yield
+        return
+    imgui.begin_disabled()
+    try:
+        yield
+    finally:
+        imgui.end_disabled()
 
 
 def short_count(n: float) -> str:

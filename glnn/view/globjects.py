@@ -13,10 +13,22 @@ from pyglet import gl
 from pyglet.graphics import shader as _pyglet_shader
 from pyglet.graphics.shader import Shader, ShaderProgram
 
-# pyglet's uniform introspection does not know buffer samplers (GL 3.1); they are set like
-# any sampler, with the texture unit as an int.
-for _sampler in (gl.GL_SAMPLER_BUFFER, gl.GL_INT_SAMPLER_BUFFER):
-    _pyglet_shader._uniform_setters.setdefault(_sampler, _pyglet_shader._uniform_setters[gl.GL_SAMPLER_2D])
+BUFFER_SAMPLERS = (gl.GL_SAMPLER_BUFFER, gl.GL_INT_SAMPLER_BUFFER)
+
+
+def patch_pyglet_buffer_samplers() -> None:
+    """Teach pyglet's uniform introspection the GL 3.1 buffer samplers (samplerBuffer, isamplerBuffer).
+
+    A ShaderProgram looks every active uniform's type up in pyglet's private table
+    pyglet.graphics.shader._uniform_setters, which has no entry for buffer samplers: creating a
+    program whose shader declares one (connections.vert, neurons.vert) raises KeyError. They are set
+    like any sampler, with the texture unit as an int, so they get GL_SAMPLER_2D's entry. Private
+    API: tests/test_gl.py fails if pyglet renames or reshapes that table. Idempotent, and leaves
+    alone any entry pyglet comes to have of its own.
+    """
+    setters = _pyglet_shader._uniform_setters
+    for sampler in BUFFER_SAMPLERS:
+        setters.setdefault(sampler, setters[gl.GL_SAMPLER_2D])
 
 
 def shader_dir() -> Path:
@@ -36,6 +48,7 @@ def load_program(vertex: str, fragment: str) -> ShaderProgram:
     d = shader_dir()
     vs = Shader((d / vertex).read_text(), "vertex")
     fs = Shader((d / fragment).read_text(), "fragment")
+    patch_pyglet_buffer_samplers()  # before ShaderProgram introspects the uniforms
     return ShaderProgram(vs, fs)
 
 
