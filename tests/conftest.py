@@ -56,6 +56,23 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "gl: needs an OpenGL context (headless EGL)")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_in_a_temporary_directory(tmp_path_factory):
+    """Session- and module-scoped fixtures (and the processes they start) run in a temporary directory."""
+    before = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    yield
+    os.chdir(before)
+
+
+@pytest.fixture(autouse=True)
+def _test_in_a_temporary_directory(tmp_path_factory, monkeypatch):
+    """Every test runs in a fresh empty directory of its own, and so does every process it starts
+    without a cwd: a relative path (glnn's Save box, --save, a screenshot) never lands in the
+    checkout. scripts/test fails if the suite changes `git status` anyway."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
 GL_WINDOW_SIZE = (400, 300)
 
 
