@@ -52,8 +52,12 @@ def _setup_headless() -> None:
 _setup_headless()
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "gl: needs an OpenGL context (headless EGL)")
+def pytest_collection_modifyitems(config, items):
+    """A test that uses the GL fixtures must say so with the `gl` (or `e2e`) marker (pyproject.toml)."""
+    unmarked = [item.nodeid for item in items if "gl_window" in getattr(item, "fixturenames", ())
+                and not any(item.get_closest_marker(m) for m in ("gl", "e2e"))]
+    if unmarked:
+        raise pytest.UsageError("these tests use an OpenGL context but are not marked gl: " + ", ".join(unmarked))
 
 
 @pytest.fixture(scope="session", autouse=True)

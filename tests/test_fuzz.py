@@ -26,6 +26,8 @@ def _fuzz(*args: str, cwd: Path, timeout: float) -> str:
     return r.stdout
 
 
+@pytest.mark.e2e
+@pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_fuzz_5000_events_in_a_window(tmp_path):
     out = _fuzz("--events", "5000", "--seed", "7", "--rate", "60", cwd=tmp_path, timeout=580)
@@ -37,6 +39,8 @@ def test_fuzz_5000_events_in_a_window(tmp_path):
         assert kinds[kind] > 20, (kind, kinds)
 
 
+@pytest.mark.e2e
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_fuzz_kiosk_ignores_escape_and_quits_with_the_chord(tmp_path):
     out = _fuzz("--events", "600", "--seed", "3", "--rate", "60", "--kiosk", cwd=tmp_path, timeout=280)

@@ -180,6 +180,7 @@ def cell_rgb(img, box, r, c):
     return img[y - 2:y + 3, x:x + 3].reshape(-1, 3).mean(axis=0)
 
 
+@pytest.mark.gl
 def test_results_tab_shows_the_matrix(results_app):
     app = results_app
     img = render(app)
@@ -209,6 +210,7 @@ def test_results_tab_shows_the_matrix(results_app):
     assert (right[:, 1] > right[:, 0] + 60).all()
 
 
+@pytest.mark.gl
 def test_clicking_a_misclassified_image_feeds_it_through(results_app):
     app = results_app
     app.controller.apply("set", "results_split", "test")
@@ -240,6 +242,7 @@ def test_clicking_a_misclassified_image_feeds_it_through(results_app):
     assert frame.input_index == -1 and frame.prediction == result.wrong_predicted[k]  # the scene shows it
 
 
+@pytest.mark.gl
 def test_the_tab_follows_state_tab(results_app):
     app = results_app
     app.controller.apply("set", "tab", "train")
@@ -250,6 +253,7 @@ def test_the_tab_follows_state_tab(results_app):
     assert app.panel.results.matrix_box is not None
 
 
+@pytest.mark.gl
 def test_results_part_can_be_hidden(results_app):
     app = results_app
     parts = app.state.panel
@@ -265,6 +269,7 @@ def test_results_part_can_be_hidden(results_app):
     assert app.panel.results.matrix_box is not None
 
 
+@pytest.mark.gl
 def test_release_frees_the_textures_and_they_come_back(results_app):
     from pyglet import gl
     app = results_app
@@ -282,6 +287,7 @@ def test_release_frees_the_textures_and_they_come_back(results_app):
 
 
 # -- through the command line ----------------------------------------------------------------------------
+@pytest.mark.gl
 def test_screenshot_can_open_the_results_tab(tmp_path):
     """`glnn --screenshot --tab results`: the matrix's green cells run down the diagonal of the panel."""
     from PIL import Image

@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.gl
+@pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_soak_two_minutes_without_growth(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
