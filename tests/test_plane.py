@@ -313,7 +313,9 @@ def test_app_draws_a_tile_of_each_neurons_activation(app_window, pixels):
         # a few steps of training: the next frame (after the refresh interval) shows new values
         app.controller.apply("train", 50)
         import time
-        time.sleep(1.1 / plane.REFRESH_HZ)
+
+        from glnn.core.plane import REFRESH_HZ  # here `plane` is the app's PlaneView, not the module
+        time.sleep(1.1 / REFRESH_HZ)
         app.frame()
         assert plane.renderer.uploads == uploads + 1
         # a click on the map feeds that point through the network, and a gold ring marks it
