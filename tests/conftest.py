@@ -1,4 +1,5 @@
-"""Shared fixtures: one headless OpenGL 3.3 context for the whole session, and pixel read-back.
+"""Shared fixtures: one headless OpenGL 3.3 context for the whole session, pixel read-back, the
+real App on a headless window of its own (make_app), and a temporary working directory per test.
 
 The headless setup (EGL for PyOpenGL, pyglet's headless option) has to happen before
 pyglet or PyOpenGL are imported by anything, so it runs here, at import time of the
@@ -105,6 +106,37 @@ def gl_context(gl_window):
         if gl.glGetError() == gl.GL_NO_ERROR:
             break
     return gl_window
+
+
+APP_SIZE = (1280, 720)
+
+
+@pytest.fixture()
+def make_app(gl_window):
+    """A factory for glnn's real App, each on a hidden headless window of its own:
+    make_app(trainer=None, size=APP_SIZE, **state) -> App, driven by Controller(trainer,
+    AppState(**state), threaded=False); its window is current on return. Every app and window
+    made is closed after the test, and the session window made current again."""
+    from glnn.app import App, create_window
+    from glnn.controller import AppState, Controller
+    from glnn.core.trainer import Trainer
+    windows, apps = [], []
+
+    def make(trainer=None, size=APP_SIZE, **state):
+        window = create_window(size, headless=True)
+        windows.append(window)
+        window.switch_to()
+        app = App(window, Controller(trainer if trainer is not None else Trainer(), AppState(**state),
+                                     threaded=False))
+        apps.append(app)
+        return app
+
+    yield make
+    for app in reversed(apps):
+        app.close()
+    for window in reversed(windows):
+        window.close()
+    gl_window.switch_to()
 
 
 def read_pixels(width: int, height: int, x: int = 0, y: int = 0) -> np.ndarray:

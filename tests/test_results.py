@@ -145,20 +145,14 @@ def test_a_new_dataset_gets_its_own_matrix_at_once():
 WINDOW = (1000, 900)
 
 
-@pytest.fixture(scope="module")
-def results_app(gl_window):
+@pytest.fixture()
+def results_app(make_app):
     """The real App on its own headless window, Results tab open, a digits5 net that knows its
     training images but not all the test images."""
-    from glnn.app import App, create_window
     tr = Trainer({"dataset": "digits5", "hidden": (64,), "loss": "xent", "lr": 0.1})
     tr.steps(3000)
     assert tr.metrics().train_accuracy == 1.0 and tr.metrics().test_accuracy < 1.0
-    window = create_window(WINDOW, headless=True)
-    app = App(window, Controller(tr, AppState(tab="results", results_split="train"), threaded=False))
-    yield app
-    app.close()
-    window.close()
-    gl_window.switch_to()
+    return make_app(tr, WINDOW, tab="results", results_split="train")
 
 
 def render(app, frames=3):

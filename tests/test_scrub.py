@@ -226,16 +226,10 @@ def timeline_track(picture: np.ndarray, left: int) -> tuple[slice, int]:
 
 
 @pytest.fixture()
-def app(gl_window):
-    from glnn.app import App, create_window
-    window = create_window(APP_SIZE, headless=True)
-    c = Controller(Trainer({"seed": 3}), AppState(), threaded=False)
-    c.apply("train", 3000)
-    a = App(window, c)
-    yield a
-    a.close()
-    window.close()
-    gl_window.switch_to()
+def app(make_app):
+    a = make_app(Trainer({"seed": 3}), APP_SIZE)
+    a.controller.apply("train", 3000)
+    return a
 
 
 def send(window, *event) -> None:

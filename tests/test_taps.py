@@ -3,7 +3,6 @@ tabs, which only take a press on what was under the pointer the frame before."""
 import pytest
 from pyglet.event import EventDispatcher
 
-from glnn.controller import AppState, Controller
 from glnn.core.trainer import Trainer
 
 pytestmark = pytest.mark.gl
@@ -12,16 +11,11 @@ SIZE = (1280, 720)
 
 
 @pytest.fixture()
-def app(gl_window):
-    from glnn.app import App, create_window
-    window = create_window(SIZE, headless=True)
-    a = App(window, Controller(Trainer({}), AppState(), threaded=False))
+def app(make_app):
+    a = make_app(Trainer({}), SIZE)
     for _ in range(3):
         a.frame()
-    yield a
-    a.close()
-    window.close()
-    gl_window.switch_to()
+    return a
 
 
 def tap(app, x, y, frames=4):
