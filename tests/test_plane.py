@@ -32,7 +32,8 @@ def test_forward_all_matches_the_reference(sizes, activation, loss, bias):
     out = np.zeros((sum(sizes), len(x)), np.float32)
     a_off = arch.activation_offsets()
     kernels.forward_all(net.params, np.array(sizes, np.uint64), net.w_off.astype(np.uint64),
-                        net.b_off.astype(np.uint64), bias, plane._ACT[activation], plane._LOSS[loss], x, out)
+                        net.b_off.astype(np.uint64), bias, kernels.ACTIVATION_CODES[activation],
+                        kernels.LOSS_CODES[loss], x, out)
     ws, bs = layers_of(net)
     for r in (0, 1, 100, 256):
         expected = np.concatenate(reference.forward(ws, bs, x[r], activation, loss))

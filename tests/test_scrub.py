@@ -66,7 +66,7 @@ def test_timeline_stays_bounded_for_any_run_length():
     assert targets < 2000  # a few hundred kernel splits in a whole (absurdly long) run
     assert t.iterations[0] == 0 and t.iterations[-1] > 10**12 / 2**(1.0 * 2**t.level / timeline_mod.PER_OCTAVE) / 1.01
     # each snapshot still holds the parameters recorded at its own iteration after all the thinning
-    assert np.array_equal(t._params[:t.count, 0], t.iterations.astype(np.float32))
+    assert np.array_equal([t.params(i)[0] for i in range(t.count)], t.iterations.astype(np.float32))
 
 
 def test_capacity_shrinks_for_big_networks_within_its_bounds():

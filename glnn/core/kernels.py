@@ -20,6 +20,8 @@ Why it is fast (25-16-10 runs at several million iterations a second on one core
 """
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import llvmlite.binding as _llvm
 import numpy as np
 from numba import config as _numba_config
@@ -27,6 +29,9 @@ from numba import njit
 
 ACT_SIGMOID, ACT_TANH, ACT_RELU = 0, 1, 2
 LOSS_SSE, LOSS_XENT = 0, 1
+# the kernels' codes for the activation and loss names of glnn.core.model.Architecture (read-only)
+ACTIVATION_CODES = MappingProxyType({"sigmoid": ACT_SIGMOID, "tanh": ACT_TANH, "relu": ACT_RELU})
+LOSS_CODES = MappingProxyType({"sse": LOSS_SSE, "xent": LOSS_XENT})
 
 _llvm.set_option("glnn", "-force-vector-interleave=1")
 

@@ -24,9 +24,6 @@ MAX_TIME_SHARE = 0.015
 WORK_PER_EVALUATION = 2.0e6
 MAX_RESOLUTION, MIN_RESOLUTION = 96, 16
 
-_ACT = {"sigmoid": kernels.ACT_SIGMOID, "tanh": kernels.ACT_TANH, "relu": kernels.ACT_RELU}
-_LOSS = {"sse": kernels.LOSS_SSE, "xent": kernels.LOSS_XENT}
-
 
 def applies(dataset) -> bool:
     """Datasets of two inputs have a plane to paint."""
@@ -85,8 +82,8 @@ class PlaneField:
         """Run the grid through the network now; returns `values` (n_neurons, res, res)."""
         params = np.ascontiguousarray(params, np.float32)
         a = self.arch
-        kernels.forward_all(params, self._sizes, self._w_off, self._b_off, a.bias, _ACT[a.activation],
-                            _LOSS[a.loss], self.points, self._flat)
+        kernels.forward_all(params, self._sizes, self._w_off, self._b_off, a.bias,
+                            kernels.ACTIVATION_CODES[a.activation], kernels.LOSS_CODES[a.loss], self.points, self._flat)
         return self.values
 
     def interval(self) -> float:

@@ -21,8 +21,6 @@ from glnn.core.settings import BY_NAME, checked, defaults
 from glnn.core.model import Architecture, Network
 from glnn.core.timeline import Timeline
 
-_ACT = {"sigmoid": kernels.ACT_SIGMOID, "tanh": kernels.ACT_TANH, "relu": kernels.ACT_RELU}
-_LOSS = {"sse": kernels.LOSS_SSE, "xent": kernels.LOSS_XENT}
 # Settings whose change keeps the weights; any other change rebuilds the network.
 _LIVE_SETTINGS = {"lr", "batch", "shuffle", "on_diverge"}
 MAX_CHUNK = 1 << 16  # iterations per kernel call: bounds the per-call loss buffer
@@ -95,7 +93,7 @@ class Trainer:
     def _kernel_args(self, params: np.ndarray | None = None):
         net = self.net
         return (net.params if params is None else params, self._sizes, self._w_off, self._b_off, self.arch.bias,
-                _ACT[self.arch.activation], _LOSS[self.arch.loss])
+                kernels.ACTIVATION_CODES[self.arch.activation], kernels.LOSS_CODES[self.arch.loss])
 
     def update(self, **changes: Any) -> bool:
         """Apply setting changes. Returns True when the network was rebuilt (weights reset)."""
@@ -262,8 +260,10 @@ class Trainer:
             return (outputs[:, 0] > 0.5).astype(np.int32)
         return outputs.argmax(axis=1).astype(np.int32)
 
-    def _evaluate(self, x: np.ndarray, y: np.ndarray,
-                  params: np.ndarray | None = None) -> tuple[float, float, np.ndarray]:
+    def evaluate(self, x: np.ndarray, y: np.ndarray,
+                 params: np.ndarray | None = None) -> tuple[float, float, np.ndarray]:
+        """(mean loss, accuracy, outputs) on rows x (float32, C order) with labels y (int32), at the
+        current weights (or `params`)."""
         out = np.zeros((x.shape[0], self.arch.sizes[-1]), np.float32)
         losses = np.zeros(x.shape[0], np.float32)
         kernels.evaluate(*self._kernel_args(params), x, y, self.on_value, np.zeros_like(self._acts),
@@ -275,7 +275,7 @@ class Trainer:
         """(mean loss, accuracy, outputs) on the train or test split at the current weights (or `params`)."""
         ds = self.dataset
         x, y = (ds.x_train, ds.y_train) if split == "train" else (ds.x_test, ds.y_test)
-        return self._evaluate(x, y, params)
+        return self.evaluate(x, y, params)
 
     def _evaluated(self) -> dict[str, tuple[float, float, np.ndarray]]:
         """(loss, accuracy, predicted classes) per split at the current weights, evaluated once per iteration."""
