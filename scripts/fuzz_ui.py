@@ -29,6 +29,8 @@ weights, the curves -- is NaN or infinite):
 
 Prints the number of events, the time, events/s, glnn's resident memory (VmRSS) at the
 start, the peak and the end, then PASS or FAIL with the reasons. Exit status 0 on PASS only.
+glnn runs in a temporary directory (kept, with its logs, on FAIL or --keep-logs), so the networks
+the fuzzer saves through the Settings tab never land in the checkout or the caller's directory.
 
 Usage: scripts/fuzz_ui.py --events N --seed S [--display :N] [--kiosk] [--rate R]
 """
@@ -186,7 +188,8 @@ class Glnn:
         env = {**os.environ, "DISPLAY": display, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1", "GLNN_CHECK_FINITE": "1",
                "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
         self.cmd = cmd
-        self.proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdin=subprocess.DEVNULL,
+        # run in the fuzzer's temporary directory: what it types into the Save box lands there, not in the checkout
+        self.proc = subprocess.Popen(cmd, cwd=str(workdir), env=env, stdin=subprocess.DEVNULL,
                                      stdout=open(self.out_path, "wb"), stderr=open(self.err_path, "wb"),
                                      start_new_session=True)
 

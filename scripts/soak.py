@@ -10,8 +10,10 @@ vertex arrays, programs). Prints both and exits 1 if anything grew beyond its to
 Usage: scripts/soak.py --minutes M [--step 0.5] [--size 1280x720]
 """
 import argparse
+import os
 import statistics
 import sys
+import tempfile
 import time
 
 from glnn import app as app_mod
@@ -117,4 +119,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # a directory of its own, as the fuzzer's: nothing the app might write lands in the caller's directory
+    with tempfile.TemporaryDirectory(prefix="glnn-soak-") as workdir:
+        os.chdir(workdir)
+        status = main()
+    sys.exit(status)

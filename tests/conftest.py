@@ -1,4 +1,5 @@
-"""Shared fixtures: one headless OpenGL 3.3 context for the whole session, and pixel read-back.
+"""Shared fixtures: one headless OpenGL 3.3 context for the whole session, pixel read-back, the
+real App on a headless window of its own (make_app), and a temporary working directory per test.
 
 The headless setup (EGL for PyOpenGL, pyglet's headless option) has to happen before
 pyglet or PyOpenGL are imported by anything, so it runs here, at import time of the
@@ -52,8 +53,29 @@ def _setup_headless() -> None:
 _setup_headless()
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "gl: needs an OpenGL context (headless EGL)")
+def pytest_collection_modifyitems(config, items):
+    """A test that uses the GL fixtures must say so with the `gl` (or `e2e`) marker (pyproject.toml)."""
+    unmarked = [item.nodeid for item in items if "gl_window" in getattr(item, "fixturenames", ())
+                and not any(item.get_closest_marker(m) for m in ("gl", "e2e"))]
+    if unmarked:
+        raise pytest.UsageError("these tests use an OpenGL context but are not marked gl: " + ", ".join(unmarked))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_in_a_temporary_directory(tmp_path_factory):
+    """Session- and module-scoped fixtures (and the processes they start) run in a temporary directory."""
+    before = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    yield
+    os.chdir(before)
+
+
+@pytest.fixture(autouse=True)
+def _test_in_a_temporary_directory(tmp_path_factory, monkeypatch):
+    """Every test runs in a fresh empty directory of its own, and so does every process it starts
+    without a cwd: a relative path (glnn's Save box, --save, a screenshot) never lands in the
+    checkout. scripts/test fails if the suite changes `git status` anyway."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 
 GL_WINDOW_SIZE = (400, 300)
@@ -84,6 +106,38 @@ def gl_context(gl_window):
         if gl.glGetError() == gl.GL_NO_ERROR:
             break
     return gl_window
+
+
+APP_SIZE = (1280, 720)
+
+
+@pytest.fixture()
+def make_app(gl_window):
+    """A factory for glnn's real App, each on a hidden headless window of its own:
+    make_app(trainer=None, size=APP_SIZE, **state) -> App, driven by Controller(trainer,
+    AppState(**state), threaded=False); its window is current on return. Every app and window
+    made is closed after the test, and the session window made current again."""
+    from glnn.app import App, create_window
+    from glnn.controller import Controller
+    from glnn.state import AppState
+    from glnn.core.trainer import Trainer
+    windows, apps = [], []
+
+    def make(trainer=None, size=APP_SIZE, **state):
+        window = create_window(size, headless=True)
+        windows.append(window)
+        window.switch_to()
+        app = App(window, Controller(trainer if trainer is not None else Trainer(), AppState(**state),
+                                     threaded=False))
+        apps.append(app)
+        return app
+
+    yield make
+    for app in reversed(apps):
+        app.close()
+    for window in reversed(windows):
+        window.close()
+    gl_window.switch_to()
 
 
 def read_pixels(width: int, height: int, x: int = 0, y: int = 0) -> np.ndarray:

@@ -17,28 +17,30 @@ def layers_of(net: Network, dtype=np.float32):
 def kernel_steps(trainer, n: int, *, lr: float | None = None, x: np.ndarray | None = None,
                  labels: np.ndarray | None = None, batch: int | None = None, shuffle: bool | None = None,
                  state: np.ndarray | None = None, order: np.ndarray | None = None):
-    """Run glnn.core.kernels.train_steps on trainer's network the way Trainer._run_kernel does.
+    """Run glnn.core.kernels.train_steps on trainer's network (its parameters change in place) as
+    Trainer.steps does from the start of a training order, with scratch buffers of its own.
 
-    Returns (iterations done, per-iteration losses). With x/labels given, trains on those
-    rows instead of the trainer's dataset (with a fresh visiting order and state).
-    The argument types are exactly the trainer's, so no new Numba compilation is needed.
+    Returns (iterations done, per-iteration losses). Trains on the trainer's dataset, or on
+    x/labels when given, visiting the rows in turn (or in `order`) from a fresh shuffle state
+    (or `state`), as a new Trainer would. The argument types are exactly the trainer's, so no
+    new Numba compilation is needed.
     """
-    s = trainer.settings
+    s, net, arch = trainer.settings, trainer.net, trainer.arch
     if x is None:
         x, labels = trainer.dataset.x_train, trainer.dataset.y_train
-        order = trainer._order if order is None else order
-        state = trainer._state if state is None else state
-    else:
-        x = np.ascontiguousarray(x, np.float32)
-        labels = np.ascontiguousarray(labels, np.int32)
-        order = np.arange(len(labels), dtype=np.int32) if order is None else order
-        state = np.array([0, s["seed"] + 1], np.int64) if state is None else state
+    x = np.ascontiguousarray(x, np.float32)
+    labels = np.ascontiguousarray(labels, np.int32)
+    order = np.arange(len(labels), dtype=np.int32) if order is None else order
+    state = np.array([0, s["seed"] + 1], np.int64) if state is None else state  # [next position, shuffle RNG]
+    shape = kernels.NetworkShape.of(arch, net.w_off, net.b_off)
+    scratch = int(shape.a_off[-1])
     losses = np.zeros(n, np.float32)
-    params, sizes, w_off, b_off, bias, act, loss = trainer._kernel_args()
-    done = kernels.train_steps(params, trainer._grad, sizes, w_off, b_off, bias, act, loss, x, labels, order, state,
-                               n, np.float32(s["lr"] if lr is None else lr), int(s["batch"] if batch is None else batch),
+    params, sizes, w_off, b_off, bias, activation, loss = shape.args(net.params)
+    done = kernels.train_steps(params, np.zeros(net.n_params, np.float32), sizes, w_off, b_off, bias, activation, loss,
+                               x, labels, order, state, n, np.float32(s["lr"] if lr is None else lr),
+                               int(s["batch"] if batch is None else batch),
                                bool(s["shuffle"] if shuffle is None else shuffle), trainer.on_value,
-                               trainer._acts, trainer._deltas, trainer._a_off, losses)
+                               np.zeros(scratch, np.float32), np.zeros(scratch, np.float32), shape.a_off, losses)
     return done, losses
 
 

@@ -359,7 +359,8 @@ def gui(tmp_path_factory):
                if k not in ("PYOPENGL_PLATFORM", "WAYLAND_DISPLAY")}  # conftest.py sets EGL for itself
         env["DISPLAY"] = display
         env["PYTHONPATH"] = os.pathsep.join([str(APP_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-        app = subprocess.Popen([sys.executable, "-m", "glnn", "--size", f"{SIZE[0]}x{SIZE[1]}"], cwd=APP_ROOT, env=env,
+        # in a directory of its own (glnn finds its code through PYTHONPATH): nothing lands in the checkout
+        app = subprocess.Popen([sys.executable, "-m", "glnn", "--size", f"{SIZE[0]}x{SIZE[1]}"], cwd=shot_dir, env=env,
                                stdout=app_log, stderr=subprocess.STDOUT, start_new_session=True)
         # the window's title is exactly "glnn" (a hidden helper window is named after __main__.py)
         try:

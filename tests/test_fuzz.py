@@ -15,20 +15,22 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _fuzz(*args: str, timeout: float) -> str:
+def _fuzz(*args: str, cwd: Path, timeout: float) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("PYOPENGL_PLATFORM", "DISPLAY")}
     env["PYTHONPATH"] = str(ROOT)
     r = subprocess.run([sys.executable, str(ROOT / "scripts" / "fuzz_ui.py"), *args],
-                       capture_output=True, text=True, env=env, timeout=timeout)
+                       capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
     print(r.stdout, r.stderr)
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.strip().splitlines()[-1] == "PASS"
     return r.stdout
 
 
+@pytest.mark.e2e
+@pytest.mark.slow
 @pytest.mark.timeout(600)
-def test_fuzz_5000_events_in_a_window():
-    out = _fuzz("--events", "5000", "--seed", "7", "--rate", "60", timeout=580)
+def test_fuzz_5000_events_in_a_window(tmp_path):
+    out = _fuzz("--events", "5000", "--seed", "7", "--rate", "60", cwd=tmp_path, timeout=580)
     assert re.search(r"^events: 5000 ", out, re.M)
     listed = re.search(r"^kinds: (.*)$", out, re.M).group(1).split(", ")
     kinds = {name: int(count) for name, count in (item.rsplit(" ", 1) for item in listed)}
@@ -37,9 +39,11 @@ def test_fuzz_5000_events_in_a_window():
         assert kinds[kind] > 20, (kind, kinds)
 
 
+@pytest.mark.e2e
+@pytest.mark.slow
 @pytest.mark.timeout(300)
-def test_fuzz_kiosk_ignores_escape_and_quits_with_the_chord():
-    out = _fuzz("--events", "600", "--seed", "3", "--rate", "60", "--kiosk", timeout=280)
+def test_fuzz_kiosk_ignores_escape_and_quits_with_the_chord(tmp_path):
+    out = _fuzz("--events", "600", "--seed", "3", "--rate", "60", "--kiosk", cwd=tmp_path, timeout=280)
     assert re.search(r"^events: 600 ", out, re.M)
 
 

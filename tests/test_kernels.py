@@ -293,7 +293,7 @@ def test_forward_and_evaluate_match_reference(settings):
     extra[np.triu_indices(ds.n_inputs + 1, 0, ds.n_inputs)] = 0.0
     for x_all in (ds.x_train[:150], ds.x_test[:150], extra):
         y_all = rng.integers(0, ds.n_classes, len(x_all)).astype(np.int32)
-        loss_mean, acc, out = trainer._evaluate(np.ascontiguousarray(x_all), y_all)
+        loss_mean, acc, out = trainer.evaluate(np.ascontiguousarray(x_all), y_all)
         ref_losses = []
         for r in range(len(x_all)):
             acts = ref.forward(ws, bs, x_all[r], settings["activation"], settings["loss"])

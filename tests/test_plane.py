@@ -257,31 +257,18 @@ def test_release_frees_every_gl_object(gl_context):
 APP_SIZE = (900, 600)
 
 
-@pytest.fixture(scope="module")
-def app_window(gl_window):
-    """A window of its own (the session window is too small for a network and a map side by side)."""
-    from glnn.app import create_window
-    window = create_window(APP_SIZE, headless=True)
-    window.switch_to()
-    yield window
-    window.close()
-    gl_window.switch_to()
-
-
-def make_app(window, settings, steps):
-    from glnn.app import App
-    from glnn.controller import Controller
-    from glnn.state import AppState
-    window.switch_to()
+def plane_app(make_app, settings, steps):
+    """The App without its panel, on a window of its own (the session window is too small for a
+    network and a map side by side), its network trained `steps` iterations."""
     trainer = Trainer(settings)
     trainer.steps(steps)
-    return App(window, Controller(trainer, AppState(show_panel=False), threaded=False))
+    return make_app(trainer, APP_SIZE, show_panel=False)
 
 
 @pytest.mark.gl
-def test_app_draws_a_tile_of_each_neurons_activation(app_window, pixels):
+def test_app_draws_a_tile_of_each_neurons_activation(make_app, pixels):
     from pyglet import gl
-    app = make_app(app_window, {"dataset": "xor", "hidden": (4,)}, 4000)
+    app = plane_app(make_app, {"dataset": "xor", "hidden": (4,)}, 4000)
     try:
         for _ in range(2):
             app.frame()
@@ -316,7 +303,9 @@ def test_app_draws_a_tile_of_each_neurons_activation(app_window, pixels):
         # a few steps of training: the next frame (after the refresh interval) shows new values
         app.controller.apply(commands.Train(50))
         import time
-        time.sleep(1.1 / plane.REFRESH_HZ)
+
+        from glnn.core.plane import REFRESH_HZ  # here `plane` is the app's PlaneView, not the module
+        time.sleep(1.1 / REFRESH_HZ)
         app.frame()
         assert view.renderer.uploads == uploads + 1
         # a click on the map feeds that point through the network, and a gold ring marks it
@@ -342,33 +331,28 @@ def test_app_draws_a_tile_of_each_neurons_activation(app_window, pixels):
         textures = list(renderer.textures)
     finally:
         app.close()
-        app_window.remove_handlers(app)
-    app_window.switch_to()
+    app.window.switch_to()
     assert not any(gl.glIsTexture(t) for t in textures)
 
 
 @pytest.mark.gl
-def test_app_without_two_inputs_has_no_plane_until_one_is_chosen(app_window):
-    app = make_app(app_window, {"dataset": "digits5"}, 0)
-    try:
-        app.frame()
-        assert not app.plane.active and app.plane.map is None and app.plane.layers_without_values == frozenset()
-        assert app.plane.renderer.uploads == 0
-        full_width = app.layout.area.w
-        assert full_width > APP_SIZE[0] - 200  # the network keeps the whole width
-        # the Settings tab's dataset combo: to a 2-D set and back
-        app.controller.apply(commands.Set("dataset", "spiral"))
-        app.frame()
-        assert app.plane.active and app.plane.field.evaluations == 1 and app.plane.renderer.uploads == 1
-        assert app.layout.area.w < full_width - app.plane.map.side
-        assert app.layout.sizes == (2, 16, 1) and app.plane.layers_without_values == frozenset({0, 1})
-        app.controller.apply(commands.Set("dataset", "digits5"))
-        app.frame()
-        assert not app.plane.active and app.plane.layers_without_values == frozenset()
-        assert app.layout.area.w == full_width
-    finally:
-        app.close()
-        app_window.remove_handlers(app)
+def test_app_without_two_inputs_has_no_plane_until_one_is_chosen(make_app):
+    app = plane_app(make_app, {"dataset": "digits5"}, 0)
+    app.frame()
+    assert not app.plane.active and app.plane.map is None and app.plane.layers_without_values == frozenset()
+    assert app.plane.renderer.uploads == 0
+    full_width = app.layout.area.w
+    assert full_width > APP_SIZE[0] - 200  # the network keeps the whole width
+    # the Settings tab's dataset combo: to a 2-D set and back
+    app.controller.apply(commands.Set("dataset", "spiral"))
+    app.frame()
+    assert app.plane.active and app.plane.field.evaluations == 1 and app.plane.renderer.uploads == 1
+    assert app.layout.area.w < full_width - app.plane.map.side
+    assert app.layout.sizes == (2, 16, 1) and app.plane.layers_without_values == frozenset({0, 1})
+    app.controller.apply(commands.Set("dataset", "digits5"))
+    app.frame()
+    assert not app.plane.active and app.plane.layers_without_values == frozenset()
+    assert app.layout.area.w == full_width
 
 
 def colour_classes(pixels):

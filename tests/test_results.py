@@ -147,20 +147,14 @@ def test_a_new_dataset_gets_its_own_matrix_at_once():
 WINDOW = (1000, 900)
 
 
-@pytest.fixture(scope="module")
-def results_app(gl_window):
+@pytest.fixture()
+def results_app(make_app):
     """The real App on its own headless window, Results tab open, a digits5 net that knows its
     training images but not all the test images."""
-    from glnn.app import App, create_window
     tr = Trainer({"dataset": "digits5", "hidden": (64,), "loss": "xent", "lr": 0.1})
     tr.steps(3000)
     assert tr.metrics().train_accuracy == 1.0 and tr.metrics().test_accuracy < 1.0
-    window = create_window(WINDOW, headless=True)
-    app = App(window, Controller(tr, AppState(tab="results", results_split="train"), threaded=False))
-    yield app
-    app.close()
-    window.close()
-    gl_window.switch_to()
+    return make_app(tr, WINDOW, tab="results", results_split="train")
 
 
 def render(app, frames=3):
@@ -182,6 +176,7 @@ def cell_rgb(img, box, r, c):
     return img[y - 2:y + 3, x:x + 3].reshape(-1, 3).mean(axis=0)
 
 
+@pytest.mark.gl
 def test_results_tab_shows_the_matrix(results_app):
     app = results_app
     img = render(app)
@@ -211,6 +206,7 @@ def test_results_tab_shows_the_matrix(results_app):
     assert (right[:, 1] > right[:, 0] + 60).all()
 
 
+@pytest.mark.gl
 def test_clicking_a_misclassified_image_feeds_it_through(results_app):
     app = results_app
     app.controller.apply(commands.Set("results_split", "test"))
@@ -242,6 +238,7 @@ def test_clicking_a_misclassified_image_feeds_it_through(results_app):
     assert frame.input_index == -1 and frame.prediction == result.wrong_predicted[k]  # the scene shows it
 
 
+@pytest.mark.gl
 def test_the_tab_follows_state_tab(results_app):
     app = results_app
     app.controller.apply(commands.Set("tab", "train"))
@@ -252,6 +249,7 @@ def test_the_tab_follows_state_tab(results_app):
     assert app.panel.results.matrix_box is not None
 
 
+@pytest.mark.gl
 def test_results_part_can_be_hidden(results_app):
     app = results_app
     parts = app.state.panel
@@ -267,6 +265,7 @@ def test_results_part_can_be_hidden(results_app):
     assert app.panel.results.matrix_box is not None
 
 
+@pytest.mark.gl
 def test_release_frees_the_textures_and_they_come_back(results_app):
     from pyglet import gl
     app = results_app
@@ -284,6 +283,7 @@ def test_release_frees_the_textures_and_they_come_back(results_app):
 
 
 # -- through the command line ----------------------------------------------------------------------------
+@pytest.mark.gl
 def test_screenshot_can_open_the_results_tab(tmp_path):
     """`glnn --screenshot --tab results`: the matrix's green cells run down the diagonal of the panel."""
     from PIL import Image

@@ -68,7 +68,7 @@ def test_timeline_stays_bounded_for_any_run_length():
     assert targets < 2000  # a few hundred kernel splits in a whole (absurdly long) run
     assert t.iterations[0] == 0 and t.iterations[-1] > 10**12 / 2**(1.0 * 2**t.level / timeline_mod.PER_OCTAVE) / 1.01
     # each snapshot still holds the parameters recorded at its own iteration after all the thinning
-    assert np.array_equal(t._params[:t.count, 0], t.iterations.astype(np.float32))
+    assert np.array_equal([t.params(i)[0] for i in range(t.count)], t.iterations.astype(np.float32))
 
 
 def test_capacity_shrinks_for_big_networks_within_its_bounds():
@@ -228,16 +228,10 @@ def timeline_track(picture: np.ndarray, left: int) -> tuple[slice, int]:
 
 
 @pytest.fixture()
-def app(gl_window):
-    from glnn.app import App, create_window
-    window = create_window(APP_SIZE, headless=True)
-    c = Controller(Trainer({"seed": 3}), AppState(), threaded=False)
-    c.apply(commands.Train(3000))
-    a = App(window, c)
-    yield a
-    a.close()
-    window.close()
-    gl_window.switch_to()
+def app(make_app):
+    a = make_app(Trainer({"seed": 3}), APP_SIZE)
+    a.controller.apply(commands.Train(3000))
+    return a
 
 
 def send(window, *event) -> None:

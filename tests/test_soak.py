@@ -10,11 +10,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.gl
+@pytest.mark.slow
 @pytest.mark.timeout(600)
-def test_soak_two_minutes_without_growth():
+def test_soak_two_minutes_without_growth(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     r = subprocess.run([sys.executable, str(ROOT / "scripts" / "soak.py"), "--minutes", "2"],
-                       capture_output=True, text=True, env=env, timeout=580)
+                       capture_output=True, text=True, env=env, cwd=tmp_path, timeout=580)
     print(r.stdout)
     assert "Traceback" not in r.stderr, r.stderr
     assert r.returncode == 0, r.stdout + r.stderr

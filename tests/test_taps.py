@@ -2,30 +2,25 @@
 tabs, which only take a press on what was under the pointer the frame before."""
 import pytest
 from pyglet.event import EventDispatcher
-from pyglet.window import mouse
 
-from glnn.controller import Controller
 from glnn.core.trainer import Trainer
-from glnn.state import AppState
+
+pytestmark = pytest.mark.gl
 
 SIZE = (1280, 720)
 
 
 @pytest.fixture()
-def app(gl_window):
-    from glnn.app import App, create_window
-    window = create_window(SIZE, headless=True)
-    a = App(window, Controller(Trainer({}), AppState(), threaded=False))
+def app(make_app):
+    a = make_app(Trainer({}), SIZE)
     for _ in range(3):
         a.frame()
-    yield a
-    a.close()
-    window.close()
-    gl_window.switch_to()
+    return a
 
 
 def tap(app, x, y, frames=4):
     """Move, press and release before one frame, as a touch screen or xdotool's 'mousemove click' does."""
+    from pyglet.window import mouse  # here, not at the top: importing pyglet.window makes a GL context
     h = app.window.height
     for event in (("on_mouse_motion", x, h - y, 0, 0), ("on_mouse_press", x, h - y, mouse.LEFT, 0),
                   ("on_mouse_release", x, h - y, mouse.LEFT, 0)):
@@ -68,6 +63,7 @@ def test_a_tap_on_a_neuron_focuses_it(app):
 
 def test_a_tap_then_a_quick_move_away_still_lands_where_it_was(app):
     """The pointer leaves (onto the panel) before the held press is given out: the press keeps its place."""
+    from pyglet.window import mouse
     app.frame()
     x, y, _, _ = app.layout.nodes[int(app.layout.layer_start[1]) + 5]
     h = app.window.height

@@ -20,6 +20,7 @@ Why it is fast (25-16-10 runs at several million iterations a second on one core
 """
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import NamedTuple
 
 import llvmlite.binding as _llvm
@@ -29,8 +30,9 @@ from numba import njit
 
 ACT_SIGMOID, ACT_TANH, ACT_RELU = 0, 1, 2
 LOSS_SSE, LOSS_XENT = 0, 1
-ACTIVATION_CODES = {"sigmoid": ACT_SIGMOID, "tanh": ACT_TANH, "relu": ACT_RELU}
-LOSS_CODES = {"sse": LOSS_SSE, "xent": LOSS_XENT}
+# the kernels' codes for the activation and loss names of glnn.core.model.Architecture (read-only)
+ACTIVATION_CODES = MappingProxyType({"sigmoid": ACT_SIGMOID, "tanh": ACT_TANH, "relu": ACT_RELU})
+LOSS_CODES = MappingProxyType({"sse": LOSS_SSE, "xent": LOSS_XENT})
 
 
 class NetworkShape(NamedTuple):

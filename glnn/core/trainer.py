@@ -253,8 +253,10 @@ class Trainer:
         """Predicted class per row of output activations."""
         return predicted_classes(outputs)
 
-    def _evaluate(self, x: np.ndarray, y: np.ndarray,
-                  params: np.ndarray | None = None) -> tuple[float, float, np.ndarray]:
+    def evaluate(self, x: np.ndarray, y: np.ndarray,
+                 params: np.ndarray | None = None) -> tuple[float, float, np.ndarray]:
+        """(mean loss, accuracy, outputs) on rows x (float32, C order) with labels y (int32), at the
+        current weights (or `params`)."""
         out = np.zeros((x.shape[0], self.arch.sizes[-1]), np.float32)
         losses = np.zeros(x.shape[0], np.float32)
         kernels.evaluate(*self._kernel_args(params), x, y, self.on_value, np.zeros_like(self._acts),
@@ -266,7 +268,7 @@ class Trainer:
         """(mean loss, accuracy, outputs) on the train or test split at the current weights (or `params`)."""
         ds = self.dataset
         x, y = (ds.x_train, ds.y_train) if split == "train" else (ds.x_test, ds.y_test)
-        return self._evaluate(x, y, params)
+        return self.evaluate(x, y, params)
 
     def _evaluated(self) -> dict[str, tuple[float, float, np.ndarray]]:
         """(loss, accuracy, predicted classes) per split at the current weights, evaluated once per iteration."""
