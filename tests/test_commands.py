@@ -1,0 +1,164 @@
+"""Every command the UI can give, carried out by the controller (no GL): what each changes."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+from glnn import commands
+from glnn.controller import Controller
+from glnn.core.trainer import Trainer
+from glnn.state import AppState
+
+
+def make(**state):
+    return Controller(Trainer({"seed": 3}), AppState(**state), threaded=False)
+
+
+def test_toggle_play_plays_and_follows_training_then_pauses():
+    c = make()
+    c.apply(commands.ShowSample(3))
+    c.apply(commands.TogglePlay())
+    assert c.state.playing and c.state.shown_input is None  # playing shows what training visits
+    c.apply(commands.ShowSample(3))
+    c.apply(commands.TogglePlay())
+    assert not c.state.playing and c.state.shown_input is not None  # pausing keeps the chosen input
+
+
+def test_play_sets_playing_and_training_follows():
+    c = make(speed=7)
+    c.apply(commands.Play(True))
+    assert c.state.playing
+    c.advance()
+    assert c.trainer.iterations == 7
+    c.apply(commands.Play(False))
+    c.advance()
+    assert not c.state.playing and c.trainer.iterations == 7
+
+
+def test_step_trains_one_iteration_and_pauses():
+    c = make(playing=True)
+    c.apply(commands.Step())
+    assert c.trainer.iterations == 1 and not c.state.playing
+
+
+def test_train_runs_n_iterations():
+    c = make()
+    c.apply(commands.Train(1234))
+    assert c.trainer.iterations == 1234
+
+
+def test_reset_draws_new_weights():
+    c = make()
+    c.apply(commands.Train(100))
+    before = c.trainer.net.params.copy()
+    c.apply(commands.Reset())
+    assert c.trainer.iterations == 0 and not np.array_equal(c.trainer.net.params, before)
+
+
+def test_set_a_live_training_setting_keeps_the_weights():
+    c = make()
+    c.apply(commands.Train(10))
+    before = c.trainer.net.params.copy()
+    c.apply(commands.Set("lr", 0.25))
+    assert c.trainer.settings["lr"] == 0.25 and np.array_equal(c.trainer.net.params, before)
+
+
+def test_set_the_architecture_rebuilds_the_network():
+    c = make()
+    c.apply(commands.Set("hidden", (8, 4)))
+    assert c.trainer.arch.sizes == (25, 8, 4, 10) and c.trainer.iterations == 0
+
+
+def test_set_a_view_setting_checks_it_against_its_declaration():
+    c = make()
+    c.apply(commands.Set("palette", "green-red"))
+    assert c.state.palette == "green-red"
+    with pytest.raises(Exception, match="palette"):
+        c.apply(commands.Set("palette", "purple"))
+
+
+def test_set_refuses_a_name_that_is_nothing_at_the_call_site():
+    with pytest.raises(ValueError, match="learning_rate"):
+        commands.Set("learning_rate", 0.1)
+
+
+def test_show_sample_shows_that_training_image():
+    c = make()
+    c.apply(commands.ShowSample(6))
+    assert np.array_equal(c.state.shown_input, c.trainer.dataset.x_train[6])
+    assert c.frame().picked_index == 6
+
+
+def test_show_input_feeds_any_input_through():
+    c = make()
+    pixels = np.zeros(25, np.float32)
+    pixels[::2] = 1
+    c.apply(commands.ShowInput(pixels, "a checkerboard"))
+    f = c.frame()
+    assert np.array_equal(f.activations[:25], pixels) and c.state.shown_label == "a checkerboard"
+    pixels[:] = 0  # the command took a copy
+    assert c.frame().activations[0] == 1
+
+
+def test_follow_training_drops_the_chosen_input():
+    c = make()
+    c.apply(commands.ShowSample(2))
+    c.apply(commands.FollowTraining())
+    assert c.state.shown_input is None and c.frame().picked_index == -1
+
+
+def test_save_and_load_round_trip_and_say_so(tmp_path):
+    c = make()
+    c.apply(commands.Train(500))
+    path = str(tmp_path / "net.npz")
+    c.apply(commands.Save(path))
+    assert c.state.message == f"saved {path}"
+    saved = c.trainer.net.params.copy()
+    c.apply(commands.Reset())
+    c.apply(commands.Load(path))
+    assert c.state.message == f"loaded {path}" and not c.state.playing
+    assert c.trainer.iterations == 500 and np.array_equal(c.trainer.net.params, saved)
+
+
+def test_load_of_a_bad_file_keeps_the_network_and_says_why(tmp_path):
+    c = make()
+    bad = tmp_path / "bad.npz"
+    bad.write_text("not a network")
+    before = c.trainer
+    c.apply(commands.Load(str(bad)))
+    assert c.trainer is before and "bad.npz" in c.state.message
+
+
+def test_animate_starts_a_step_animation_and_refuses_unknown_modes():
+    c = make()
+    c.clock = lambda: 0.0
+    c.apply(commands.Animate("forward"))
+    assert c.frame().animation is not None
+    with pytest.raises(ValueError, match="sideways"):
+        commands.Animate("sideways")
+
+
+def test_scrub_commands_move_along_the_timeline():
+    c = make()
+    c.apply(commands.Train(3000))
+    timeline = c.trainer.timeline
+    c.apply(commands.Scrub(2))
+    assert c.state.scrub_iteration == timeline.iterations[2] and c.frame().scrubbed == 2
+    c.apply(commands.ScrubBy(1))
+    assert c.frame().scrubbed == 3
+    c.apply(commands.ScrubTo(int(timeline.iterations[-1]) - 1))  # the snapshot at or before it
+    assert c.frame().scrubbed == timeline.count - 2
+    c.apply(commands.ScrubBy(10_000))  # past the last snapshot: the present
+    assert c.state.scrub_iteration == -1 and c.frame().scrubbed == -1
+
+
+def test_every_command_type_is_a_dataclass_with_a_test_here():
+    source = open(__file__).read()
+    missing = [cls.__name__ for cls in commands.ALL if f"def test_{_snake(cls.__name__)}" not in source
+               and f"commands.{cls.__name__}(" not in source]
+    assert not missing, f"commands without a test: {missing}"
+    assert all(dataclasses.is_dataclass(cls) for cls in commands.ALL)
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + ch.lower() if ch.isupper() else ch for ch in name).lstrip("_")
