@@ -26,7 +26,9 @@ def prepare_gl(headless: bool) -> None:
 
 
 class App:
-    def __init__(self, window, controller, exhibit=None):
+    def __init__(self, window, controller, exhibit=None, clock=time.monotonic):
+        """exhibit: kiosk mode (attract demo, hidden cursor). clock: seconds for the kiosk's timers
+        (a script can bring its own to show a moment of the demo)."""
         import pyglet
         from imgui_bundle import imgui, implot
         from imgui_bundle.python_backends import pyglet_backend
@@ -38,6 +40,7 @@ class App:
         from glnn.view.scene import NetworkScene
 
         self.window = window
+        self.clock = clock
         self.controller = controller
         self.state = controller.state
         self.panel = Panel()
@@ -78,7 +81,7 @@ class App:
         self.cursor = None
         if exhibit is not None:  # kiosk mode
             from glnn.kiosk import CursorHider, Director
-            now = time.monotonic()
+            now = clock()
             self.director = Director(controller, exhibit, now)
             self.cursor = CursorHider(self.state.cursor_hide, now)
             self._cursor_visible = True
@@ -87,7 +90,7 @@ class App:
     def _touched(self) -> None:
         """Any input: ends an attract demo and shows the cursor again (kiosk mode)."""
         if self.director is not None:
-            now = time.monotonic()
+            now = self.clock()
             self.director.touch(now)
             self.cursor.moved(now)
 
@@ -162,8 +165,7 @@ class App:
     def frame(self) -> None:
         """One frame: train, lay out, pick what is hovered, draw the scene, draw the UI, act on its commands."""
         t0 = time.perf_counter()
-        self._kiosk_tick()
-        self.controller.advance()
+        self.tick()
         t1 = time.perf_counter()
         frame = self.controller.frame()
         if self._check_finite:
@@ -183,12 +185,17 @@ class App:
         self.timings = {"train": t1 - t0, "prepare": t2 - t1, "scene_gl": t3 - t2, "ui": t4 - t3,
                         "ui_gl": t5 - t4, "commands": t6 - t5, "total": t6 - t0}
 
+    def tick(self) -> None:
+        """The frame's work before drawing: the kiosk's timers, then this frame's training."""
+        self._kiosk_tick()
+        self.controller.advance()
+
     def _kiosk_tick(self) -> None:
         """Kiosk mode: the attract demo's clock, and the cursor hidden while nobody moves it."""
         self.taps.next_frame()
         if self.director is None:
             return
-        now = time.monotonic()
+        now = self.clock()
         self.director.update(now)
         visible = self.cursor.visible(now)
         if visible != self._cursor_visible:
