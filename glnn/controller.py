@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import time
 
 import numpy as np
@@ -68,6 +69,11 @@ class Frame:
         if not np.isfinite(self.iterations_per_second):
             bad.append("iterations_per_second")
         return bad
+
+
+def full_path(path: str) -> str:
+    """A file name as typed into the Save box, made absolute (and ~ expanded)."""
+    return os.path.abspath(os.path.expanduser(path))
 
 
 class Controller:
@@ -133,12 +139,14 @@ class Controller:
                 case commands.FollowTraining():
                     s.shown_input = None
                 case commands.Save(path):
+                    path = full_path(path)  # the message says in which folder the file went
                     try:
                         tr.save(path)
                         s.message = f"saved {path}"
                     except GlnnError as e:
                         s.message = str(e)
                 case commands.Load(path):
+                    path = full_path(path)
                     try:
                         self.trainer = Trainer.from_file(path)
                         s.shown_input = None
