@@ -32,6 +32,7 @@ class Panel:
     def __init__(self):
         self.grid = DrawGrid()
         self.results = ResultsTab()
+        self.loss_plot = plots.LossPlot()
         self._honoured_tab: str | None = None  # state.tab when last seen: a change opens that tab
         self._select: str | None = None
         self._open: str | None = None  # the tab whose content was drawn last frame
@@ -117,7 +118,7 @@ class Panel:
         if "figures" in parts:
             self._figures(frame, dataset)
         if "plot" in parts:
-            plots.loss_plot(frame, state.log_x, 120 * state.ui_scale)
+            self.loss_plot.draw(frame, state.log_x, 120 * state.ui_scale)
             changed, log_x = imgui.checkbox("log iterations", state.log_x)
             if changed:
                 out.append(commands.Set("log_x", log_x))

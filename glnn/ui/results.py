@@ -12,6 +12,7 @@ from imgui_bundle import imgui, imgui_ctx, implot, implot_ctx
 
 from glnn import commands
 from glnn.core import confusion
+from glnn.ui import plots
 from glnn.ui.tiles import ImageStrip, Texture
 from glnn.ui.widgets import finite, rgba
 
@@ -104,6 +105,7 @@ class ResultsTab:
         self.matrix_box: tuple | None = None
         self.tile_grid: tuple | None = None
         self._curves_data: dict = {}
+        self._widths: dict[str, plots.PlotWidth] = {}  # per plot: its area's width, for the ticks
         self._specs = {
             "train": implot.Spec(line_color=_vec4(TRAIN_COLOUR), line_weight=2.0),
             "test": implot.Spec(line_color=_vec4(TEST_COLOUR), line_weight=2.0),
@@ -159,7 +161,7 @@ class ResultsTab:
 
     def _curves(self, frame, state, has_test: bool, scale: float, out: list) -> None:
         n = len(frame.metric_x)
-        key = (n, float(frame.metric_x[-1]) if n else -1.0, float(frame.metric_y[-1].sum()) if n else 0.0)
+        key = (n, float(frame.metric_x[-1]) if n else -1.0, float(frame.metric_y[-1].sum()) if n else 0.0, state.log_x)
         if key != self._curves_key:  # the history changes a few times a second, not every frame
             c = confusion.curves(frame.metric_x, frame.metric_y)
             for name in ("train_accuracy", "test_accuracy"):
@@ -168,8 +170,10 @@ class ResultsTab:
             lo, hi = (float(losses.min()), float(losses.max())) if n else (0.0, 1.0)
             hi = hi if hi > lo else lo + 1.0
             c["loss_range"] = (lo, hi)
-            c["loss_ticks"] = [lo, (lo + hi) / 2, hi]
-            c["loss_labels"] = [f"{v:.2g}" for v in c["loss_ticks"]]
+            c["loss_ticks"] = plots.value_ticks(lo, hi)
+            xs = c["x"][c["x"] >= 1] if state.log_x else c["x"]  # a log axis starts at iteration 1
+            x_lo, x_hi = (float(xs[0]), float(xs[-1])) if len(xs) else (0.0, 1.0)
+            c["x_range"] = (x_lo, x_hi) if x_hi > x_lo else (x_lo, x_lo + 10.0)
             self._curves_data, self._curves_key = c, key
         c = self._curves_data
         self._plot("##accuracy_gap", c, "accuracy", has_test, state.log_x, scale, bottom=False)
@@ -190,20 +194,25 @@ class ResultsTab:
             implot.pop_style_var()  # NB ImPlot reads the padding later, in its setup: this push has no effect
             if not plot:
                 return
-            # the two plots share the x axis: only the lower one labels it
-            x_flags = implot.AxisFlags_.auto_fit | (0 if bottom else implot.AxisFlags_.no_tick_labels)
+            # the two plots share the x axis and its ticks: only the lower one labels them
+            x_flags = implot.AxisFlags_.no_tick_labels if not bottom else 0
             if what == "accuracy":
-                implot.setup_axes("", "accuracy %", x_flags, 0)
+                implot.setup_axes("", "accuracy", x_flags, 0)
                 implot.setup_axis_limits(implot.ImAxis_.y1, -3.0, 105.0, imgui.Cond_.always)
-                implot.setup_axis_ticks(implot.ImAxis_.y1, 0.0, 100.0, 3)
+                implot.setup_axis_ticks(implot.ImAxis_.y1, [0.0, 50.0, 100.0], plots.PERCENT_TICKS[1])
             else:  # three ticks: ImPlot's own crowd a plot this short
                 lo, hi = c["loss_range"]
                 pad = (hi - lo) * 0.08
-                implot.setup_axes("", "loss", x_flags, 0)
+                implot.setup_axes("", "mean loss", x_flags, 0)
                 implot.setup_axis_limits(implot.ImAxis_.y1, lo - pad, hi + pad, imgui.Cond_.always)
-                implot.setup_axis_ticks(implot.ImAxis_.y1, c["loss_ticks"], c["loss_labels"])
+                implot.setup_axis_ticks(implot.ImAxis_.y1, *c["loss_ticks"])
             if log_x:
                 implot.setup_axis_scale(implot.ImAxis_.x1, implot.Scale_.log10)
+            x_lo, x_hi = c["x_range"]
+            implot.setup_axis_limits(implot.ImAxis_.x1, x_lo, x_hi, imgui.Cond_.always)
+            width = self._widths.setdefault(plot_id, plots.PlotWidth())
+            implot.setup_axis_ticks(implot.ImAxis_.x1, *plots.iteration_ticks(
+                x_lo, x_hi, log_x, width.get(), lambda text: imgui.calc_text_size(text).x))
             x = c["x"]
             if len(x):
                 train = c[f"train_{what}"]
@@ -218,6 +227,7 @@ class ResultsTab:
                 implot.plot_line("train", x, train, self._specs["train"])
             else:
                 implot.plot_text("train to see it", 0.5, 0.5)
+            width.measure()
 
     # -- confusion matrix ---------------------------------------------------------------------
     def _split_switch(self, frame, split: str, out: list) -> None:
