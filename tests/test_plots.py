@@ -183,3 +183,44 @@ def test_every_plot_axis_has_short_labels_that_do_not_collide(make_app, monkeypa
             assert titles == (["##accuracy_gap", "##loss_gap"] if tab == "results" else ["##loss"]), titles
             for p in spy.plots:
                 check_axes(p)
+
+
+# -- one colour per series ----------------------------------------------------------------------------
+def series_pixels(img: np.ndarray, rect: tuple, rgb: tuple, tolerance: float = 40.0) -> int:
+    """How many pixels inside rect (x, y, w, h) are within `tolerance` of the colour rgb (0..1)."""
+    x, y, w, h = (int(round(v)) for v in rect)
+    area = img[y:y + h, x:x + w, :3].astype(float)
+    return int((np.linalg.norm(area - np.asarray(rgb) * 255, axis=2) < tolerance).sum())
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize("colormap", ["deep", "dark", "pastel"])
+@pytest.mark.parametrize("kiosk", [False, True])
+def test_each_series_has_its_own_colour_in_every_plot(make_app, kiosk, colormap):
+    """The same colour per series (theme.SERIES) in the Train tab's plot and the Results tab's, in kiosk
+    mode or not, whatever ImPlot's colormap and the order in which the lines first appear."""
+    from imgui_bundle import implot
+    from conftest import read_pixels
+    from glnn import commands
+    from glnn.core.trainer import Trainer
+    from glnn.launch import train_with_history
+    from glnn.ui.theme import SERIES
+    tr = Trainer({"dataset": "digits5"})
+    train_with_history(tr, 20_000)
+    app = make_app(tr, (1280, 900), kiosk=kiosk, ui_scale=1.5 if kiosk else 1.0)
+    implot.get_style().colormap = getattr(implot.Colormap_, colormap)
+    expected = {"train": {"##loss": ("mean loss", "accuracy", "test accuracy")},
+                "results": {"##accuracy_gap": ("accuracy", "test accuracy"), "##loss_gap": ("mean loss", "test loss")}}
+    others = set(SERIES) - {"gap"}
+    for tab, plots_shown in expected.items():
+        app.controller.apply(commands.Set("tab", tab))
+        for _ in range(3):
+            app.frame()
+        w, h = app.window.get_framebuffer_size()
+        img = read_pixels(w, h)
+        rects = {"##loss": app.panel.loss_plot.rect} if tab == "train" else app.panel.results.plot_rects
+        for plot_id, series in plots_shown.items():
+            for name in series:
+                assert series_pixels(img, rects[plot_id], SERIES[name]) >= 15, (tab, plot_id, name)
+            for name in others - set(series):  # and no line in the colour of a series that is not there
+                assert series_pixels(img, rects[plot_id], SERIES[name], 25) <= 3, (tab, plot_id, name)

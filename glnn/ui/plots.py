@@ -6,6 +6,7 @@ import math
 import numpy as np
 from imgui_bundle import imgui, implot, implot_ctx
 
+from glnn.ui.theme import SERIES, TIMELINE_MARK
 from glnn.ui.widgets import finite, rgba, short_count
 
 
@@ -100,6 +101,22 @@ def value_ticks(lo: float, hi: float, most: int = 3) -> tuple[list[float], list[
 
 
 PERCENT_TICKS = ([0.0, 0.5, 1.0], ["0%", "50%", "100%"])  # an accuracy axis of 0..1
+_specs: dict = {}  # ImPlot's style of each series, made once from theme.SERIES
+
+
+def spec(series: str, shaded: bool = False):
+    """How series `series` is drawn: its colour from theme.SERIES, never ImPlot's next colormap colour."""
+    key = (series, shaded)
+    if key not in _specs:
+        r, g, b = SERIES[series]
+        _specs[key] = (implot.Spec(fill_color=imgui.ImVec4(r, g, b, 1.0), fill_alpha=0.40) if shaded else
+                       implot.Spec(line_color=imgui.ImVec4(r, g, b, 1.0), line_weight=2.0))
+    return _specs[key]
+
+
+def line(series: str, x: np.ndarray, y: np.ndarray, label: str | None = None) -> None:
+    """One series as a line in its own colour; `label` is its name in a legend (the series' name by default)."""
+    implot.plot_line(label or series, x, y, spec(series))
 
 
 class PlotWidth:
@@ -108,6 +125,7 @@ class PlotWidth:
 
     def __init__(self):
         self.width: float | None = None
+        self.rect: tuple | None = None  # the plot area last frame, (x, y, w, h) in window pixels
 
     def get(self) -> float:
         if self.width is None:  # the frame less the padding and the axis labels of a typical plot
@@ -116,7 +134,9 @@ class PlotWidth:
 
     def measure(self) -> None:
         """Call inside the plot, after its items."""
-        self.width = float(implot.get_plot_size().x)
+        pos, size = implot.get_plot_pos(), implot.get_plot_size()
+        self.width = float(size.x)
+        self.rect = (float(pos.x), float(pos.y), float(size.x), float(size.y))
 
 
 class LossPlot:
@@ -124,6 +144,7 @@ class LossPlot:
 
     def __init__(self):
         self._width = PlotWidth()
+        self.rect: tuple | None = None  # where the plot area was drawn last, (x, y, w, h) (read by the tests)
 
     def draw(self, frame, log_x: bool, height: float) -> None:
         flags = implot.Flags_.no_mouse_text | implot.Flags_.no_box_select
@@ -154,21 +175,20 @@ class LossPlot:
                                                                         _text_width))
             implot.setup_legend(implot.Location_.north, implot.LegendFlags_.horizontal | implot.LegendFlags_.outside)
             if len(frame.loss_x) > 1:
-                implot.plot_line("loss", frame.loss_x, np.nan_to_num(frame.loss_y, posinf=0.0))
+                line("mean loss", frame.loss_x, np.nan_to_num(frame.loss_y, posinf=0.0), "loss")
             if len(frame.metric_x) > 1:
                 implot.set_axes(implot.ImAxis_.x1, implot.ImAxis_.y2)
-                implot.plot_line("accuracy", frame.metric_x, np.ascontiguousarray(frame.metric_y[:, 1]))
+                line("accuracy", frame.metric_x, np.ascontiguousarray(frame.metric_y[:, 1]))
                 if frame.metrics.has_test:
-                    implot.plot_line("test accuracy", frame.metric_x, np.ascontiguousarray(frame.metric_y[:, 3]))
+                    line("test accuracy", frame.metric_x, np.ascontiguousarray(frame.metric_y[:, 3]))
                 implot.set_axes(implot.ImAxis_.x1, implot.ImAxis_.y1)
             if len(frame.loss_x) <= 1 and len(frame.metric_x) <= 1:
                 implot.plot_text("press Play to see the loss fall", (lo + hi) / 2, 0.5 * top)
             if frame.scrubbed >= 0:  # where the timeline is: the network the scene shows
-                spec = implot.Spec()
-                spec.line_color = imgui.ImVec4(1.0, 0.8, 0.3, 1.0)
-                spec.line_weight = 2.0
-                implot.plot_inf_lines("shown in the scene", np.array([float(frame.timeline[frame.scrubbed])]), spec)
+                mark = implot.Spec(line_color=imgui.ImVec4(*TIMELINE_MARK, 1.0), line_weight=2.0)
+                implot.plot_inf_lines("shown in the scene", np.array([float(frame.timeline[frame.scrubbed])]), mark)
             self._width.measure()
+            self.rect = self._width.rect
 
 
 def _text_width(text: str) -> float:

@@ -14,11 +14,9 @@ from glnn import commands
 from glnn.core import confusion
 from glnn.ui import plots
 from glnn.ui.tiles import ImageStrip, Texture
-from glnn.ui.widgets import finite, rgba
+from glnn.ui.theme import SERIES
+from glnn.ui.widgets import finite, loss_text, rgba
 
-TRAIN_COLOUR = (0.33, 0.72, 1.0)  # the accent blue, as in the loss plot
-TEST_COLOUR = (1.0, 0.62, 0.25)
-GAP_COLOUR = (1.0, 0.35, 0.35)
 EMPTY_CELL = (0.10, 0.12, 0.18)
 RIGHT_CELL = (0.25, 0.85, 0.55)  # the diagonal: answered right
 WRONG_CELL = (1.0, 0.36, 0.30)  # off the diagonal: mixed up
@@ -106,11 +104,11 @@ class ResultsTab:
         self.tile_grid: tuple | None = None
         self._curves_data: dict = {}
         self._widths: dict[str, plots.PlotWidth] = {}  # per plot: its area's width, for the ticks
-        self._specs = {
-            "train": implot.Spec(line_color=_vec4(TRAIN_COLOUR), line_weight=2.0),
-            "test": implot.Spec(line_color=_vec4(TEST_COLOUR), line_weight=2.0),
-            "gap": implot.Spec(fill_color=_vec4(GAP_COLOUR), fill_alpha=0.40),
-        }
+
+    @property
+    def plot_rects(self) -> dict[str, tuple]:
+        """Where each plot's area was drawn last, (x, y, w, h) in window pixels (read by the tests)."""
+        return {name: w.rect for name, w in self._widths.items() if w.rect is not None}
 
     def draw(self, frame, state, dataset, out: list) -> None:
         scale = state.ui_scale
@@ -135,29 +133,31 @@ class ResultsTab:
 
     # -- train against test -------------------------------------------------------------------
     def _table(self, m) -> None:
+        """The figures behind the curves, each value in its curve's colour (theme.SERIES)."""
         with imgui_ctx.begin_table("gap", 4, imgui.TableFlags_.sizing_stretch_same) as table:
             if not table:
                 return
             imgui.table_next_row()
             imgui.table_next_column()
             imgui.text_disabled("")
-            for name, colour in (("train", TRAIN_COLOUR), ("test", TEST_COLOUR), ("gap", GAP_COLOUR)):
+            for name in ("train", "test", "gap"):
                 imgui.table_next_column()
-                imgui.text_colored(_vec4(colour), name)
-            rows = [("accuracy", f"{finite(m.train_accuracy) * 100:.0f}%", f"{finite(m.test_accuracy) * 100:.0f}%",
+                imgui.text_disabled(name)
+            rows = [("accuracy", "accuracy", f"{finite(m.train_accuracy) * 100:.0f}%", "test accuracy",
+                     f"{finite(m.test_accuracy) * 100:.0f}%",
                      f"{(finite(m.train_accuracy) - finite(m.test_accuracy)) * 100:+.0f}%"),
-                    ("loss", f"{finite(m.train_loss):.4f}", f"{finite(m.test_loss):.4f}",
+                    ("mean loss", "mean loss", loss_text(m.train_loss, 4), "test loss", loss_text(m.test_loss, 4),
                      f"{finite(m.test_loss) - finite(m.train_loss):+.4f}")]
-            for name, train, test, gap in rows:
+            for name, train_series, train, test_series, test, gap in rows:
                 imgui.table_next_row()
                 imgui.table_next_column()
                 imgui.text_disabled(name)
-                imgui.table_next_column()
-                imgui.text(train)
-                imgui.table_next_column()
-                imgui.text(test if m.has_test else "-")
-                imgui.table_next_column()
-                imgui.text(gap if m.has_test else "-")
+                for series, text in ((train_series, train), (test_series, test), ("gap", gap)):
+                    imgui.table_next_column()
+                    if m.has_test or series == train_series:
+                        imgui.text_colored(_vec4(SERIES[series]), text)
+                    else:
+                        imgui.text_disabled("-")
 
     def _curves(self, frame, state, has_test: bool, scale: float, out: list) -> None:
         n = len(frame.metric_x)
@@ -218,13 +218,13 @@ class ResultsTab:
                 train = c[f"train_{what}"]
                 if has_test:
                     test = c[f"test_{what}"]
-                    implot.plot_shaded("gap", x, train, test, self._specs["gap"])
-                    implot.plot_line("test", x, test, self._specs["test"])
+                    implot.plot_shaded("gap", x, train, test, plots.spec("gap", shaded=True))
+                    plots.line(f"test {what}", x, test)
                     gap = float(train[-1] - test[-1])
                     if what == "accuracy" and gap >= 8.0:  # name the gap where it is, when there is room for it
                         implot.plot_text(f"gap {gap:.0f}%", float(x[-1]), float(test[-1] + train[-1]) / 2,
                                          imgui.ImVec2(-34 * scale, 0))
-                implot.plot_line("train", x, train, self._specs["train"])
+                plots.line("accuracy" if what == "accuracy" else "mean loss", x, train)
             else:
                 implot.plot_text("train to see it", 0.5, 0.5)
             width.measure()
