@@ -136,9 +136,11 @@ def cmd_train(argv: Sequence[str]) -> int:
             bar.update(ran)
     m = trainer.metrics()
     line = (f"{trainer.dataset.name} {'-'.join(map(str, trainer.arch.sizes))}: {m.iterations:,} iterations, "
-            f"loss {m.train_loss:.5f}, train accuracy {m.train_accuracy:.1%}")
+            f"mean loss {m.train_loss:.5f}, train accuracy {m.train_accuracy:.1%}")
     if m.has_test:
-        line += f", test accuracy {m.test_accuracy:.1%} (test loss {m.test_loss:.4f})"
+        name, value = trainer.dataset.test_figure(m.test_accuracy)  # xor3: its one new pattern, right or wrong
+        shown = f"test accuracy {m.test_accuracy:.1%}" if name == "test accuracy" else f"{name}: {value}"
+        line += f", {shown} (test loss {m.test_loss:.4f})"
     print(line + f", {trained / kernel_seconds if kernel_seconds > 0 else 0.0:,.0f} it/s")
     if args.save:
         trainer.save(args.save)

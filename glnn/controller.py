@@ -45,8 +45,6 @@ class Frame:
     input_index: int  # training sample shown, or -1 for a clicked/drawn input
     picked_index: int  # the training image clicked and shown, or -1
     metrics: Metrics
-    loss_x: np.ndarray
-    loss_y: np.ndarray
     metric_x: np.ndarray
     metric_y: np.ndarray
     iterations_per_second: float  # achieved, wall clock
@@ -60,7 +58,7 @@ class Frame:
     def non_finite(self) -> list[str]:
         """Names of the shown numbers that are NaN or infinite (a self-check; none should ever be)."""
         arrays = {"params": self.params, "activations": self.activations, "outputs": self.outputs,
-                  "loss curve": self.loss_y, "accuracy curve": self.metric_y}
+                  "metric curves": self.metric_y}
         bad = [name for name, a in arrays.items() if not np.isfinite(a).all()]
         m = self.metrics
         for name in ("train_loss", "train_accuracy", "test_loss", "test_accuracy", "rate"):
@@ -240,7 +238,6 @@ class Controller:
             params = tr.net.params if shown < 0 else tr.timeline.params(shown)
             layers = tr.forward(x, params)
             metrics = self._current_metrics() if shown < 0 else self.scrubber.metrics(tr, shown)
-            lx, ly = tr.loss_history.points()
             mx, my = tr.metric_history.points()
             frame = Frame(
                 params=params.copy(),
@@ -251,7 +248,6 @@ class Controller:
                 input_index=index,
                 picked_index=picked,
                 metrics=metrics,
-                loss_x=lx.copy(), loss_y=ly[:, 0].copy(),
                 metric_x=mx.copy(), metric_y=my.copy(),
                 iterations_per_second=self._wall_rate(tr.iterations),
                 results=self._results,

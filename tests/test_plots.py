@@ -125,6 +125,13 @@ class PlotSpy:
             p["line"] = imgui.get_text_line_height()
             return real_end()
 
+        real_line = implot.plot_line
+
+        def line(label, xs, ys, *args, **kw):
+            self.plots[-1].setdefault("lines", {})[label] = (np.array(xs, float), np.array(ys, float))
+            return real_line(label, xs, ys, *args, **kw)
+
+        monkeypatch.setattr(implot, "plot_line", line)
         for name, fn in (("begin_plot", begin), ("end_plot", end), ("setup_axis_ticks", ticks),
                          ("setup_axis_scale", scale), ("setup_axis", axis), ("setup_axes", axes)):
             monkeypatch.setattr(implot, name, fn)
@@ -183,6 +190,30 @@ def test_every_plot_axis_has_short_labels_that_do_not_collide(make_app, monkeypa
             assert titles == (["##accuracy_gap", "##loss_gap"] if tab == "results" else ["##loss"]), titles
             for p in spy.plots:
                 check_axes(p)
+
+
+@pytest.mark.gl
+def test_the_train_plot_shows_the_mean_loss_of_the_figure(make_app, monkeypatch):
+    """The Train tab's loss curve is the mean loss over the training set, named so in its legend, and
+    it ends on the figure above it (not on the loss of the last sample trained)."""
+    from glnn.core.trainer import Trainer
+    from glnn.launch import train_with_history
+    from glnn.ui.panel import figure_rows
+    tr = Trainer({"dataset": "digits5"})
+    train_with_history(tr, 3000)
+    app = make_app(tr)
+    spy = PlotSpy(monkeypatch)
+    for _ in range(2):
+        spy.plots.clear()
+        app.frame()
+    (plot,) = spy.plots
+    assert set(plot["lines"]) == {"mean loss", "accuracy", "test accuracy"}
+    frame = app.controller.frame()
+    x, y = plot["lines"]["mean loss"]
+    assert x[-1] == 3000 and y[-1] == pytest.approx(frame.metrics.train_loss, rel=1e-6)
+    assert dict(figure_rows(frame, tr.dataset, 60.0))["mean loss"] == f"{frame.metrics.train_loss:.5f}"
+    x, y = plot["lines"]["accuracy"]
+    assert y[-1] == pytest.approx(frame.metrics.train_accuracy)
 
 
 # -- one colour per series ----------------------------------------------------------------------------

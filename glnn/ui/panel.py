@@ -28,6 +28,21 @@ def _choice(label: str, name: str, current, out: list) -> None:
         out.append(commands.Set(name, choices[index]))
 
 
+def figure_rows(frame, dataset, framerate: float) -> list[tuple[str, str]]:
+    """The Train tab's figures as (name, value) rows. The loss is the mean over the training set
+    (the step animation shows the loss on one sample: both are named so)."""
+    m = frame.metrics
+    shown = f"{m.iterations:,}" + (f" of {frame.live_iterations:,}" if frame.scrubbed >= 0 else "")
+    rows = [("iterations", shown),
+            ("mean loss", loss_text(m.train_loss)),
+            ("accuracy", f"{finite(m.train_accuracy) * 100:.0f}%")]
+    if m.has_test:
+        rows.append(dataset.test_figure(m.test_accuracy))
+    rows += [("iterations/s", f"{finite(frame.iterations_per_second):,.0f}"),
+             ("frames/s", f"{finite(framerate):.0f}")]
+    return rows
+
+
 class Panel:
     def __init__(self):
         self.grid = DrawGrid()
@@ -110,7 +125,7 @@ class Panel:
         if "controls" in parts:
             imgui.separator()
             step_labels.controls(frame.animation, state, "squared error" if s["loss"] == "sse" else "cross-entropy",
-                             dataset.class_names, out)
+                                 dataset.class_names, out, dataset.noun)
         imgui.separator()
         if m.diverged:
             imgui.text_colored(imgui.ImVec4(1.0, 0.45, 0.35, 1.0), "Diverged!")
@@ -177,15 +192,7 @@ class Panel:
             out.append(commands.Set("speed", 0 if now_max else 1000))
 
     def _figures(self, frame, dataset) -> None:
-        m = frame.metrics
-        shown = f"{m.iterations:,}" + (f" of {frame.live_iterations:,}" if frame.scrubbed >= 0 else "")
-        rows = [("iterations", shown),
-                ("loss", loss_text(m.train_loss)),
-                ("accuracy", f"{finite(m.train_accuracy) * 100:.0f}%")]
-        if m.has_test:
-            rows.append(("test accuracy", f"{finite(m.test_accuracy) * 100:.0f}%"))
-        rows += [("iterations/s", f"{finite(frame.iterations_per_second):,.0f}"),
-                 ("frames/s", f"{finite(imgui.get_io().framerate):.0f}")]
+        rows = figure_rows(frame, dataset, imgui.get_io().framerate)
         with imgui_ctx.begin_table("figures", 2) as table:
             if not table:
                 return

@@ -154,18 +154,17 @@ class LossPlot:
             implot.setup_axis(implot.ImAxis_.x1, None, 0)
             implot.setup_axis(implot.ImAxis_.y1, None, implot.AxisFlags_.lock)
             implot.setup_axis(implot.ImAxis_.y2, None, implot.AxisFlags_.lock | implot.AxisFlags_.opposite)
-            # the loss axis from 0 to the highest loss seen, with three ticks: ImPlot's own crowd at this height
-            top = float(np.nanmax(np.nan_to_num(frame.loss_y, posinf=0.0))) if len(frame.loss_y) > 1 else 1.0
-            top = max(top, 1e-6)
+            # the loss axis from 0 to the highest mean loss seen, with three ticks: ImPlot's own crowd at this height
+            n = len(frame.metric_x)
+            loss = np.nan_to_num(frame.metric_y[:, 0], posinf=0.0) if n else np.zeros(0)
+            top = max(float(loss.max()) if n > 1 else 1.0, 1e-6)
             implot.setup_axis_limits(implot.ImAxis_.y1, 0.0, top * 1.05, implot.Cond_.always)
             implot.setup_axis_ticks(implot.ImAxis_.y1, *value_ticks(0.0, top))
             implot.setup_axis_limits(implot.ImAxis_.y2, -0.02, 1.05, implot.Cond_.always)
             implot.setup_axis_ticks(implot.ImAxis_.y2, *PERCENT_TICKS)
             if log_x:
                 implot.setup_axis_scale(implot.ImAxis_.x1, implot.Scale_.log10)
-            xs = [a for a in (frame.loss_x, frame.metric_x) if len(a)]
-            lo = min(float(a[0]) for a in xs) if xs else 0.0
-            hi = max(float(a[-1]) for a in xs) if xs else 0.0
+            lo, hi = (float(frame.metric_x[0]), float(frame.metric_x[-1])) if n else (0.0, 0.0)
             if log_x:
                 lo = max(lo, 1.0)
             if hi - lo < 10:  # too few points to fit to: a steady, empty frame instead of -0.5..0.5
@@ -174,15 +173,14 @@ class LossPlot:
             implot.setup_axis_ticks(implot.ImAxis_.x1, *iteration_ticks(lo, hi, log_x, self._width.get(),
                                                                         _text_width))
             implot.setup_legend(implot.Location_.north, implot.LegendFlags_.horizontal | implot.LegendFlags_.outside)
-            if len(frame.loss_x) > 1:
-                line("mean loss", frame.loss_x, np.nan_to_num(frame.loss_y, posinf=0.0), "loss")
-            if len(frame.metric_x) > 1:
+            if n > 1:  # the mean over the training set, as the figure above: the same numbers
+                line("mean loss", frame.metric_x, loss)
                 implot.set_axes(implot.ImAxis_.x1, implot.ImAxis_.y2)
                 line("accuracy", frame.metric_x, np.ascontiguousarray(frame.metric_y[:, 1]))
                 if frame.metrics.has_test:
                     line("test accuracy", frame.metric_x, np.ascontiguousarray(frame.metric_y[:, 3]))
                 implot.set_axes(implot.ImAxis_.x1, implot.ImAxis_.y1)
-            if len(frame.loss_x) <= 1 and len(frame.metric_x) <= 1:
+            else:
                 implot.plot_text("press Play to see the loss fall", (lo + hi) / 2, 0.5 * top)
             if frame.scrubbed >= 0:  # where the timeline is: the network the scene shows
                 mark = implot.Spec(line_color=imgui.ImVec4(*TIMELINE_MARK, 1.0), line_weight=2.0)
