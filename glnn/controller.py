@@ -129,7 +129,9 @@ class Controller:
                 case commands.ShowSample(index):
                     s.shown_input = tr.dataset.x_train[index].copy()
                     s.shown_index = int(index)
-                    s.shown_label = f"training image {tr.dataset.class_names[tr.dataset.y_train[index]]}"
+                    ds, name = tr.dataset, tr.dataset.class_names[tr.dataset.y_train[index]]
+                    s.shown_label = (f"training image {name}" if ds.image_shape else
+                                     f"training {ds.noun} #{index} (class {name})")
                 case commands.ShowInput(pixels, label):
                     s.shown_input = np.asarray(pixels, np.float32).copy()
                     s.shown_index = -1

@@ -79,3 +79,82 @@ def test_glnn_train_says_mean_loss(capsys):
     assert cli.main(["train", "--quiet", "--iterations", "200"]) == 0
     out = capsys.readouterr().out
     assert ": 200 iterations, mean loss 0." in out
+
+
+# -- worded for the dataset -------------------------------------------------------------------------
+@pytest.mark.parametrize("dataset", ["digits5", "xor3", "spiral"])
+def test_the_outputs_heading_names_what_is_trained_on(dataset):
+    from glnn.ui.panel import outputs_heading
+    c = controller(dataset)
+    c.state.playing = True
+    heading = outputs_heading(c.frame(), c.state, c.trainer.dataset)
+    assert heading == f"Output for the {NOUNS[dataset]} being trained on"
+    c.apply(__import__("glnn.commands").commands.ShowSample(3))
+    heading = outputs_heading(c.frame(), c.state, c.trainer.dataset)
+    name = c.trainer.dataset.class_names[c.trainer.dataset.y_train[3]]
+    assert heading == (f"Output for training image {name}" if dataset == "digits5" else
+                       f"Output for training {NOUNS[dataset]} #3 (class {name})")
+
+
+@pytest.mark.parametrize("dataset", ["xor3", "spiral"])
+def test_one_output_neuron_is_read_as_above_or_below_a_half(dataset):
+    from glnn.ui.plots import output_rows
+    c = controller(dataset)
+    f = c.frame()
+    rows, reading = output_rows(f.outputs, f.prediction, c.trainer.dataset.class_names)
+    assert [(name, winner) for name, _, winner in rows] == [("out", False)]  # no "1?" label
+    assert rows[0][1] == pytest.approx(float(f.outputs[0]), abs=1e-6)
+    answer = "1" if f.outputs[0] > 0.5 else "0"
+    assert reading == f"above 0.5 means class 1: the answer is {answer}" and "?" not in reading
+
+
+def test_ten_outputs_name_their_digits_and_the_answer():
+    from glnn.ui.plots import output_rows
+    c = controller("digits5")
+    f = c.frame()
+    rows, reading = output_rows(f.outputs, f.prediction, c.trainer.dataset.class_names)
+    assert [name for name, _, _ in rows] == list("0123456789") and reading == ""
+    assert [winner for _, _, winner in rows] == [j == f.prediction for j in range(10)]
+
+
+def test_an_empty_drawing_gets_no_answer():
+    from glnn import commands
+    from glnn.ui.panel import drawing_answer
+    c = controller("digits5")
+    ds = c.trainer.dataset
+    blank = np.zeros(25, np.float32)
+    c.apply(commands.ShowInput(blank, "your drawing"))
+    said, guess = drawing_answer(blank, c.frame(), ds)
+    assert guess == "" and "says" not in said and "draw a digit" in said
+    one = ds.x_train[1].copy()
+    c.apply(commands.ShowInput(one, "your drawing"))
+    f = c.frame()
+    assert drawing_answer(one, f, ds) == ("The network says:", ds.class_names[f.prediction])
+
+
+@pytest.mark.parametrize("iterations", [0, 3000])
+def test_xor3s_one_test_pattern_is_right_or_wrong_not_a_percentage(iterations, capsys):
+    """At iteration 0 the untrained network may well answer the one unseen pattern right: 'test accuracy
+    100 %' would claim it generalises. The panel, the video caption and glnn train say which pattern and
+    whether its answer is right."""
+    from glnn import cli
+    from glnn.record import caption_text
+    from glnn.ui.panel import figure_rows
+    c = controller("xor3", iterations, hidden=(4,))
+    f = c.frame()
+    ds = c.trainer.dataset
+    answer = int(c.trainer.predictions("test")[0])
+    verdict = "right" if answer == ds.y_test[0] else "wrong"
+    rows = dict(figure_rows(f, ds, 60.0))
+    assert rows["new pattern [1, 1, 0]"] == verdict and "test accuracy" not in rows
+    assert caption_text(f.metrics, ds).endswith(f" · new pattern [1, 1, 0]: {verdict}")
+    assert cli.main(["train", "--quiet", "--dataset", "xor3", "--hidden", "4", "--iterations", str(iterations)]) == 0
+    out = capsys.readouterr().out
+    assert f"new pattern [1, 1, 0]: {verdict} (test loss" in out and "test accuracy" not in out
+
+
+def test_digits5_test_accuracy_stays_a_percentage():
+    from glnn.ui.panel import figure_rows
+    c = controller("digits5")
+    f = c.frame()
+    assert dict(figure_rows(f, c.trainer.dataset, 60.0))["test accuracy"] == f"{f.metrics.test_accuracy * 100:.0f}%"

@@ -43,6 +43,22 @@ def figure_rows(frame, dataset, framerate: float) -> list[tuple[str, str]]:
     return rows
 
 
+def outputs_heading(frame, state, dataset) -> str:
+    """What the output bars are for: the sample training is on (an image, a point, a pattern), or the
+    input chosen (clicked, drawn)."""
+    if frame.input_index < 0:
+        return f"Output for {state.shown_label}"
+    return f"Output for the {dataset.noun} being trained on"
+
+
+def drawing_answer(drawing, frame, dataset) -> tuple[str, str]:
+    """The Draw tab's answer as (sentence, the class said). An empty grid gets no answer: the network
+    would name some digit for it, which nothing drawn supports."""
+    if drawing is None or not np.any(drawing):
+        return "Nothing drawn yet: draw a digit above, and the network will say which one it sees.", ""
+    return "The network says:", dataset.class_names[frame.prediction]
+
+
 class Panel:
     def __init__(self):
         self.grid = DrawGrid()
@@ -133,7 +149,9 @@ class Panel:
         if "figures" in parts:
             self._figures(frame, dataset)
         if "plot" in parts:
-            self.loss_plot.draw(frame, state.log_x, 120 * state.ui_scale)
+            test_name = dataset.test_figure(frame.metrics.test_accuracy)[0]
+            self.loss_plot.draw(frame, state.log_x, 120 * state.ui_scale,
+                                "test accuracy" if test_name == "test accuracy" else f"new {dataset.noun}")
             changed, log_x = imgui.checkbox("log iterations", state.log_x)
             if changed:
                 out.append(commands.Set("log_x", log_x))
@@ -204,8 +222,7 @@ class Panel:
                 imgui.text(value)
 
     def _outputs(self, frame, state, dataset, out) -> None:
-        label = state.shown_label if frame.input_index < 0 else "the image being trained on"
-        imgui.text_disabled(f"Output for {label}")
+        imgui.text_disabled(outputs_heading(frame, state, dataset))
         plots.output_bars(frame, dataset.class_names)
         if frame.input_index < 0 and imgui.button("Follow training"):
             out.append(commands.FollowTraining())
@@ -223,12 +240,13 @@ class Panel:
         imgui.same_line()
         if imgui.button("Feed it through"):
             out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
-        guess = dataset.class_names[frame.prediction] if len(frame.outputs) > 1 else str(frame.prediction)
-        imgui.text("The network says:")
-        imgui.same_line()
-        imgui.text_colored(imgui.ImVec4(1.0, 0.8, 0.3, 1.0), guess)
-        imgui.separator()
-        plots.output_bars(frame, dataset.class_names)
+        said, guess = drawing_answer(state.drawing, frame, dataset)
+        (imgui.text if guess else imgui.text_wrapped)(said)
+        if guess:
+            imgui.same_line()
+            imgui.text_colored(imgui.ImVec4(1.0, 0.8, 0.3, 1.0), guess)
+            imgui.separator()
+            plots.output_bars(frame, dataset.class_names)
 
     def _settings_tab(self, state, s, out) -> None:
         imgui.text_disabled("Network (changing these starts afresh)")

@@ -146,7 +146,8 @@ class LossPlot:
         self._width = PlotWidth()
         self.rect: tuple | None = None  # where the plot area was drawn last, (x, y, w, h) (read by the tests)
 
-    def draw(self, frame, log_x: bool, height: float) -> None:
+    def draw(self, frame, log_x: bool, height: float, test_label: str = "test accuracy") -> None:
+        """test_label: the test accuracy's name in the legend ("new pattern" when the test set is one sample)."""
         flags = implot.Flags_.no_mouse_text | implot.Flags_.no_box_select
         with implot_ctx.begin_plot("##loss", imgui.ImVec2(-1, height), flags) as plot:
             if not plot:
@@ -178,7 +179,7 @@ class LossPlot:
                 implot.set_axes(implot.ImAxis_.x1, implot.ImAxis_.y2)
                 line("accuracy", frame.metric_x, np.ascontiguousarray(frame.metric_y[:, 1]))
                 if frame.metrics.has_test:
-                    line("test accuracy", frame.metric_x, np.ascontiguousarray(frame.metric_y[:, 3]))
+                    line("test accuracy", frame.metric_x, np.ascontiguousarray(frame.metric_y[:, 3]), test_label)
                 implot.set_axes(implot.ImAxis_.x1, implot.ImAxis_.y1)
             else:
                 implot.plot_text("press Play to see the loss fall", (lo + hi) / 2, 0.5 * top)
@@ -193,25 +194,34 @@ def _text_width(text: str) -> float:
     return imgui.calc_text_size(text).x
 
 
+def output_rows(outputs, prediction: int, class_names) -> tuple[list[tuple[str, float, bool]], str]:
+    """The output bars as rows (name, value 0..1, the answer?) and, for a network of one output neuron
+    (two classes), the line that says how to read its one bar: a bar has no class of its own there."""
+    values = [float(np.clip(finite(v), 0.0, 1.0)) for v in outputs]
+    if len(values) > 1:
+        return [(class_names[j], v, j == prediction) for j, v in enumerate(values)], ""
+    return ([("out", values[0], False)],
+            f"above 0.5 means class {class_names[1]}: the answer is {class_names[prediction]}")
+
+
 def output_bars(frame, class_names) -> None:
     """One bar per output neuron with its value; the predicted one in gold."""
     draw = imgui.get_window_draw_list()
     origin = imgui.get_cursor_screen_pos()
     width = imgui.get_content_region_avail().x
     row_h = imgui.get_text_line_height() + 4
-    label_w = imgui.calc_text_size("00").x + 6
+    rows, reading = output_rows(frame.outputs, frame.prediction, class_names)
+    label_w = max(imgui.calc_text_size(max((r[0] for r in rows), key=len)).x, imgui.calc_text_size("00").x) + 6
     value_w = imgui.calc_text_size("0.000").x + 8
     bar_w = max(20.0, width - label_w - value_w)
-    outputs = frame.outputs
-    names = class_names if len(outputs) > 1 else (f"{class_names[1]}?",)
-    for j, value in enumerate(outputs):
-        v = float(np.clip(finite(value), 0.0, 1.0))
+    for j, (name, v, winner) in enumerate(rows):
         y = origin.y + j * row_h
-        winner = j == frame.prediction if len(outputs) > 1 else frame.prediction == 1
-        draw.add_text(imgui.ImVec2(origin.x, y + 1), rgba(0.8, 0.85, 0.95), names[j] if j < len(names) else str(j))
+        draw.add_text(imgui.ImVec2(origin.x, y + 1), rgba(0.8, 0.85, 0.95), name)
         x0 = origin.x + label_w
         draw.add_rect_filled(imgui.ImVec2(x0, y + 2), imgui.ImVec2(x0 + bar_w, y + row_h - 2), rgba(0.12, 0.14, 0.2))
         colour = rgba(1.0, 0.78, 0.3) if winner else rgba(0.33, 0.62, 0.95)
         draw.add_rect_filled(imgui.ImVec2(x0, y + 2), imgui.ImVec2(x0 + bar_w * v, y + row_h - 2), colour)
         draw.add_text(imgui.ImVec2(x0 + bar_w + 6, y + 1), rgba(0.9, 0.92, 1.0), f"{v:.3f}")
-    imgui.dummy(imgui.ImVec2(width, row_h * len(outputs)))
+    imgui.dummy(imgui.ImVec2(width, row_h * len(rows)))
+    if reading:
+        imgui.text_disabled(reading)

@@ -117,7 +117,7 @@ class ResultsTab:
         open_flag = imgui.TreeNodeFlags_.default_open
         # sections fold away, so that the mistakes fit on a small screen without scrolling
         if imgui.collapsing_header("Train vs test", open_flag):
-            self._table(m)
+            self._table(m, dataset)
             self._curves(frame, state, m.has_test, scale, out)
         split = state.results_split if state.results_split in frame.results else "train"
         result = frame.results.get(split)
@@ -132,8 +132,11 @@ class ResultsTab:
         self._misclassified(prepared, state, dataset, scale, out)
 
     # -- train against test -------------------------------------------------------------------
-    def _table(self, m) -> None:
-        """The figures behind the curves, each value in its curve's colour (theme.SERIES)."""
+    def _table(self, m, dataset) -> None:
+        """The figures behind the curves, each value in its curve's colour (theme.SERIES). A test set of
+        one sample (xor3's new pattern) is right or wrong, not a percentage, and has no gap to speak of."""
+        test_name, test_value = dataset.test_figure(m.test_accuracy)
+        single = test_name != "test accuracy"
         with imgui_ctx.begin_table("gap", 4, imgui.TableFlags_.sizing_stretch_same) as table:
             if not table:
                 return
@@ -143,21 +146,22 @@ class ResultsTab:
             for name in ("train", "test", "gap"):
                 imgui.table_next_column()
                 imgui.text_disabled(name)
-            rows = [("accuracy", "accuracy", f"{finite(m.train_accuracy) * 100:.0f}%", "test accuracy",
-                     f"{finite(m.test_accuracy) * 100:.0f}%",
-                     f"{(finite(m.train_accuracy) - finite(m.test_accuracy)) * 100:+.0f}%"),
+            rows = [("accuracy", "accuracy", f"{finite(m.train_accuracy) * 100:.0f}%", "test accuracy", test_value,
+                     "-" if single else f"{(finite(m.train_accuracy) - finite(m.test_accuracy)) * 100:+.0f}%"),
                     ("mean loss", "mean loss", loss_text(m.train_loss, 4), "test loss", loss_text(m.test_loss, 4),
-                     f"{finite(m.test_loss) - finite(m.train_loss):+.4f}")]
+                     "-" if single else f"{finite(m.test_loss) - finite(m.train_loss):+.4f}")]
             for name, train_series, train, test_series, test, gap in rows:
                 imgui.table_next_row()
                 imgui.table_next_column()
                 imgui.text_disabled(name)
                 for series, text in ((train_series, train), (test_series, test), ("gap", gap)):
                     imgui.table_next_column()
-                    if m.has_test or series == train_series:
+                    if (m.has_test or series == train_series) and text != "-":
                         imgui.text_colored(_vec4(SERIES[series]), text)
                     else:
                         imgui.text_disabled("-")
+        if single and m.has_test:
+            imgui.text_disabled(f"test: the one {test_name}, never trained on")
 
     def _curves(self, frame, state, has_test: bool, scale: float, out: list) -> None:
         n = len(frame.metric_x)
@@ -301,7 +305,7 @@ class ResultsTab:
     # -- misclassified samples ----------------------------------------------------------------
     def _misclassified(self, p: _Prepared, state, dataset, scale: float, out: list) -> None:
         r = p.result
-        noun = "image" if dataset.image_shape is not None else "sample"
+        noun = dataset.noun
         if len(r.wrong) == 0:
             imgui.text_colored(_vec4(RIGHT_CELL), f"Every {r.split} {noun} is right")
             return
@@ -320,7 +324,7 @@ class ResultsTab:
         if dataset.image_shape is not None:
             self._tiles(shown, r.split, x, dataset.image_shape, scale, out)
         else:
-            self._lines(shown, r.split, x, out)
+            self._lines(shown, r.split, x, out, noun)
         if shown.total > len(shown.indices):
             imgui.text_disabled(f"and {shown.total - len(shown.indices)} more")
 
@@ -365,11 +369,11 @@ class ResultsTab:
                 if imgui.is_item_clicked():
                     self._feed(split, shown.indices[k], shown.labels[k], x, out, "image")
 
-    def _lines(self, shown: _Shown, split, x, out) -> None:
+    def _lines(self, shown: _Shown, split, x, out, noun: str) -> None:
         for k, index in enumerate(shown.indices):
             text = f"#{index} {shown.lines[k]}: {shown.labels[k]}"
             if imgui.selectable(f"{text}##{split}{index}", self._clicked == (split, index))[0]:
-                self._feed(split, index, shown.labels[k], x, out, "sample")
+                self._feed(split, index, shown.labels[k], x, out, noun)
 
     def release(self) -> None:
         self._strip.release()
