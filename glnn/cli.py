@@ -42,6 +42,8 @@ def add_setting_flags(parser: argparse.ArgumentParser, section: str, skip: tuple
                                help=f"{s.help} (default: {'on' if s.default else 'off'})")
         else:
             default = ",".join(map(str, s.default)) if s.kind in ("layers", "parts") else s.default
+            if s.name in settings.PRESET_KEYS:
+                default = f"the dataset's preset, {default} for {settings.BY_NAME['dataset'].default}"
             extra = f"; one of {', '.join(s.choices)}" if s.choices else ""
             group.add_argument(s.flag, type=_setting_type(s), default=None, metavar=s.kind.upper(),
                                help=f"{s.help}{extra} (default: {default})")
@@ -67,9 +69,13 @@ def config(args: argparse.Namespace, section: str, base: dict[str, Any] | None =
 
 
 def make_trainer(args: argparse.Namespace, base: dict[str, Any] | None = None, kiosk: bool = False):
-    """A trainer from the flags given (over `base`, e.g. an exhibit config's train settings)."""
+    """A trainer from the flags given (over `base`, e.g. an exhibit config's train settings). The hidden
+    layers, activation and learning rate not given come from the dataset's preset, unless a network is
+    loaded (it brings its own)."""
     from glnn.core.trainer import Trainer
-    return Trainer.create(config(args, "train", base, kiosk), getattr(args, "load", None))
+    chosen = config(args, "train", base, kiosk)
+    load = getattr(args, "load", None)
+    return Trainer.create(chosen if load else settings.with_preset(chosen), load)
 
 
 def _at_least_one(text: str) -> int:

@@ -24,6 +24,7 @@ from glnn.worker import TrainingWorker
 FRAME_TRAIN_BUDGET = 0.010  # seconds of training per frame on the main thread at most
 DIVERGED_NOTICE_SECONDS = 6.0  # how long "diverged, weights reset" stays on screen
 METRICS_INTERVAL = 0.2  # seconds between full train/test evaluations while training runs
+DEAD_TIME_SHARE = 0.01  # the dead-neuron check takes at most this share of the time while training runs
 # While playing at more than one iteration per frame the scene steps through the training
 # images at this pace: showing the last one trained would show the same digit every frame
 # whenever the speed is a multiple of the number of images.
@@ -54,6 +55,7 @@ class Frame:
     scrubbed: int = -1  # the snapshot shown (an index into timeline), or -1 for the present
     live_iterations: int = 0  # iterations trained: "now", whatever the scene shows
     animation: step.AnimationView | None = None  # the step-through animation, while one runs
+    dead_neurons: tuple[int, int] = (0, 0)  # (dead, all) hidden neurons of the network shown (Trainer.dead_neurons)
 
     def non_finite(self) -> list[str]:
         """Names of the shown numbers that are NaN or infinite (a self-check; none should ever be)."""
@@ -86,6 +88,10 @@ class Controller:
         self._metrics_net = None  # the network the metrics were measured on (a rebuild makes a new one)
         self._results: dict[str, confusion.SplitResult] = {}
         self._diverged_since: float | None = None
+        self._dead: tuple[int, int] = (0, 0)
+        self._dead_key: tuple | None = None  # (network, iteration) the dead neurons were counted on
+        self._dead_time = 0.0
+        self._dead_cost = 0.0
         self.scrubber = scrub.Scrubber(METRICS_INTERVAL)
         self.animation: step.StepAnimation | None = None
         self.clock = time.monotonic  # drives the animation; tests and --animate-at put their own
@@ -123,7 +129,14 @@ class Controller:
                     tr.reset()
                     s.shown_input = None
                 case commands.Set(name, value) if name in settings.TRAIN_KEYS:
-                    self._set_training(name, value)
+                    self._set_training({name: value})
+                case commands.Choose(name, value):
+                    try:
+                        changes = settings.preset_changes(tr.settings, name, value)
+                    except GlnnError as e:
+                        s.message = str(e)
+                    else:
+                        self._set_training(changes)
                 case commands.Set(name, value):
                     setattr(s, name, settings.BY_NAME[name].check(value) if name in settings.BY_NAME else value)
                 case commands.ShowSample(index):
@@ -157,11 +170,11 @@ class Controller:
                 case _:
                     raise TypeError(f"not a command: {command!r}")
 
-    def _set_training(self, name: str, value) -> None:
-        """A training setting: the trainer applies it, rebuilding the network if it must."""
+    def _set_training(self, changes: dict) -> None:
+        """Training settings: the trainer applies them at once, rebuilding the network if it must."""
         s, tr = self.state, self.trainer
         try:
-            rebuilt = tr.update(**{name: value})
+            rebuilt = tr.update(**changes)
         except GlnnError as e:  # e.g. digits8 without scikit-learn: say so, keep the network
             s.message = str(e)
             return
@@ -256,6 +269,7 @@ class Controller:
                 timeline=tr.timeline.iterations.copy(),
                 scrubbed=shown,
                 live_iterations=tr.iterations,
+                dead_neurons=self._dead_neurons(params, metrics.iterations),
             )
         if self.animation is not None:
             frame = self._animated(frame, self.animation.view())
@@ -287,6 +301,19 @@ class Controller:
         if m.iterations != tr.iterations or m.diverged != tr.diverged:
             m = dataclasses.replace(m, iterations=tr.iterations, rate=tr.rate, diverged=tr.diverged)
         return m
+
+    def _dead_neurons(self, params: np.ndarray, iteration: int) -> tuple[int, int]:
+        """The dead hidden neurons of the network shown, counted again when it changed: at once after a
+        rebuild or while paused, else at most every METRICS_INTERVAL, and less often when a count is
+        costly (a big network on digits8), so that it never takes more than DEAD_TIME_SHARE."""
+        tr, now = self.trainer, time.perf_counter()
+        key = (tr.net, iteration)
+        if key != self._dead_key and (self._dead_key is None or self._dead_key[0] is not tr.net or not self.state.playing
+                                      or now - self._dead_time >= max(METRICS_INTERVAL, self._dead_cost / DEAD_TIME_SHARE)):
+            self._dead = tr.dead_neurons(params)
+            self._dead_cost = time.perf_counter() - now
+            self._dead_key, self._dead_time = key, now
+        return self._dead
 
     def _wall_rate(self, iterations: int) -> float:
         now = time.perf_counter()

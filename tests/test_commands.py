@@ -174,3 +174,12 @@ def test_every_command_type_is_a_dataclass_with_a_test_here():
 
 def _snake(name: str) -> str:
     return "".join("_" + ch.lower() if ch.isupper() else ch for ch in name).lstrip("_")
+
+
+def test_choose_brings_the_preset_and_refuses_a_setting_without_one():
+    c = make()
+    c.apply(commands.Choose("dataset", "xor3"))
+    s = c.trainer.settings
+    assert (s["dataset"], s["hidden"], s["activation"], s["lr"]) == ("xor3", (4,), "sigmoid", 0.5)
+    with pytest.raises(ValueError):
+        commands.Choose("lr", 0.1)

@@ -22,10 +22,11 @@ HIDDEN_MAX = 64
 
 
 def _choice(label: str, name: str, current, out: list) -> None:
+    """A combo box; a dataset or an activation chosen comes with its preset (commands.Choose)."""
     choices = settings.BY_NAME[name].choices
     changed, index = imgui.combo(label, choices.index(current), list(choices))
     if changed:
-        out.append(commands.Set(name, choices[index]))
+        out.append((commands.Choose if name in ("dataset", "activation") else commands.Set)(name, choices[index]))
 
 
 def figure_rows(frame, dataset, framerate: float) -> list[tuple[str, str]]:
@@ -41,6 +42,19 @@ def figure_rows(frame, dataset, framerate: float) -> list[tuple[str, str]]:
     rows += [("iterations/s", f"{finite(frame.iterations_per_second):,.0f}"),
              ("frames/s", f"{finite(framerate):.0f}")]
     return rows
+
+
+MANY_DEAD = 0.25  # the panel warns when at least this share of the hidden neurons is dead
+
+
+def dead_warning(dead: int, total: int, activation: str, noun: str) -> str:
+    """What the panel says when many hidden neurons are dead (Trainer.dead_neurons), else ''."""
+    if total == 0 or dead == 0 or dead < MANY_DEAD * total:
+        return ""
+    what = (f"dead: 0 for every training {noun}" if activation == "relu" else
+            f"stuck: saturated at the same end for every training {noun}")
+    verb, they = ("is", "it no longer learns") if dead == 1 else ("are", "they no longer learn")
+    return f"{dead} of {total} hidden neurons {verb} {what}, so {they}. Lower the learning rate, then press Reset."
 
 
 def outputs_heading(frame, state, dataset) -> str:
@@ -146,6 +160,10 @@ class Panel:
         if m.diverged:
             imgui.text_colored(imgui.ImVec4(1.0, 0.45, 0.35, 1.0), "Diverged!")
             imgui.text_wrapped(m.diverged)
+        warning = dead_warning(*frame.dead_neurons, s["activation"], dataset.noun)
+        if warning:
+            with imgui_ctx.push_style_color(imgui.Col_.text, imgui.ImVec4(1.0, 0.7, 0.35, 1.0)):
+                imgui.text_wrapped(warning)
         if "figures" in parts:
             self._figures(frame, dataset)
         if "plot" in parts:
@@ -250,6 +268,7 @@ class Panel:
 
     def _settings_tab(self, state, s, out) -> None:
         imgui.text_disabled("Network (changing these starts afresh)")
+        imgui.text_wrapped("A dataset comes with a network that learns it, an activation with its learning rate.")
         _choice("dataset", "dataset", s["dataset"], out)
         _choice("activation", "activation", s["activation"], out)
         _choice("loss", "loss", s["loss"], out)
