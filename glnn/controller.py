@@ -24,7 +24,8 @@ from glnn.worker import TrainingWorker
 FRAME_TRAIN_BUDGET = 0.010  # seconds of training per frame on the main thread at most
 DIVERGED_NOTICE_SECONDS = 6.0  # how long "diverged, weights reset" stays on screen
 METRICS_INTERVAL = 0.2  # seconds between full train/test evaluations while training runs
-DEAD_TIME_SHARE = 0.01  # the dead-neuron check takes at most this share of the time while training runs
+DEAD_TIME_SHARE = 0.01  # the dead-neuron count takes at most this share of the time (Controller._dead_neurons)
+DEAD_CHEAP = 0.002  # seconds: a count this quick is made at once whenever the network shown changes
 # While playing at more than one iteration per frame the scene steps through the training
 # images at this pace: showing the last one trained would show the same digit every frame
 # whenever the speed is a multiple of the number of images.
@@ -304,11 +305,13 @@ class Controller:
 
     def _dead_neurons(self, params: np.ndarray, iteration: int) -> tuple[int, int]:
         """The dead hidden neurons of the network shown, counted again when it changed: at once after a
-        rebuild or while paused, else at most every METRICS_INTERVAL, and less often when a count is
-        costly (a big network on digits8), so that it never takes more than DEAD_TIME_SHARE."""
+        rebuild, or while paused when a count is cheap; else at most every METRICS_INTERVAL, and less
+        often when a count is costly (4 x 256 neurons on digits8: 0.2 s), so that it never takes more
+        than DEAD_TIME_SHARE of the time, even while stepping or scrubbing."""
         tr, now = self.trainer, time.perf_counter()
         key = (tr.net, iteration)
-        if key != self._dead_key and (self._dead_key is None or self._dead_key[0] is not tr.net or not self.state.playing
+        cheap = not self.state.playing and self._dead_cost < DEAD_CHEAP
+        if key != self._dead_key and (self._dead_key is None or self._dead_key[0] is not tr.net or cheap
                                       or now - self._dead_time >= max(METRICS_INTERVAL, self._dead_cost / DEAD_TIME_SHARE)):
             self._dead = tr.dead_neurons(params)
             self._dead_cost = time.perf_counter() - now

@@ -177,3 +177,31 @@ def test_dead_warning_wording():
     assert dead_warning(8, 16, "tanh", "image").startswith(
         "8 of 16 hidden neurons are stuck: saturated at the same end for every training image")
     assert dead_warning(0, 0, "relu", "image") == ""
+
+
+def test_a_costly_dead_count_is_not_made_every_frame(monkeypatch):
+    """On a big network a count takes a noticeable time: stepping (or scrubbing) must not stall each frame
+    on it; it is made again once its share of the time allows (controller.DEAD_TIME_SHARE)."""
+    import time
+    from glnn import controller as controller_mod
+    c = Controller(Trainer({"dataset": "digits5"}), AppState(), threaded=False)
+    calls = []
+
+    def slow_count(params=None):
+        calls.append(time.perf_counter())
+        time.sleep(0.01)  # as 4 x 256 neurons on digits8 would, scaled down
+        return (0, 16)
+
+    monkeypatch.setattr(c.trainer, "dead_neurons", slow_count)
+    c.apply(commands.Step())
+    c.frame()
+    assert len(calls) == 1
+    for _ in range(5):
+        c.apply(commands.Step())
+        c.frame()
+    assert len(calls) == 1  # 10 ms a count: at most one a second (1 % of the time)
+    monkeypatch.setattr(controller_mod, "DEAD_TIME_SHARE", 1.0)
+    monkeypatch.setattr(controller_mod, "METRICS_INTERVAL", 0.0)
+    c.apply(commands.Step())
+    c.frame()
+    assert len(calls) == 2
