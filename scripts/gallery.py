@@ -93,8 +93,8 @@ SHOTS = (
          "map with the data, a picture per neuron",
          ("--dataset", "spiral", "--hidden", "16,16", "--activation", "tanh", "--lr", "0.05",
           "--iterations", "400000"), learned=0.95, readme=True),
-    Shot("step-animation", "xor3, 2,000 iterations: backpropagation, the error carried back (step animation "
-         "at 6.5 s)", ("--dataset", "xor3", "--iterations", "2000", "--animate-at", "6.5"), readme=True),
+    Shot("step-animation", "xor3, 2,000 iterations, the step animation at 6.5 s: the update, each neuron "
+         "with its σ, b and δ", ("--dataset", "xor3", "--iterations", "2000", "--animate-at", "6.5"), readme=True),
     Shot("kiosk-1080-demo", "kiosk at 1920x1080: the attract demo 18 s in (training, with its caption)",
          ("--size", "1920x1080"), render=kiosk_shot(18.0)),
     Shot("kiosk-2160-demo", "kiosk at 3840x2160: the attract demo 18 s in", ("--size", "3840x2160"),
