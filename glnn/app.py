@@ -291,7 +291,7 @@ class App:
         plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, state.ui_scale)
         if state.receptive_fields:
             self.receptive.draw(self.layout, shown_net, tr.dataset, state.palette)
-        overlay.caption(state.caption or step_labels.caption(frame.animation), self.layout, state.ui_scale)
+        overlay.caption(state.caption or step_labels.caption(frame.animation, tr.dataset.noun), self.layout, state.ui_scale)
         self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, given,
                                                  self.strip_images)
         self._timeline_height = 0.0

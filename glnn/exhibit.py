@@ -205,6 +205,10 @@ def default_text() -> str:
             value = settings.KIOSK_DEFAULTS.get(s.name, s.default)
             if s.name in settings.KIOSK_DEFAULTS:
                 lines.append(f"# (on an exhibit; the desktop default is {_toml_value(s.default)})")
+            if s.name in settings.PRESET_KEYS:  # left out, it follows the dataset chosen: a network that learns
+                lines.append(f"# (left out: the dataset's preset; {settings.BY_NAME['dataset'].default}'s is this)")
+                lines.append(f"# {s.name} = {_toml_value(value)}")
+                continue
             lines.append(f"{s.name} = {_toml_value(value)}")
         lines.append("")
     lines.append("# What the visitor reads during the attract demo. Translate freely; these fields are")

@@ -165,7 +165,7 @@ class Director:
             c.apply(commands.Play(False))
         elif step.action == "dataset":
             c.apply(commands.Play(False))
-            c.apply(commands.Set("dataset", step.dataset))
+            c.apply(commands.Choose("dataset", step.dataset))  # with its preset, as a visitor's choice
         else:
             c.apply(commands.Play(False))
         c.state.caption = self._caption(step)

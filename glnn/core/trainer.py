@@ -280,6 +280,22 @@ class Trainer:
             self._eval_key = self.iterations
         return self._eval_cache
 
+    def dead_neurons(self, params: np.ndarray | None = None) -> tuple[int, int]:
+        """(dead, all) hidden neurons at the current weights (or `params`). A neuron is dead when it gives
+        the same stuck value for every training sample: 0 for a ReLU (its input never above 0), or a
+        sigmoid or tanh saturated at the same end (within 1 % of it). It then tells no two samples apart,
+        and its gradient being (nearly) zero for every sample, training cannot bring it back."""
+        ds, sizes = self.dataset, self.arch.sizes
+        values = np.empty((int(self._a_off[-1]), len(ds.y_train)), np.float32)
+        kernels.forward_all(*self._kernel_args(params), ds.x_train, values)
+        hidden = values[sizes[0]:len(values) - sizes[-1]]
+        if self.arch.activation == "relu":
+            dead = (hidden <= 0.0).all(axis=1)
+        else:
+            low, high = (0.01, 0.99) if self.arch.activation == "sigmoid" else (-0.98, 0.98)
+            dead = (hidden <= low).all(axis=1) | (hidden >= high).all(axis=1)
+        return int(dead.sum()), int(hidden.shape[0])
+
     def predictions(self, split: str = "train") -> np.ndarray:
         """Predicted class of every sample of a split; shares the evaluation behind metrics()."""
         evaluated = self._evaluated()

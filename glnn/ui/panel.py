@@ -22,16 +22,62 @@ HIDDEN_MAX = 64
 
 
 def _choice(label: str, name: str, current, out: list) -> None:
+    """A combo box; a dataset or an activation chosen comes with its preset (commands.Choose)."""
     choices = settings.BY_NAME[name].choices
     changed, index = imgui.combo(label, choices.index(current), list(choices))
     if changed:
-        out.append(commands.Set(name, choices[index]))
+        out.append((commands.Choose if name in ("dataset", "activation") else commands.Set)(name, choices[index]))
+
+
+def figure_rows(frame, dataset, framerate: float) -> list[tuple[str, str]]:
+    """The Train tab's figures as (name, value) rows. The loss is the mean over the training set
+    (the step animation shows the loss on one sample: both are named so)."""
+    m = frame.metrics
+    shown = f"{m.iterations:,}" + (f" of {frame.live_iterations:,}" if frame.scrubbed >= 0 else "")
+    rows = [("iterations", shown),
+            ("mean loss", loss_text(m.train_loss)),
+            ("accuracy", f"{finite(m.train_accuracy) * 100:.0f}%")]
+    if m.has_test:
+        rows.append(dataset.test_figure(m.test_accuracy))
+    rows += [("iterations/s", f"{finite(frame.iterations_per_second):,.0f}"),
+             ("frames/s", f"{finite(framerate):.0f}")]
+    return rows
+
+
+MANY_DEAD = 0.25  # the panel warns when at least this share of the hidden neurons is dead
+
+
+def dead_warning(dead: int, total: int, activation: str, noun: str) -> str:
+    """What the panel says when many hidden neurons are dead (Trainer.dead_neurons), else ''."""
+    if total == 0 or dead == 0 or dead < MANY_DEAD * total:
+        return ""
+    what = (f"dead: 0 for every training {noun}" if activation == "relu" else
+            f"stuck: saturated at the same end for every training {noun}")
+    verb, they = ("is", "it no longer learns") if dead == 1 else ("are", "they no longer learn")
+    return f"{dead} of {total} hidden neurons {verb} {what}, so {they}. Lower the learning rate, then press Reset."
+
+
+def outputs_heading(frame, state, dataset) -> str:
+    """What the output bars are for: the sample training is on (an image, a point, a pattern), or the
+    input chosen (clicked, drawn)."""
+    if frame.input_index < 0:
+        return f"Output for {state.shown_label}"
+    return f"Output for the {dataset.noun} being trained on"
+
+
+def drawing_answer(drawing, frame, dataset) -> tuple[str, str]:
+    """The Draw tab's answer as (sentence, the class said). An empty grid gets no answer: the network
+    would name some digit for it, which nothing drawn supports."""
+    if drawing is None or not np.any(drawing):
+        return "Nothing drawn yet: draw a digit above, and the network will say which one it sees.", ""
+    return "The network says:", dataset.class_names[frame.prediction]
 
 
 class Panel:
     def __init__(self):
         self.grid = DrawGrid()
         self.results = ResultsTab()
+        self.loss_plot = plots.LossPlot()
         self._honoured_tab: str | None = None  # state.tab when last seen: a change opens that tab
         self._select: str | None = None
         self._open: str | None = None  # the tab whose content was drawn last frame
@@ -109,15 +155,21 @@ class Panel:
         if "controls" in parts:
             imgui.separator()
             step_labels.controls(frame.animation, state, "squared error" if s["loss"] == "sse" else "cross-entropy",
-                             dataset.class_names, out)
+                                 dataset.class_names, out, dataset.noun)
         imgui.separator()
         if m.diverged:
             imgui.text_colored(imgui.ImVec4(1.0, 0.45, 0.35, 1.0), "Diverged!")
             imgui.text_wrapped(m.diverged)
+        warning = dead_warning(*frame.dead_neurons, s["activation"], dataset.noun)
+        if warning:
+            with imgui_ctx.push_style_color(imgui.Col_.text, imgui.ImVec4(1.0, 0.7, 0.35, 1.0)):
+                imgui.text_wrapped(warning)
         if "figures" in parts:
             self._figures(frame, dataset)
         if "plot" in parts:
-            plots.loss_plot(frame, state.log_x, 120 * state.ui_scale)
+            test_name = dataset.test_figure(frame.metrics.test_accuracy)[0]
+            self.loss_plot.draw(frame, state.log_x, 120 * state.ui_scale,
+                                "test accuracy" if test_name == "test accuracy" else f"new {dataset.noun}")
             changed, log_x = imgui.checkbox("log iterations", state.log_x)
             if changed:
                 out.append(commands.Set("log_x", log_x))
@@ -176,15 +228,7 @@ class Panel:
             out.append(commands.Set("speed", 0 if now_max else 1000))
 
     def _figures(self, frame, dataset) -> None:
-        m = frame.metrics
-        shown = f"{m.iterations:,}" + (f" of {frame.live_iterations:,}" if frame.scrubbed >= 0 else "")
-        rows = [("iterations", shown),
-                ("loss", loss_text(m.train_loss)),
-                ("accuracy", f"{finite(m.train_accuracy) * 100:.0f}%")]
-        if m.has_test:
-            rows.append(("test accuracy", f"{finite(m.test_accuracy) * 100:.0f}%"))
-        rows += [("iterations/s", f"{finite(frame.iterations_per_second):,.0f}"),
-                 ("frames/s", f"{finite(imgui.get_io().framerate):.0f}")]
+        rows = figure_rows(frame, dataset, imgui.get_io().framerate)
         with imgui_ctx.begin_table("figures", 2) as table:
             if not table:
                 return
@@ -196,8 +240,7 @@ class Panel:
                 imgui.text(value)
 
     def _outputs(self, frame, state, dataset, out) -> None:
-        label = state.shown_label if frame.input_index < 0 else "the image being trained on"
-        imgui.text_disabled(f"Output for {label}")
+        imgui.text_disabled(outputs_heading(frame, state, dataset))
         plots.output_bars(frame, dataset.class_names)
         if frame.input_index < 0 and imgui.button("Follow training"):
             out.append(commands.FollowTraining())
@@ -215,15 +258,17 @@ class Panel:
         imgui.same_line()
         if imgui.button("Feed it through"):
             out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
-        guess = dataset.class_names[frame.prediction] if len(frame.outputs) > 1 else str(frame.prediction)
-        imgui.text("The network says:")
-        imgui.same_line()
-        imgui.text_colored(imgui.ImVec4(1.0, 0.8, 0.3, 1.0), guess)
-        imgui.separator()
-        plots.output_bars(frame, dataset.class_names)
+        said, guess = drawing_answer(state.drawing, frame, dataset)
+        (imgui.text if guess else imgui.text_wrapped)(said)
+        if guess:
+            imgui.same_line()
+            imgui.text_colored(imgui.ImVec4(1.0, 0.8, 0.3, 1.0), guess)
+            imgui.separator()
+            plots.output_bars(frame, dataset.class_names)
 
     def _settings_tab(self, state, s, out) -> None:
         imgui.text_disabled("Network (changing these starts afresh)")
+        imgui.text_wrapped("A dataset comes with a network that learns it, an activation with its learning rate.")
         _choice("dataset", "dataset", s["dataset"], out)
         _choice("activation", "activation", s["activation"], out)
         _choice("loss", "loss", s["loss"], out)

@@ -25,7 +25,7 @@ DELTA = (0.82, 0.62, 1.0)
 TARGET = (0.45, 0.95, 0.8)
 ERROR = (1.0, 0.6, 0.4)
 PILL = (0.02, 0.03, 0.06, 0.82)
-TIPS = {"forward": "Watch one training image go through the network, then compare the outputs with the target",
+TIPS = {"forward": "Watch one training {noun} go through the network, then compare the outputs with the target",
         "backprop": "Watch the error flow back and the weights change (one step of learning)",
         "step": "Forward and Backprop in one go"}
 
@@ -39,14 +39,16 @@ def layer_name(l: int, n_layers: int) -> str:
     return "hidden" if n_layers == 3 else f"hidden {l}"
 
 
-def status(view, loss_name: str) -> str:
-    """One sentence on what the animation is doing now."""
+def status(view, loss_name: str, noun: str = "image") -> str:
+    """One sentence on what the animation is doing now. Its loss is the loss on the one training
+    sample (`noun`: image, point or pattern) it plays, not the mean over the set the panel shows."""
     n = len(view.lit)
     if view.phase == "forward":
         return (f"Forward: the signal goes from {layer_name(view.layer, n)} to {layer_name(view.layer + 1, n)}; "
                 "each neuron adds up w*a from its inputs plus its bias b, then squashes the sum (sigma).")
     if view.phase == "compare":
-        text = f"Compare: the outputs against the target. Loss ({loss_name}) = {view.sample.loss:.4f}."
+        text = (f"Compare: the outputs against the target. The loss on this {noun} ({loss_name}) "
+                f"= {view.sample.loss:.4f}.")
         return text + (" Press Backprop to send the error back." if view.waiting else "")
     if view.phase == "backward":
         return (f"Backprop: the error flows back from {layer_name(view.layer + 1, n)} to "
@@ -54,28 +56,28 @@ def status(view, loss_name: str) -> str:
     if view.phase == "update":
         return "Update: every weight moves by -learning rate * a * delta (brightest: the biggest change)."
     after = view.loss_after if view.loss_after is not None else view.sample.loss
-    return (f"Done: one step of learning. The loss on this sample went from {view.sample.loss:.4f} "
+    return (f"Done: one step of learning. The loss on this {noun} went from {view.sample.loss:.4f} "
             f"to {after:.4f}.")
 
 
-def caption(view) -> str:
-    """A short title of the phase, shown large over the scene."""
+def caption(view, noun: str = "image") -> str:
+    """A short title of the phase, shown large over the scene (noun: what a sample is, as in status)."""
     if view is None:
         return ""
     n = len(view.lit)
     if view.phase == "forward":
         return f"Forward pass: from {layer_name(view.layer, n)} to {layer_name(view.layer + 1, n)}"
     if view.phase == "compare":
-        return f"Compare with the target: loss {view.sample.loss:.4f}"
+        return f"Compare with the target: the loss on this {noun} is {view.sample.loss:.4f}"
     if view.phase == "backward":
         return f"Backpropagation: from {layer_name(view.layer + 1, n)} back to {layer_name(view.layer, n)}"
     if view.phase == "update":
         return "The weights change"
     after = view.loss_after if view.loss_after is not None else view.sample.loss
-    return f"Learned: the loss went from {view.sample.loss:.4f} to {after:.4f}"
+    return f"Learned: the loss on this {noun} went from {view.sample.loss:.4f} to {after:.4f}"
 
 
-def controls(view, state, loss_name: str, class_names, out: list) -> None:
+def controls(view, state, loss_name: str, class_names, out: list, noun: str = "image") -> None:
     """The Forward / Backprop / Animate step buttons, the speed slider and the animation's state."""
     running = view is not None and view.phase != "done"
     waiting = view is not None and view.waiting
@@ -87,7 +89,7 @@ def controls(view, state, loss_name: str, class_names, out: list) -> None:
             if imgui.button(label, imgui.ImVec2(button_w, 0)):
                 out.append(commands.Animate(mode))
             if imgui.is_item_hovered(imgui.HoveredFlags_.allow_when_disabled):
-                imgui.set_tooltip(TIPS[mode])
+                imgui.set_tooltip(TIPS[mode].format(noun=noun))
         if mode != "step":
             imgui.same_line()
     imgui.set_next_item_width(-170)
@@ -100,7 +102,7 @@ def controls(view, state, loss_name: str, class_names, out: list) -> None:
     colour = {"forward": SIGMA, "compare": TARGET, "backward": DELTA, "update": (1.0, 1.0, 1.0)}.get(
         view.phase, (0.75, 0.8, 0.9))
     with imgui_ctx.push_style_color(imgui.Col_.text, imgui.ImVec4(*colour, 1.0)):
-        imgui.text_wrapped(status(view, loss_name))
+        imgui.text_wrapped(status(view, loss_name, noun))
     if view.compared:
         _compare_table(view, class_names)
 

@@ -8,6 +8,19 @@ from imgui_bundle import imgui, implot
 BASE_FONT_SIZE = 17.0
 ACCENT = (0.33, 0.72, 1.0, 1.0)
 
+# One colour per plotted series, wherever it is drawn (the Train tab's plot, the Results tab's curves
+# and table): ImPlot's colormap would hand out colours in the order the lines first appear, which
+# changes with the dataset, the mode and the run.
+# Green and red stay free for right and wrong (the confusion matrix).
+SERIES = {
+    "mean loss": (1.0, 0.55, 0.20),  # orange
+    "accuracy": (0.33, 0.72, 1.0),  # blue
+    "test loss": (1.0, 0.45, 0.75),  # pink
+    "test accuracy": (0.76, 0.52, 1.0),  # violet
+    "gap": (1.0, 0.33, 0.33),  # the shaded gap between train and test: overfitting
+}
+TIMELINE_MARK = (1.0, 0.8, 0.3)  # where the timeline is, on a plot: the gold of "shown in the scene"
+
 
 def _font_path() -> Path | None:
     import imgui_bundle
