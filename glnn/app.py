@@ -129,16 +129,17 @@ class App:
         if self.state.kiosk:
             if _is_chord(self.state.quit_chord, symbol, modifiers):
                 self.window.close()
-            elif symbol in (key.ESCAPE, key.F):  # a kiosk stays full screen and open
                 return True
+            if symbol in (key.ESCAPE, key.F):  # a kiosk stays full screen and open
+                return True
+        if imgui.get_io().want_text_input:  # a text field has the keyboard: every key is its (Esc leaves it)
+            return True if symbol == key.ESCAPE else None  # True: not pyglet's default Esc, which closes
         if symbol == key.ESCAPE:
             if self.window.fullscreen:
                 self.window.set_fullscreen(False)
             else:
                 self.window.close()
             return True  # stop pyglet's default handler
-        if imgui.get_io().want_text_input:
-            return None
         command = {key.SPACE: commands.TogglePlay(), key.S: commands.Step(), key.R: commands.Reset(),
                    key.LEFT: commands.ScrubBy(-1), key.RIGHT: commands.ScrubBy(1)}.get(symbol)
         if command is not None:
