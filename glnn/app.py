@@ -76,37 +76,27 @@ class App:
         self.closed = False
         self.director = None
         self.cursor = None
+        self._kiosk_input = None
         if exhibit is not None:  # kiosk mode
             from glnn.kiosk import CursorHider, Director
             now = time.monotonic()
             self.director = Director(controller, exhibit, now)
             self.cursor = CursorHider(self.state.cursor_hide, now)
             self._cursor_visible = True
+            self._kiosk_input = KioskInput(self.director, self.cursor, self.state.quit_chord)
+            window.push_handlers(self._kiosk_input)  # on top of all: sees every event first
 
     # -- events (only when ImGui does not want them) -------------------------------------
-    def _touched(self) -> None:
-        """Any input: ends an attract demo and shows the cursor again (kiosk mode)."""
-        if self.director is not None:
-            now = time.monotonic()
-            self.director.touch(now)
-            self.cursor.moved(now)
-
     def on_mouse_motion(self, x, y, dx, dy):
         self.mouse = (float(x), float(self.window.height - y))
-        self._touched()
 
     def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
         self.mouse = (float(x), float(self.window.height - y))
-        self._touched()
-
-    def on_mouse_scroll(self, x, y, scroll_x, scroll_y):
-        self._touched()
 
     def on_mouse_leave(self, x, y):
         self.mouse = (-1.0, -1.0)
 
     def on_mouse_press(self, x, y, button, modifiers):
-        self._touched()
         # Handled in the next frame, once ImGui has seen where the pointer is now: a tap on a touch
         # screen moves the pointer and presses within one frame, so both ImGui's capture flag and
         # the hover picked last frame may belong to where the pointer was before.
@@ -125,7 +115,6 @@ class App:
     def on_key_press(self, symbol, modifiers):
         from imgui_bundle import imgui
         from pyglet.window import key
-        self._touched()
         if self.state.kiosk:
             if _is_chord(self.state.quit_chord, symbol, modifiers):
                 self.window.close()
@@ -332,8 +321,50 @@ class App:
         self.plane.release()
         self.renderer.shutdown()
         self.window.remove_handlers(self.taps)
+        if self._kiosk_input is not None:
+            self.window.remove_handlers(self._kiosk_input)
         implot.destroy_context(self.implot_context)
         imgui.destroy_context(self.imgui_context)
+
+
+class KioskInput:
+    """Kiosk mode: sees every input event before anything else does. Each one tells the director that
+    someone is there (it ends the attract demo) and shows the cursor; the events the director says only
+    woke the exhibit stop here, so that the touch that ends the demo presses no control under it."""
+
+    def __init__(self, director, cursor, quit_chord: str):
+        self.director = director
+        self.cursor = cursor
+        self.quit_chord = quit_chord
+
+    def _input(self, event: str, buttons: int = 0):
+        from pyglet.event import EVENT_HANDLED
+        now = time.monotonic()
+        self.cursor.moved(now)
+        return EVENT_HANDLED if self.director.input(now, event, buttons) else None
+
+    def on_mouse_motion(self, x, y, dx, dy):
+        return self._input("move")
+
+    def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
+        return self._input("drag", buttons)
+
+    def on_mouse_press(self, x, y, button, modifiers):
+        return self._input("press", button)
+
+    def on_mouse_release(self, x, y, button, modifiers):
+        return self._input("release", button)
+
+    def on_mouse_scroll(self, x, y, scroll_x, scroll_y):
+        return self._input("scroll")
+
+    def on_key_press(self, symbol, modifiers):
+        if _is_chord(self.quit_chord, symbol, modifiers):  # staff must always get out, demo or not
+            return None
+        return self._input("key")
+
+    def on_text(self, text):
+        return self._input("text")
 
 
 def _is_chord(chord: str, symbol: int, modifiers: int) -> bool:
