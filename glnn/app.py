@@ -285,7 +285,7 @@ class App:
         if not io.want_capture_mouse:
             overlay.tooltip(self.layout, frame, shown_net, tr.dataset, self.hover_neuron, self.hover_link,
                             state.palette)
-            plane_overlay.tooltip(self.plane, self.mouse, tr.dataset)
+            plane_overlay.tooltip(self.plane, self.mouse, frame.params, tr.dataset)
         if state.show_help and not help_window.draw(state):
             given.append(commands.Set("show_help", False))
         imgui.render()
