@@ -286,7 +286,7 @@ class App:
             overlay.tooltip(self.layout, frame, shown_net, tr.dataset, self.hover_neuron, self.hover_link,
                             state.palette)
             plane_overlay.tooltip(self.plane, self.mouse, frame.params, tr.dataset)
-        if state.show_help and not help_window.draw(state):
+        if state.show_help and not help_window.draw(state, tr.dataset):
             given.append(commands.Set("show_help", False))
         imgui.render()
         return given
