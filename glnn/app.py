@@ -79,37 +79,27 @@ class App:
         self.closed = False
         self.director = None
         self.cursor = None
+        self._kiosk_input = None
         if exhibit is not None:  # kiosk mode
             from glnn.kiosk import CursorHider, Director
             now = clock()
             self.director = Director(controller, exhibit, now)
             self.cursor = CursorHider(self.state.cursor_hide, now)
             self._cursor_visible = True
+            self._kiosk_input = KioskInput(self.director, self.cursor, self.state.quit_chord, clock)
+            window.push_handlers(self._kiosk_input)  # on top of all: sees every event first
 
     # -- events (only when ImGui does not want them) -------------------------------------
-    def _touched(self) -> None:
-        """Any input: ends an attract demo and shows the cursor again (kiosk mode)."""
-        if self.director is not None:
-            now = self.clock()
-            self.director.touch(now)
-            self.cursor.moved(now)
-
     def on_mouse_motion(self, x, y, dx, dy):
         self.mouse = (float(x), float(self.window.height - y))
-        self._touched()
 
     def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
         self.mouse = (float(x), float(self.window.height - y))
-        self._touched()
-
-    def on_mouse_scroll(self, x, y, scroll_x, scroll_y):
-        self._touched()
 
     def on_mouse_leave(self, x, y):
         self.mouse = (-1.0, -1.0)
 
     def on_mouse_press(self, x, y, button, modifiers):
-        self._touched()
         # Handled in the next frame, once ImGui has seen where the pointer is now: a tap on a touch
         # screen moves the pointer and presses within one frame, so both ImGui's capture flag and
         # the hover picked last frame may belong to where the pointer was before.
@@ -128,20 +118,20 @@ class App:
     def on_key_press(self, symbol, modifiers):
         from imgui_bundle import imgui
         from pyglet.window import key
-        self._touched()
         if self.state.kiosk:
             if _is_chord(self.state.quit_chord, symbol, modifiers):
                 self.window.close()
-            elif symbol in (key.ESCAPE, key.F):  # a kiosk stays full screen and open
                 return True
+            if symbol in (key.ESCAPE, key.F):  # a kiosk stays full screen and open
+                return True
+        if imgui.get_io().want_text_input:  # a text field has the keyboard: every key is its (Esc leaves it)
+            return True if symbol == key.ESCAPE else None  # True: not pyglet's default Esc, which closes
         if symbol == key.ESCAPE:
             if self.window.fullscreen:
                 self.window.set_fullscreen(False)
             else:
                 self.window.close()
             return True  # stop pyglet's default handler
-        if imgui.get_io().want_text_input:
-            return None
         command = {key.SPACE: commands.TogglePlay(), key.S: commands.Step(), key.R: commands.Reset(),
                    key.LEFT: commands.ScrubBy(-1), key.RIGHT: commands.ScrubBy(1)}.get(symbol)
         if command is not None:
@@ -302,8 +292,8 @@ class App:
         if not io.want_capture_mouse:
             overlay.tooltip(self.layout, frame, shown_net, tr.dataset, self.hover_neuron, self.hover_link,
                             state.palette)
-            plane_overlay.tooltip(self.plane, self.mouse, tr.dataset)
-        if state.show_help and not help_window.draw(state):
+            plane_overlay.tooltip(self.plane, self.mouse, frame.params, tr.dataset)
+        if state.show_help and not help_window.draw(state, tr.dataset):
             given.append(commands.Set("show_help", False))
         imgui.render()
         return given
@@ -338,8 +328,51 @@ class App:
         self.plane.release()
         self.renderer.shutdown()
         self.window.remove_handlers(self.taps)
+        if self._kiosk_input is not None:
+            self.window.remove_handlers(self._kiosk_input)
         implot.destroy_context(self.implot_context)
         imgui.destroy_context(self.imgui_context)
+
+
+class KioskInput:
+    """Kiosk mode: sees every input event before anything else does. Each one tells the director that
+    someone is there (it ends the attract demo) and shows the cursor; the events the director says only
+    woke the exhibit stop here, so that the touch that ends the demo presses no control under it."""
+
+    def __init__(self, director, cursor, quit_chord: str, clock=time.monotonic):
+        self.director = director
+        self.cursor = cursor
+        self.quit_chord = quit_chord
+        self.clock = clock
+
+    def _input(self, event: str, buttons: int = 0):
+        from pyglet.event import EVENT_HANDLED
+        now = self.clock()
+        self.cursor.moved(now)
+        return EVENT_HANDLED if self.director.input(now, event, buttons) else None
+
+    def on_mouse_motion(self, x, y, dx, dy):
+        return self._input("move")
+
+    def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
+        return self._input("drag", buttons)
+
+    def on_mouse_press(self, x, y, button, modifiers):
+        return self._input("press", button)
+
+    def on_mouse_release(self, x, y, button, modifiers):
+        return self._input("release", button)
+
+    def on_mouse_scroll(self, x, y, scroll_x, scroll_y):
+        return self._input("scroll")
+
+    def on_key_press(self, symbol, modifiers):
+        if _is_chord(self.quit_chord, symbol, modifiers):  # staff must always get out, demo or not
+            return None
+        return self._input("key")
+
+    def on_text(self, text):
+        return self._input("text")
 
 
 def _is_chord(chord: str, symbol: int, modifiers: int) -> bool:

@@ -35,6 +35,11 @@ DEFAULT_CAPTIONS = {
 }
 
 
+# The "hint" caption takes the caption line for the last HINT_SECONDS of every HINT_PERIOD of the demo
+# (one line is all a caption has), and all of a step that has no caption of its own.
+HINT_PERIOD, HINT_SECONDS = 10.0, 3.0
+
+
 @dataclasses.dataclass(frozen=True)
 class Step:
     action: str
@@ -212,7 +217,9 @@ def default_text() -> str:
             lines.append(f"{s.name} = {_toml_value(value)}")
         lines.append("")
     lines.append("# What the visitor reads during the attract demo. Translate freely; these fields are")
-    lines.append(f"# filled in: {', '.join('{' + f + '}' for f in CAPTION_FIELDS)}.")
+    lines.append(f"# filled in: {', '.join('{' + f + '}' for f in CAPTION_FIELDS)}. The hint takes the caption line for")
+    lines.append(f"# {HINT_SECONDS:g} of every {HINT_PERIOD:g} seconds of the demo, and all of a step without a caption; "
+                 '"" shows none.')
     lines.append("[captions]")
     for key, text in DEFAULT_CAPTIONS.items():
         lines.append(f"{key} = {_toml_value(text)}")

@@ -47,9 +47,9 @@ def labels(plane, frame, dataset, palette: str, scale: float) -> None:
     x = m.x + (m.side - sum(widths) - gap * (len(items) - 1)) / 2 if one_line else m.x
     for (color, text, hollow), width in zip(items, widths):
         centre = imgui.ImVec2(x + r, y + line_h / 2)
-        if hollow:
-            draw.add_circle_filled(centre, r, rgba(0.01, 0.015, 0.03))
-            draw.add_circle(centre, r - 0.5, rgba(*color), 0, 1.6 * scale)
+        if hollow:  # as the test points are drawn (shaders/plane_points.frag): a thick ring, empty inside
+            width = max(1.8, 0.42 * r)
+            draw.add_circle(centre, r - width / 2, rgba(*color), 0, width)
         else:
             draw.add_circle_filled(centre, r, rgba(*color))
             draw.add_circle(centre, r, rgba(0.97, 0.97, 1.0, 0.8), 0, 1.0)
@@ -60,13 +60,13 @@ def labels(plane, frame, dataset, palette: str, scale: float) -> None:
             y += line_h + 2 * scale
 
 
-def tooltip(plane, mouse, dataset) -> None:
-    """Over the map: the point under the pointer and what the network answers there."""
-    m = plane.map
-    if not plane.active or m is None or plane.field is None or not m.contains(*mouse):
+def tooltip(plane, mouse, params, dataset) -> None:
+    """Over the map: the point under the pointer and what the network (`params`, as shown) answers there."""
+    reading = plane.reading_at(mouse[0], mouse[1], params)
+    if reading is None:
         return
-    x1, x2 = m.to_plane(mouse[0], mouse[1], plane.field.extent)
-    value = finite(plane.field.value_at(plane.map_neuron, x1, x2))
+    x1, x2, value = reading
+    value = finite(value)
     names = dataset.class_names
     with imgui_ctx.begin_tooltip() as tip:
         if not tip:

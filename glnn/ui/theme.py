@@ -30,7 +30,10 @@ def _font_path() -> Path | None:
 
 def apply(scale: float) -> None:
     io = imgui.get_io()
-    io.config_flags |= imgui.ConfigFlags_.nav_enable_keyboard
+    # No keyboard navigation: the window's shortcuts (Space, S, R, H, F, Esc, the arrows) reach ImGui too,
+    # and with it the arrows moved a focus through the panel that the next Space then pressed. The panel
+    # is for the mouse and touch; a text field still takes every key while it has the keyboard.
+    io.config_flags &= ~imgui.ConfigFlags_.nav_enable_keyboard
     io.set_ini_filename("")  # a kiosk starts the same every time: no imgui.ini
     path = _font_path()
     if path is not None and io.fonts.fonts.size() == 0:

@@ -241,6 +241,17 @@ class PlaneView:
             return None
         return np.array(self.map.to_plane(x, y, self.field.extent), np.float32)
 
+    def reading_at(self, x: float, y: float, params: np.ndarray) -> tuple[float, float, float] | None:
+        """(x1, x2, output) at window pixel (x, y) if it is on the map, for the network `params`.
+
+        The output is the exact forward pass of that point, the one a click there feeds through; the
+        picture's grid is coarser (a cell is several pixels) and refreshed only a few times a second."""
+        point = self.point_at(x, y)
+        if point is None or len(params) != self.field.n_params:  # a network rebuilt since the last update
+            return None
+        x1, x2 = (float(v) for v in point)  # float32, as the click feeds it
+        return x1, x2, float(self.field.exact(params, x1, x2)[self.map_neuron])
+
     @property
     def map_neuron(self) -> int:
         """The neuron painted on the map: the (last) output."""
