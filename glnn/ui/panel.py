@@ -15,8 +15,7 @@ from glnn.ui import plots
 from glnn.ui.draw_grid import DrawGrid
 from glnn.ui.results import ResultsTab
 from glnn.ui.widgets import disabled, finite, loss_text
-
-PANEL_WIDTH = 350.0
+from glnn.view.screen import PANEL_WIDTH
 MAX_SPEED = 100_000  # iterations per frame at the right end of the slider; "max" goes beyond
 HIDDEN_MAX = 64
 
@@ -35,6 +34,7 @@ class Panel:
         self._honoured_tab: str | None = None  # state.tab when last seen: a change opens that tab
         self._select: str | None = None
         self._open: str | None = None  # the tab whose content was drawn last frame
+        self._scale = 1.0  # the text scale drawn at (glnn.view.screen.Screen.scale)
 
     @contextmanager
     def _tab(self, label: str, name: str, state, out: list) -> Iterator[bool]:
@@ -56,10 +56,11 @@ class Panel:
     def width(self, scale: float) -> float:
         return PANEL_WIDTH * scale
 
-    def draw(self, frame, state, trainer_settings: dict, dataset, height: float) -> list:
-        """Draw the panel; return the commands the person gave through it."""
+    def draw(self, frame, state, trainer_settings: dict, dataset, height: float, scale: float | None = None) -> list:
+        """Draw the panel at the text scale `scale` (the one the window is laid out at: ui_scale, or less
+        where the window is too small for it); return the commands the person gave through it."""
         out: list = []
-        scale = state.ui_scale
+        scale = self._scale = state.ui_scale if scale is None else scale
         imgui.set_next_window_pos(imgui.ImVec2(0, 0))
         imgui.set_next_window_size(imgui.ImVec2(self.width(scale), height))
         flags = (imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_resize | imgui.WindowFlags_.no_collapse
@@ -93,7 +94,7 @@ class Panel:
         if "results" in parts:
             with self._tab("Results", "results", state, out) as opened:
                 if opened:
-                    self.results.draw(frame, state, dataset, out)
+                    self.results.draw(frame, state, dataset, out, self._scale)
         if "settings" in parts:
             with self._tab("Settings", "settings", state, out) as opened:
                 if opened:
@@ -117,7 +118,7 @@ class Panel:
         if "figures" in parts:
             self._figures(frame, dataset)
         if "plot" in parts:
-            plots.loss_plot(frame, state.log_x, 120 * state.ui_scale)
+            plots.loss_plot(frame, state.log_x, 120 * self._scale)
             changed, log_x = imgui.checkbox("log iterations", state.log_x)
             if changed:
                 out.append(commands.Set("log_x", log_x))
@@ -205,7 +206,7 @@ class Panel:
     def _draw_tab(self, frame, state, dataset, out) -> None:
         imgui.text_wrapped("Draw a digit: press on a square to fill it (or empty it), drag to paint more. "
                            "The network answers as you draw.")
-        size = min(imgui.get_content_region_avail().x, 260 * state.ui_scale)
+        size = min(imgui.get_content_region_avail().x, 260 * self._scale)
         if self.grid.draw(state.drawing, dataset.image_shape, size):
             out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
         if imgui.button("Clear"):

@@ -110,8 +110,8 @@ class ResultsTab:
             "gap": implot.Spec(fill_color=_vec4(GAP_COLOUR), fill_alpha=0.40),
         }
 
-    def draw(self, frame, state, dataset, out: list) -> None:
-        scale = state.ui_scale
+    def draw(self, frame, state, dataset, out: list, scale: float | None = None) -> None:
+        scale = state.ui_scale if scale is None else scale
         m = frame.metrics
         self.matrix_box = self.tile_grid = None
         open_flag = imgui.TreeNodeFlags_.default_open

@@ -1,11 +1,13 @@
 """Fonts and colours of the panel: a dark, game-like theme with readable type at any UI scale."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from imgui_bundle import imgui, implot
 
-BASE_FONT_SIZE = 17.0
+from glnn.view.screen import BASE_FONT_SIZE
+
 ACCENT = (0.33, 0.72, 1.0, 1.0)
 
 
@@ -48,6 +50,78 @@ def apply(scale: float) -> None:
         style.set_color_(col, imgui.ImVec4(*rgba))
     set_scale(scale)
     implot.get_style().colormap = implot.Colormap_.deep
+
+
+class TextMeasure:
+    """Text widths and line heights exactly as ImGui draws them with the theme's font: what
+    glnn.view.screen lays the window out with. Works outside a frame, and without GL."""
+
+    def __init__(self, context=None):
+        self._context = context  # a context of our own (standalone()), made current while measuring
+        self._widths: dict[tuple[str, float], float] = {}
+        self._heights: dict[float, float] = {}
+
+    def _baked(self, size: float):
+        fonts = imgui.get_io().fonts.fonts
+        return fonts[0].get_font_baked(size) if fonts.size() else None
+
+    def width(self, text: str, size: float) -> float:
+        key = (text, size)
+        if key not in self._widths:
+            previous = self._enter()
+            try:
+                baked = self._baked(size)
+                if baked is None:  # no font loaded yet: an upper bound
+                    return math.ceil(0.6 * round(size) * len(text))
+                # ImGui's CalcTextSize: the sum of the advances, rounded up to a whole pixel
+                self._widths[key] = float(math.ceil(sum(baked.get_char_advance(ord(c)) for c in text) - 1e-4))
+            finally:
+                self._leave(previous)
+        return self._widths[key]
+
+    def height(self, size: float) -> float:
+        """ImGui's line height: the font size, which it rounds to a whole pixel."""
+        if size not in self._heights:
+            previous = self._enter()
+            try:
+                baked = self._baked(size)
+                if baked is None:
+                    return float(max(1, round(size)))
+                self._heights[size] = float(baked.size)
+            finally:
+                self._leave(previous)
+        return self._heights[size]
+
+    def _enter(self):
+        if self._context is None:
+            return None
+        previous = imgui.get_current_context()
+        imgui.set_current_context(self._context)
+        return previous
+
+    def _leave(self, previous) -> None:
+        if self._context is not None and previous is not None:
+            imgui.set_current_context(previous)
+
+    @classmethod
+    def standalone(cls) -> "TextMeasure":
+        """A measure with an ImGui context of its own holding the theme's font: for tests and tools
+        that lay the window out without opening one (no GL needed). The context lives as long as
+        the process; the current context is left as it was."""
+        previous = imgui.get_current_context()
+        context = imgui.create_context()
+        imgui.set_current_context(context)
+        try:
+            io = imgui.get_io()
+            io.set_ini_filename("")
+            io.backend_flags |= imgui.BackendFlags_.renderer_has_textures  # glyphs bake on demand, no GL
+            path = _font_path()
+            if path is not None:
+                io.fonts.add_font_from_file_ttf(str(path), BASE_FONT_SIZE)
+        finally:
+            if previous is not None:
+                imgui.set_current_context(previous)
+        return cls(context)
 
 
 def set_scale(scale: float) -> None:
