@@ -291,7 +291,7 @@ class App:
         overlay.legend(screen, state.palette, self.measure)
         plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, scale, screen.plane)
         if state.receptive_fields:
-            self.receptive.draw(self.layout, shown_net, tr.dataset, state.palette)
+            self.receptive.draw(self.layout, shown_net, tr.dataset, state.palette, scale)
         overlay.caption(state.caption or step_labels.caption(frame.animation), screen, self.measure)
         overlay.image_strip(frame, screen.strip, tr.dataset, scale, given, self.strip_images)
         if screen.timeline is not None:

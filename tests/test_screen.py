@@ -188,6 +188,42 @@ def test_the_strip_shrinks_then_wraps_rather_than_clip(measure):
     assert strip.rows >= 2  # 120 pixels: wrapped
 
 
+# -- pictures of what hidden neurons look for ---------------------------------------------------------
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("hidden", [(4,), (16,), (32,), (16, 8)])
+def test_each_picture_sits_beside_its_own_neuron(measure, size, hidden):
+    for scale in (1.0, 2.0, 3.0):
+        s = lay_out(measure, size, scale, "digits5", hidden=hidden, caption_lines=2)
+        lay = s.layout
+        pics = screen.receptive_pictures(lay, s.scale)
+        if len(pics.rects) == 0:
+            continue
+        assert hidden[0] == 32 or len(pics.rects) == hidden[0]
+        frame = screen.RECEPTIVE_FRAME
+        boxes = [Rect(x - frame, y - frame, w + 2 * frame, h + 2 * frame) for x, y, w, h in pics.rects.tolist()]
+        for k, (box, (x0, y0, x1, y1)) in enumerate(zip(boxes, pics.leaders.tolist())):
+            n = int(pics.neurons[k])
+            nx, ny, nr, layer = lay.nodes[n].tolist()
+            assert layer == 1 and n == lay.layer_start[1] + k
+            # level with its neuron, and its leader line runs from the picture's edge to the neuron's rim
+            assert box.y + box.h / 2 == pytest.approx(ny)
+            assert x0 == pytest.approx(box.right) and x1 == pytest.approx(nx - nr) and y0 == y1 == pytest.approx(ny)
+            assert 0 < x1 - x0 <= screen.RECEPTIVE_LEADER * s.scale + 1e-6  # right beside it
+            assert box.h >= screen.RECEPTIVE_MIN
+            for q in boxes[k + 1:]:
+                assert not overlap(box, q), (box, q)
+            for m, (mx, my, mr, _) in enumerate(lay.nodes.tolist()):
+                assert not overlap(box, Rect(mx - mr, my - mr, 2 * mr, 2 * mr)), (k, m)
+            for name, other in every_box(s):
+                if not name.startswith("neuron"):
+                    assert not overlap(box, other), (name, other, box)
+
+
+def test_pictures_give_way_where_neurons_are_too_close(measure):
+    s = lay_out(measure, (1280, 720), 1.0, "digits5", hidden=(128,))
+    assert len(screen.receptive_pictures(s.layout, s.scale).rects) == 0  # the hover card shows them instead
+
+
 # -- decision maps -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_plane_pictures_stay_clear_of_the_words(measure, size):
