@@ -66,6 +66,9 @@ class App:
         from glnn.ui.taps import TapSequencer
         self.taps = TapSequencer(window)
         window.push_handlers(self.taps)  # on top of ImGui's: sees button events first
+        from glnn.view import screen
+        if self.state.ui_scale == screen.AUTO_SCALE:  # follow the screen: its height is known now
+            self.state.ui_scale = round(screen.auto_scale(window.height), 2)
         theme.apply(self.state.ui_scale)
         self._ui_scale = self.state.ui_scale
         self.measure = theme.TextMeasure()  # the layout measures text with the font ImGui draws it in

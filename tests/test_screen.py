@@ -188,6 +188,24 @@ def test_the_strip_shrinks_then_wraps_rather_than_clip(measure):
     assert strip.rows >= 2  # 120 pixels: wrapped
 
 
+# -- kiosk text sizes ------------------------------------------------------------------------------
+INK = 0.81  # Roboto's ascender-to-descender height ("Learning") as a share of ImGui's font size
+
+
+@pytest.mark.parametrize("height,label_px,caption_px", [(1080, 28, 44), (2160, 56, 88)])
+def test_kiosk_text_is_readable_across_a_room(measure, height, label_px, caption_px):
+    """Kiosk defaults: labels and panel text at least 28 px, captions at least 44 px at 1080 lines,
+    twice that at 2160 (measured as drawn: from the top of 'L' to the foot of 'g')."""
+    ui_scale = settings.KIOSK_DEFAULTS["ui_scale"]
+    assert ui_scale == screen.AUTO_SCALE  # the kiosk's text follows the screen unless the exhibit says otherwise
+    s = lay_out(measure, (height * 16 // 9, height), ui_scale, "digits5", caption_lines=2)
+    assert s.scale == pytest.approx(screen.auto_scale(height))  # nothing had to give way
+    assert measure.height(s.text_px) * INK >= label_px
+    assert measure.height(s.caption_px) * INK >= caption_px
+    for title in s.titles:
+        assert title.size == s.text_px  # the column titles are not shrunk either
+
+
 # -- pictures of what hidden neurons look for ---------------------------------------------------------
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("hidden", [(4,), (16,), (32,), (16, 8)])

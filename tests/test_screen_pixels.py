@@ -123,3 +123,29 @@ def test_the_strip_and_the_timeline_lie_wholly_inside_the_window(make_app, pixel
     row = lit[int(np.argmax(lit.sum(axis=1)))]
     runs = np.flatnonzero(np.diff(np.concatenate([[0], row.astype(int), [0]])) == 1)
     assert len(runs) >= 10
+
+
+# -- kiosk text ----------------------------------------------------------------------------------
+INK = 0.81  # Roboto from the top of 'L' to the foot of 'g', as a share of the font size
+DIGIT = 0.61  # a digit's height, as a share of the font size
+
+
+@pytest.mark.parametrize("size", [HD])
+def test_kiosk_text_is_large_enough_to_read_across_a_room(make_app, pixels, size):
+    """Kiosk defaults at 1080 lines: captions at least 44 px from ascender to descender, labels
+    at least 28 px (a digit, without ascender or descender, then stands 28 * 0.61 / 0.81 = 21 px)."""
+    app = make_app(trained(), size, kiosk=True, ui_scale=KIOSK_SCALE)
+    bare = render(app, pixels)
+    app.state.caption = "Learning, big"  # one line: 'L' to the foot of 'g'
+    shown = render(app, pixels)
+    changed = (np.abs(shown - bare).max(axis=2) > 60) & (shown.min(axis=2) > 170)
+    changed[:, :int(app.layout.area.x)] = False  # the scene only: the panel's live figures change too
+    top, bottom = ink_rows(changed)
+    assert bottom - top + 1 >= 44 * size[1] / 1080, (top, bottom)
+    # an output's class name: a digit
+    x0, y0, x1, y1 = output_label_box(app, 3)
+    box = bare[y0:y1, x0:x1]
+    first = np.flatnonzero((box.max(axis=2) > 150).any(axis=0))
+    digit = box[:, first[0]:first[0] + int(0.4 * (y1 - y0))].max(axis=2) > 150
+    top, bottom = ink_rows(digit)
+    assert bottom - top + 1 >= 28 * DIGIT / INK * size[1] / 1080, (top, bottom)
