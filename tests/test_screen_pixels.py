@@ -114,6 +114,9 @@ def test_the_strip_and_the_timeline_lie_wholly_inside_the_window(make_app, pixel
         rects[name] = (window.pos.x, window.pos.y, window.pos.x + window.size.x, window.pos.y + window.size.y)
         x0, y0, x1, y1 = rects[name]
         assert x0 >= -0.5 and y0 >= -0.5 and x1 <= HD[0] + 0.5 and y1 <= HD[1] + 0.5, (name, rects[name])
+        if name != "glnn":  # their contents are not cut off at the bottom either
+            inner = window.content_region_rect
+            assert window.content_size.y <= inner.max.y - inner.min.y + 1, (name, window.content_size.y)
     strip, timeline, panel = rects["training images"], rects["timeline"], rects["glnn"]
     assert strip[0] >= panel[2] and timeline[0] >= panel[2]  # right of the panel ...
     assert timeline[3] <= strip[1]  # ... and the timeline above the strip
@@ -149,3 +152,19 @@ def test_kiosk_text_is_large_enough_to_read_across_a_room(make_app, pixels, size
     digit = box[:, first[0]:first[0] + int(0.4 * (y1 - y0))].max(axis=2) > 150
     top, bottom = ink_rows(digit)
     assert bottom - top + 1 >= 28 * DIGIT / INK * size[1] / 1080, (top, bottom)
+
+
+# -- the panel at large text sizes ---------------------------------------------------------------
+@pytest.mark.parametrize("ui_scale", [1.0, 2.12, 2.7])
+def test_the_panels_controls_fit_its_width(make_app, pixels, ui_scale):
+    """No control of the panel runs past its right edge at any text size (a fixed pixel width
+    clipped the 'animation speed' label at kiosk sizes): ImGui's own measure of the widest row."""
+    from imgui_bundle import imgui
+    app = make_app(trained(), HD, ui_scale=ui_scale)
+    for tab in ("train", "draw", "results", "settings"):
+        app.state.tab = tab
+        render(app, pixels, frames=4)  # ImGui settles a window's scrollbar over a frame or two
+        panel = imgui.internal.find_window_by_name("glnn")
+        inner = panel.content_region_rect
+        widest = panel.content_size_ideal.x
+        assert widest <= inner.max.x - inner.min.x + 1, (tab, widest, inner.max.x - inner.min.x)

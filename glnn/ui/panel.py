@@ -71,7 +71,9 @@ class Panel:
             imgui.text_disabled("watch a neural network learn")
             parts = set(state.panel)
             if "help" in parts:
-                imgui.same_line(imgui.get_window_width() - imgui.calc_text_size("Help").x - 24)
+                style = imgui.get_style()  # right-aligned: the button's own padding and the window's
+                imgui.same_line(imgui.get_window_width() - imgui.calc_text_size("Help").x - 2 * style.frame_padding.x
+                                - style.window_padding.x - style.scrollbar_size)
                 if imgui.small_button("Help"):
                     out.append(commands.Set("show_help", not state.show_help))
             self._select = state.tab if state.tab != self._honoured_tab else None
@@ -127,7 +129,7 @@ class Panel:
             self._outputs(frame, state, dataset, out)
 
     def _controls(self, state, out) -> None:
-        button_w = (imgui.get_content_region_avail().x - 16) / 3
+        button_w = (imgui.get_content_region_avail().x - 2 * imgui.get_style().item_spacing.x) / 3
         if imgui.button("Pause" if state.playing else "Play", imgui.ImVec2(button_w, 0)):
             out.append(commands.TogglePlay())
         imgui.same_line()

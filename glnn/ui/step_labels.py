@@ -79,7 +79,7 @@ def controls(view, state, loss_name: str, class_names, out: list) -> None:
     """The Forward / Backprop / Animate step buttons, the speed slider and the animation's state."""
     running = view is not None and view.phase != "done"
     waiting = view is not None and view.waiting
-    button_w = (imgui.get_content_region_avail().x - 16) / 3
+    button_w = (imgui.get_content_region_avail().x - 2 * imgui.get_style().item_spacing.x) / 3
     for label, mode, enabled in (("Forward", "forward", not running),
                                  ("Backprop", "backprop", waiting or not running),
                                  ("Animate step", "step", not running)):
@@ -90,7 +90,8 @@ def controls(view, state, loss_name: str, class_names, out: list) -> None:
                 imgui.set_tooltip(TIPS[mode])
         if mode != "step":
             imgui.same_line()
-    imgui.set_next_item_width(-170)
+    # room for the label at any text size (a fixed width clips it at kiosk scale)
+    imgui.set_next_item_width(-(imgui.calc_text_size("animation speed").x + imgui.get_style().item_inner_spacing.x + 4))
     changed, speed = imgui.slider_float("animation speed", float(state.animation_speed), 0.1, 5.0, "%.2fx",
                                         imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
     if changed and np.isfinite(speed):

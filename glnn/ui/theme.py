@@ -9,6 +9,13 @@ from imgui_bundle import imgui, implot
 from glnn.view.screen import BASE_FONT_SIZE
 
 ACCENT = (0.33, 0.72, 1.0, 1.0)
+# The theme's sizes at text scale 1 (ImGui's defaults where not ours): set_scale multiplies them by
+# the scale, so that padding, spacing and touch targets keep their proportion to the text (a 4K
+# kiosk's buttons are as roomy as a laptop's).
+SIZES = {"window_padding": (8.0, 8.0), "frame_padding": (8.0, 5.0), "item_spacing": (8.0, 7.0),
+         "item_inner_spacing": (4.0, 4.0), "cell_padding": (4.0, 2.0), "indent_spacing": 21.0,
+         "scrollbar_size": 14.0, "grab_min_size": 12.0, "window_rounding": 8.0, "frame_rounding": 5.0,
+         "grab_rounding": 5.0, "scrollbar_rounding": 9.0, "tab_rounding": 5.0, "separator_text_padding": (20.0, 3.0)}
 
 
 def _font_path() -> Path | None:
@@ -26,12 +33,7 @@ def apply(scale: float) -> None:
         io.fonts.add_font_from_file_ttf(str(path), BASE_FONT_SIZE)
     imgui.style_colors_dark()
     style = imgui.get_style()
-    style.window_rounding = 8.0
-    style.frame_rounding = 5.0
-    style.grab_rounding = 5.0
     style.window_border_size = 0.0
-    style.frame_padding = imgui.ImVec2(8, 5)
-    style.item_spacing = imgui.ImVec2(8, 7)
     colors = {
         imgui.Col_.window_bg: (0.06, 0.07, 0.11, 0.90),
         imgui.Col_.child_bg: (0.0, 0.0, 0.0, 0.0),
@@ -128,3 +130,6 @@ def set_scale(scale: float) -> None:
     style = imgui.get_style()
     style.font_size_base = BASE_FONT_SIZE * scale
     style.font_scale_main = 1.0
+    for name, size in SIZES.items():
+        setattr(style, name, imgui.ImVec2(size[0] * scale, size[1] * scale) if isinstance(size, tuple)
+                else size * scale)

@@ -67,7 +67,8 @@ STRIP_CELL = 7.0  # px per image pixel (5x5 images; 4 for larger ones) ...
 STRIP_CELL_LARGE = 4.0
 STRIP_MIN_CELL = 3.0  # ... shrunk down to this to fit the width (not scaled), then wrapped
 STRIP_MAX_ROWS = 3
-TIMELINE_TRACK = 50.0  # the bar's height besides its two lines of text (glnn.ui.timeline_bar)
+TIMELINE_TRACK = 54.0  # the bar's height besides its two lines of text: padding, spacing, the track
+# and its knob (glnn.ui.timeline_bar; ImGui's item spacing scales too: glnn.ui.theme.SIZES)
 
 TITLE_TEXTS = ("INPUT", "HIDDEN", "OUTPUT")
 LEGEND_TEXTS = ("positive weight: excites", "negative weight: inhibits")
