@@ -13,7 +13,10 @@ from glnn import commands
 from glnn.core.errors import GlnnError
 
 PLANE_LEFT = 6.0  # the input-plane pictures start this far right of the panel
-TIMELINE_MARGIN = 24.0  # times ui_scale, each side of the timeline bar
+# Lines kept for captions below the network. A kiosk shows them all the time (the attract demo's,
+# the hint), in two lines of large text; elsewhere one line while a caption can show (a video's,
+# a picture's, the step animation's), so the scene does not jump as captions come and go.
+KIOSK_CAPTION_LINES = 2
 
 
 def prepare_gl(headless: bool) -> None:
@@ -44,15 +47,14 @@ class App:
         self.controller = controller
         self.state = controller.state
         self.panel = Panel()
-        self.layout = None
-        self._layout_key = None
+        self.screen = None  # where everything goes (glnn.view.screen.Screen)
+        self.layout = None  # the network's part of it
+        self._screen_key = None
         self.mouse = (-1.0, -1.0)
         self.hover_neuron = -1
         self.hover_link = -1
         self.focus_neuron = -1
         self._pending_press: tuple[float, float] | None = None
-        self._strip_height = 0.0
-        self._timeline_height = 0.0
         self.timings: dict[str, float] = {}
         self._last_frame = 0.0
         self.draw_calls = 0
@@ -67,8 +69,12 @@ class App:
         from glnn.ui.taps import TapSequencer
         self.taps = TapSequencer(window)
         window.push_handlers(self.taps)  # on top of ImGui's: sees button events first
+        from glnn.view import screen
+        if self.state.ui_scale == screen.AUTO_SCALE:  # follow the screen: its height is known now
+            self.state.ui_scale = round(screen.auto_scale(window.height), 2)
         theme.apply(self.state.ui_scale)
         self._ui_scale = self.state.ui_scale
+        self.measure = theme.TextMeasure()  # the layout measures text with the font ImGui draws it in
         fb_w, fb_h = window.get_framebuffer_size()
         self.scene = NetworkScene(fb_w, fb_h)
         self.plane = PlaneView()  # 2-D datasets: the decision map and a picture per neuron
@@ -193,21 +199,26 @@ class App:
             self._cursor_visible = visible
 
     def _lay_out(self, frame) -> float:
-        """Where the network goes (recomputed only when its shape or the room for it changes);
+        """Where everything goes (recomputed only when the window's size or content changes);
         returns the panel's width."""
-        from glnn.view import layout as layout_mod
+        from glnn.view import screen
         tr, state = self.controller.trainer, self.state
-        w, h = self.window.width, self.window.height
-        panel_w = self.panel.width(state.ui_scale) if state.show_panel else 0.0
-        area = layout_mod.scene_area(w, h, panel_w, self._strip_height + self._timeline_height, state.ui_scale)
-        area = self.plane.network_area(area, tr.dataset, state.ui_scale)
-        key = (frame.layer_sizes, area)
-        if key != self._layout_key:
-            self.layout = layout_mod.compute(frame.layer_sizes, tr.net.w_off, area)
-            self._layout_key = key
+        captions = KIOSK_CAPTION_LINES if state.kiosk else int(bool(state.caption) or frame.animation is not None)
+        content = screen.content_for(self.window.width, self.window.height, state.ui_scale, frame.layer_sizes,
+                                     tr.dataset, panel=state.show_panel,
+                                     timeline=state.show_panel and "timeline" in state.panel, caption_lines=captions)
+        key = (content, tuple(tr.net.w_off.tolist()))
+        if key != self._screen_key:
+            previous = self.layout
+            self.screen = screen.compute(content, self.measure, tr.net.w_off)
+            self._screen_key = key
+            self.layout = self.screen.layout
             self.scene.set_layout(self.layout)
-            self.focus_neuron = -1
-        self.plane.update(frame, tr, self.layout, panel_w + PLANE_LEFT, state.ui_scale)
+            if previous is None or previous.sizes != self.layout.sizes:
+                self.focus_neuron = -1
+        panel_w = self.screen.panel.w if self.screen.panel is not None else 0.0
+        self.plane.place(tr.dataset, self.screen.plane.rect if self.screen.plane is not None else None)
+        self.plane.update(frame, tr, self.layout, panel_w + PLANE_LEFT, self.screen.scale)
         return panel_w
 
     def _hover(self, frame):
@@ -251,11 +262,12 @@ class App:
         from glnn.core.model import Network
         from glnn.ui import help as help_window
         from glnn.ui import overlay, plane_overlay, step_labels, theme, timeline_bar
-        tr, state = self.controller.trainer, self.state
-        w, h = self.window.width, self.window.height
-        if state.ui_scale != self._ui_scale:
-            theme.set_scale(state.ui_scale)
-            self._ui_scale = state.ui_scale
+        tr, state, screen = self.controller.trainer, self.state, self.screen
+        h = self.window.height
+        scale = screen.scale  # ui_scale, or less where the window is too small for it
+        if scale != self._ui_scale:
+            theme.set_scale(scale)
+            self._ui_scale = scale
         self.renderer.process_inputs()
         # the backend measures time with pyglet's clock, which the event loop also ticks, so its
         # delta (and ImGui's frames/s) would be too small: use the real time between frames
@@ -270,25 +282,20 @@ class App:
             self._pending_press = None
         given: list = []
         if state.show_panel:
-            given += self.panel.draw(frame, state, tr.settings, tr.dataset, h)
+            given += self.panel.draw(frame, state, tr.settings, tr.dataset, h, scale)
         shown_net = Network(tr.net.arch, frame.params)  # what the scene shows: live, or a snapshot
         animating = frame.animation is not None and frame.animation.phase != "done"
-        overlay.scene_labels(self.layout, frame, tr.dataset, self.plane.layers_without_values,
-                             values=not animating)
+        overlay.scene_labels(screen, frame, self.plane.layers_without_values, values=not animating)
         step_labels.scene_labels(self.layout, frame.animation, frame.params, tr.net.b_off, tr.arch.bias,
-                                 self.hover_neuron, tr.dataset.class_names, state.palette)
-        overlay.legend(self.layout, state.palette)
-        plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, state.ui_scale)
+                                 self.hover_neuron, screen.outputs, state.palette)
+        overlay.legend(screen, state.palette, self.measure)
+        plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, scale, screen.plane)
         if state.receptive_fields:
-            self.receptive.draw(self.layout, shown_net, tr.dataset, state.palette)
-        overlay.caption(state.caption or step_labels.caption(frame.animation, tr.dataset.noun), self.layout, state.ui_scale)
-        self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, given,
-                                                 self.strip_images)
-        self._timeline_height = 0.0
-        if state.show_panel and "timeline" in state.panel:
-            margin = TIMELINE_MARGIN * state.ui_scale
-            self._timeline_height = timeline_bar.draw(frame, panel_w + margin, w - panel_w - 2 * margin,
-                                                      h - self._strip_height, state.ui_scale, given)
+            self.receptive.draw(self.layout, shown_net, tr.dataset, state.palette, scale)
+        overlay.caption(state.caption or step_labels.caption(frame.animation, tr.dataset.noun), screen, self.measure)
+        overlay.image_strip(frame, screen.strip, tr.dataset, scale, given, self.strip_images)
+        if screen.timeline is not None:
+            timeline_bar.draw(frame, screen.timeline, scale, given)
         if not io.want_capture_mouse:
             overlay.tooltip(self.layout, frame, shown_net, tr.dataset, self.hover_neuron, self.hover_link,
                             state.palette)

@@ -204,6 +204,8 @@ def default_text() -> str:
                 extra = f" ({' | '.join(s.choices)})"
             elif s.lo is not None:
                 extra = f" ({int(s.lo)} to {int(s.hi)})" if s.kind == "int" else f" ({s.lo:g} to {s.hi:g})"
+                if s.special is not None:
+                    extra = f"{extra[:-1]}, or {s.special:g})"
             elif s.kind == "parts":
                 extra = f" (any of: {', '.join(settings.PANEL_PARTS)})"
             lines.append(f"# {s.help}{extra}")

@@ -144,34 +144,23 @@ class Geometry:
     def __init__(self, size):
         from glnn.core import settings
         from glnn.core.data import load
-        from glnn.ui.panel import PANEL_WIDTH
-        from glnn.ui import timeline_bar
-        from glnn.ui.theme import BASE_FONT_SIZE
-        from glnn.view import layout as layout_mod
+        from glnn.core.model import Architecture
+        from glnn.ui.theme import TextMeasure
+        from glnn.view import screen
         w, h = size
         self.dataset = load(settings.defaults()["dataset"])
         ds = self.dataset
         sizes = (ds.n_inputs, *settings.defaults()["hidden"], ds.n_outputs)
         scale = settings.defaults("view")["ui_scale"]
-        panel_w = PANEL_WIDTH * scale
-        line_h = BASE_FONT_SIZE * scale  # ImGui's text line height is the font size
-        # glnn/ui/overlay.py image_strip
-        rows, cols = ds.image_shape
-        cell = (7 if rows <= 5 else 4) * scale
-        self.tile = cell * cols
-        pad = 10 * scale
-        n = len(ds.y_train)
-        strip_w = n * (self.tile + pad) + pad
-        strip_h = self.tile + pad * 2 + line_h
-        strip_x = panel_w + max(0.0, (w - panel_w - strip_w) / 2)
-        strip_y = h - strip_h - 8
-        window_pad = 8.0  # ImGui's default WindowPadding; glnn's theme keeps it
-        self.tiles = [(strip_x + window_pad + k * (self.tile + pad), strip_y + window_pad) for k in range(n)]
-        # glnn/app.py _lay_out(): the scene's area
-        area = layout_mod.scene_area(w, h, panel_w, (strip_h + 8) + timeline_bar.height(scale, line_h), scale)
-        self.layout = layout_mod.compute(sizes, np.zeros(len(sizes) - 1, np.int64), area)
+        # the layout glnn/app.py computes, with the font ImGui draws in
+        content = screen.content_for(w, h, scale, sizes, ds)
+        self.screen = screen.compute(content, TextMeasure.standalone(), Architecture(sizes).offsets()[0])
+        self.layout = self.screen.layout
+        strip = self.screen.strip
+        self.tile = float(strip.tiles[0, 2])
+        self.tiles = [(float(x), float(y)) for x, y, _, _ in strip.tiles]
         self.sizes = sizes
-        self.panel_w = panel_w
+        self.panel_w = self.screen.panel.w
 
     def neuron(self, layer: int, index: int) -> tuple[float, float, float]:
         x, y, r, _ = self.layout.nodes[int(self.layout.layer_start[layer]) + index]

@@ -13,7 +13,7 @@ from glnn.core.data import load
 from glnn.core.model import Architecture, Network
 from glnn.core.trainer import Trainer
 from glnn.view import layout as layout_mod
-from glnn.view import plane_layout
+from glnn.view import plane_layout, screen
 from glnn.view.layout import Area
 
 
@@ -125,13 +125,14 @@ def overlaps(a, b) -> bool:
 
 @pytest.mark.parametrize("hidden", [(8, 8), (16,), (3,), (4, 4, 4)])
 def test_map_and_tiles_fit_without_overlapping(hidden):
-    area = Area(380, 56, 840, 634)
-    net_area, m = plane_layout.split(area)
-    assert m.x >= net_area.x + net_area.w and m.x + m.side <= area.x + area.w + 1e-3
-    assert area.y <= m.y and m.y + m.side <= area.y + area.h
     sizes = (2, *hidden, 1)
     net = Network(Architecture(sizes))
-    lay = layout_mod.compute(sizes, net.w_off, net_area)
+    # the window laid out as the app does (glnn.view.screen; more sizes and scales in tests/test_screen.py)
+    s = screen.compute(screen.Content(1280, 720, 1.0, sizes, ("0", "1"), plane=True, has_test=True),
+                       screen.ApproxMeasure(), net.w_off)
+    net_area, m, lay = s.network, s.plane.rect, s.layout
+    assert m.x >= net_area.x + net_area.w and m.x + m.side <= s.scene.x + s.scene.w + 1e-3
+    assert net_area.y <= m.y and m.y + m.side <= net_area.y + net_area.h
     rects, neurons = plane_layout.neuron_tiles(lay, left_edge=356)
     assert set(neurons.tolist()) == set(range(sum(sizes) - 1))  # every input and hidden neuron, not the output
     assert (rects[:, 0] >= 356).all()

@@ -73,10 +73,13 @@ def parameter_indices(sizes: tuple[int, ...], w_off: np.ndarray) -> np.ndarray:
     return np.concatenate(parts).astype(np.int32)
 
 
-def compute(sizes: tuple[int, ...], w_off: np.ndarray, area: Area, max_radius: float = 22.0) -> Layout:
+def compute(sizes: tuple[int, ...], w_off: np.ndarray, area: Area, max_radius: float = 22.0,
+            margin: float | None = None) -> Layout:
+    """The network laid out in `area`: the first and last columns `margin` inside its left and right
+    edges (default: 8 % of its width, at most 90 pixels), every neuron's disc inside it."""
     sizes = tuple(int(s) for s in sizes)
     n_layers = len(sizes)
-    margin_x = min(90.0, area.w * 0.08)
+    margin_x = min(90.0, area.w * 0.08) if margin is None else min(float(margin), area.w / 2)
     if n_layers > 1:
         column_x = area.x + margin_x + np.arange(n_layers) * (area.w - 2 * margin_x) / (n_layers - 1)
     else:

@@ -21,7 +21,6 @@ from pyglet import gl
 from glnn.core.plane import PlaneField, applies
 from glnn.view import globjects
 from glnn.view import plane_layout
-from glnn.view.layout import Area
 
 _VALUES_UNIT = 8  # texture unit of the value array (the scene uses 5-7, the glow 0-3)
 NEUTRAL = (0.13, 0.145, 0.19)  # undecided: a little lighter than the scene's background
@@ -185,15 +184,13 @@ class PlaneView:
         self._shown = np.zeros(0, np.int64)  # the neurons in the texture, in layer order
         self._all_shown = False
 
-    def network_area(self, area: Area, dataset, scale: float = 1.0) -> Area:
-        """The area left for the network: all of it, or all but the map on the right."""
-        self.active = applies(dataset)
+    def place(self, dataset, map_rect: plane_layout.MapRect | None) -> None:
+        """Where the map goes (glnn.view.screen lays it out beside the network), for a dataset that
+        has one (2-D): otherwise the view is inactive."""
+        self.active = applies(dataset) and map_rect is not None
+        self.map = map_rect if self.active else None
         if not self.active:
-            self.map = None
             self.layers_without_values = frozenset()
-            return area
-        network, self.map = plane_layout.split(area, scale)
-        return network
 
     def update(self, frame, trainer, layout, left_edge: float, scale: float = 1.0) -> None:
         """Per frame: rebuild what the network or layout changed, refresh the values when due."""
