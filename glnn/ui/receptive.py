@@ -35,6 +35,8 @@ def weight_rgba(weights: np.ndarray, shape: tuple[int, int], palette: str) -> np
 def placement(layout, shape: tuple[int, int]) -> tuple[np.ndarray, float]:
     """Top-left corners (n, 2) of the pictures of layer 1 and their side; side 0 when there is no room."""
     start, n = int(layout.layer_start[1]), int(layout.sizes[1])
+    if len(layout.wrap) > 1 and layout.wrap[1] > 1:  # a wide layer wrapped into a block: no room beside each
+        return np.zeros((0, 2)), 0.0
     nodes = layout.nodes[start:start + n]
     spacing = float(nodes[1, 1] - nodes[0, 1]) if n > 1 else MAX_SIDE * 2
     single = min(MAX_SIDE, spacing - 4)
