@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from glnn.core import topk
 from glnn.core.model import Architecture, Network
 from glnn.view import layout as layout_mod
 from glnn.view import lod, picking
@@ -42,13 +43,47 @@ def reference_drawn(net: Network, lay, k: int, dense: int) -> np.ndarray:
     return np.array(drawn, np.int32)
 
 
-@pytest.mark.parametrize("shape", [(7, 5), (5, 9), (1, 4), (4, 1), (30, 30)])
+def numpy_strongest(w: np.ndarray, k: int) -> np.ndarray:
+    """The same selection with NumPy's argpartition along each axis (what glnn.core.topk replaces)."""
+    magnitude = np.abs(w)
+    n_in, n_out = w.shape
+    mask = np.zeros(w.shape, bool)
+    rows = np.argpartition(-magnitude, min(k, n_in) - 1, axis=0)[:min(k, n_in)]
+    mask[rows, np.arange(n_out)[None, :]] = True
+    cols = np.argpartition(-magnitude, min(k, n_out) - 1, axis=1)[:, :min(k, n_out)]
+    mask[np.arange(n_in)[:, None], cols] = True
+    return mask
+
+
+@pytest.mark.parametrize("shape", [(7, 5), (5, 9), (1, 4), (4, 1), (30, 30), (64, 256)])
 @pytest.mark.parametrize("k", [1, 2, 3, 40])
-def test_strongest_matches_the_reference(shape, k):
+@pytest.mark.parametrize("input_major", [True, False])
+def test_strongest_links_match_the_references(shape, k, input_major):
     w = np.random.default_rng(sum(shape) + k).normal(size=shape).astype(np.float32)  # distinct |w|: no ties
-    mask = lod.strongest(np.abs(w), k)
+    block = w.ravel() if input_major else w.T.ravel()  # as the network stores it
+    keep = np.empty(w.size, bool)
+    omitted, squares, positive, mass = topk.strongest_links(block, *shape, input_major, k, keep)
+    mask = keep.reshape(shape)  # link order: source-major
     got = {(int(i), int(j)) for i, j in zip(*np.nonzero(mask))}
     assert got == reference_strongest(w, k)
+    assert np.array_equal(mask, numpy_strongest(w, k))
+    rest = w[~mask].astype(np.float64)
+    assert omitted == len(rest)
+    assert squares == pytest.approx((rest ** 2).sum(), rel=1e-5, abs=1e-9)
+    assert positive == pytest.approx(rest[rest > 0].sum(), rel=1e-5, abs=1e-9)
+    assert mass == pytest.approx(np.abs(rest).sum(), rel=1e-5, abs=1e-9)
+
+
+def test_strongest_links_count_nan_as_weakest():
+    w = np.arange(1, 21, dtype=np.float32).reshape(4, 5)
+    w[3, 4] = np.nan
+    keep = np.empty(20, bool)
+    topk.strongest_links(w.ravel(), 4, 5, True, 1, keep)
+    mask = keep.reshape(4, 5)
+    # row 3 holds every column's largest value but column 4's, which is NaN: there row 2's wins;
+    # rows 0 to 2 have their largest in column 4, row 3 has its largest real value in column 3
+    assert mask[3].tolist() == [True, True, True, True, False]
+    assert mask[:, 4].tolist() == [True, True, True, False]
 
 
 @pytest.mark.parametrize("sizes, dense", [((6, 9, 7, 3), 40), ((25, 16, 10), 100), ((12, 20, 4), 50)])

@@ -1,17 +1,18 @@
-"""Level of detail: which connections a big network draws. Pure numpy, tested without GL.
+"""Level of detail: which connections a big network draws. Pure (numpy, and the compiled
+selection in glnn.core.topk), tested without GL.
 
 Between two layers with more than `dense` connections (a few thousand), drawing every one
 gives a wall of light that costs the rasteriser seconds a frame and says nothing. Such a
 gap draws only the connections that matter: the `k` strongest (largest |w|) into each
-neuron and out of each neuron, chosen with one argpartition per axis of the gap's weight
-matrix, never a loop over connections. What it leaves out is summed up per gap (a faint
-band between the two columns, see `Band`). The hovered and the selected neuron always show
-all of their connections (`Detail.drawn`).
+neuron and out of each neuron, chosen in one compiled pass over the gap's weights, never a
+loop over connections in Python. What it leaves out is summed up per gap (a faint band
+between the two columns, see `Band`). The hovered and the selected neuron always show all
+of their connections (`Detail.drawn`).
 
 The selection is refreshed at most `refresh_hz` times a second (the weights move slowly on
-screen; the selection of 65,536 weights costs a millisecond), immediately when the layout
-or the level changes, and the drawn list (selection plus a neuron's own connections) is
-rebuilt only when one of them changes, so most frames do no work here at all.
+screen), immediately when the layout or the level changes, and the drawn list (selection
+plus a neuron's own connections) is rebuilt only when one of them changes, so most frames
+do no work here at all.
 """
 from __future__ import annotations
 
@@ -19,31 +20,12 @@ import dataclasses
 
 import numpy as np
 
+from glnn.core import topk
 from glnn.view.layout import Layout
 
 DENSE = 4096  # a gap with more connections than this draws only its strongest
 LEVELS = (4, 2, 1, 1)  # strongest k per neuron each way, from full detail to the frame-time governor's lowest
 REFRESH_HZ = 4.0
-
-
-def strongest(magnitude: np.ndarray, k: int) -> np.ndarray:
-    """Boolean mask (n_in, n_out): the k largest entries of every column (the strongest connections
-    into each target) and of every row (out of each source), united."""
-    n_in, n_out = magnitude.shape
-    mask = np.zeros(magnitude.shape, bool)
-    if k <= 0 or magnitude.size == 0:
-        return mask
-    if k >= n_in:
-        mask[:] = True
-    else:  # per column: the k largest rows
-        rows = np.argpartition(-magnitude, k - 1, axis=0)[:k]  # (k, n_out)
-        mask[rows, np.arange(n_out)[None, :]] = True
-    if k >= n_out:
-        mask[:] = True
-    else:  # per row: the k largest columns
-        cols = np.argpartition(-magnitude, k - 1, axis=1)[:, :k]  # (n_in, k)
-        mask[np.arange(n_in)[:, None], cols] = True
-    return mask
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,31 +37,33 @@ class Band:
     positive: float  # share of the omitted |w| that is positive, 0..1
 
 
-def gap_weights(layout: Layout, params: np.ndarray, gap: int) -> np.ndarray:
-    """(n_in, n_out) weights of one gap in link order (links are source-major)."""
-    lo, hi = int(layout.link_start[gap]), int(layout.link_start[gap + 1])
+def gap_block(layout: Layout, params: np.ndarray, gap: int) -> tuple[np.ndarray, bool]:
+    """(the gap's weights as stored in the flat parameters, a view; True if input-major), read off
+    the layout's parameter indices (see glnn.core.model for the two storage orders)."""
+    lo = int(layout.link_start[gap])
     n_in, n_out = layout.sizes[gap], layout.sizes[gap + 1]
-    return params[layout.links[lo:hi, 2]].reshape(n_in, n_out)
+    first = int(layout.links[lo, 2])
+    input_major = n_out == 1 or int(layout.links[lo + 1, 2]) - first == 1
+    return params[first:first + n_in * n_out], input_major
 
 
 def select(layout: Layout, params: np.ndarray, k: int, dense: int = DENSE) -> tuple[np.ndarray, list[Band]]:
-    """(sorted int32 link indices drawn, a Band per thinned gap). Gaps of at most `dense`
-    connections are drawn whole."""
+    """(sorted int32 link indices drawn, a Band per thinned gap that leaves something out). Gaps of
+    at most `dense` connections are drawn whole."""
     parts, bands = [], []
     for gap in range(len(layout.sizes) - 1):
         lo, hi = int(layout.link_start[gap]), int(layout.link_start[gap + 1])
         if hi - lo <= dense:
             parts.append(np.arange(lo, hi, dtype=np.int32))
             continue
-        w = np.nan_to_num(gap_weights(layout, params, gap).astype(np.float32))
-        keep = strongest(np.abs(w), k)
+        block, input_major = gap_block(layout, params, gap)
+        keep = np.empty(hi - lo, np.bool_)
+        omitted, squares, positive, mass = topk.strongest_links(
+            np.ascontiguousarray(block, np.float32), layout.sizes[gap], layout.sizes[gap + 1], input_major, k, keep)
         parts.append((lo + np.flatnonzero(keep)).astype(np.int32))
-        rest = w[~keep]
-        if len(rest):
-            mass = np.abs(rest)
-            total = float(mass.sum())
-            bands.append(Band(gap, len(rest), float(np.sqrt(np.mean(rest.astype(np.float64) ** 2))),
-                              float(mass[rest > 0].sum() / total) if total > 0 else 0.5))
+        if omitted:
+            bands.append(Band(gap, int(omitted), float(np.sqrt(squares / omitted)),
+                              float(positive / mass) if mass > 0 else 0.5))
     drawn = np.concatenate(parts) if parts else np.zeros(0, np.int32)
     return drawn, bands
 
