@@ -14,9 +14,8 @@ from numba import njit
 
 @njit(cache=True, nogil=True)
 def _insert(values, indices, row, value, index, k):
-    """Insert (value, index) into row `row` of the descending top-k lists, if it belongs there."""
-    if value <= values[row, k - 1]:
-        return
+    """Insert (value, index) into row `row` of the descending top-k lists (it belongs there: value
+    is above the row's k-th)."""
     m = k - 1
     while m > 0 and values[row, m - 1] < value:
         values[row, m] = values[row, m - 1]
@@ -41,34 +40,51 @@ def strongest_links(block, n_in, n_out, input_major, k, keep):
     row_i = np.zeros((n_in, max(kr, 1)), np.int64)
     col_v = np.full((n_out, max(kc, 1)), -1.0, np.float32)
     col_i = np.zeros((n_out, max(kc, 1)), np.int64)
+    squares = 0.0  # over every weight first; the kept ones are taken off below
+    positive = 0.0
+    mass = 0.0
     for a in range(n_in if input_major else n_out):  # memory order
         for b in range(n_out if input_major else n_in):
             i, j = (a, b) if input_major else (b, a)
             w = block[a * (n_out if input_major else n_in) + b]
-            m = abs(w) if w == w else np.float32(-0.5)  # NaN: below any |w|, above the empty slots
-            if kr > 0:
+            if w == w:
+                m = abs(w)
+                squares += w * w
+                mass += m
+                positive += max(w, np.float32(0.0))  # no branch: the signs are a coin toss to the predictor
+            else:
+                m = np.float32(-0.5)  # NaN: below any |w|, above the empty slots
+            # the test before the call: most weights are no row's or column's strongest, and a call
+            # passing arrays costs Numba a reference count per array
+            if kr > 0 and m > row_v[i, kr - 1]:
                 _insert(row_v, row_i, i, m, j, kr)
-            if kc > 0:
+            if kc > 0 and m > col_v[j, kc - 1]:
                 _insert(col_v, col_i, j, m, i, kc)
-    keep[:] = False
-    for i in range(n_in):
-        for m in range(kr):
-            keep[i * n_out + row_i[i, m]] = True
-    for j in range(n_out):
-        for m in range(kc):
-            keep[col_i[j, m] * n_out + j] = True
-    omitted = 0
-    squares = 0.0
-    positive = 0.0
-    mass = 0.0
-    for i in range(n_in):
-        for j in range(n_out):
-            if not keep[i * n_out + j]:
-                w = block[i * n_out + j] if input_major else block[j * n_in + i]
+    for link in range(n_in * n_out):
+        keep[link] = False
+    kept = 0
+    for r in range(n_in):  # each source's strongest
+        for slot in range(kr):
+            j = row_i[r, slot]
+            if not keep[r * n_out + j]:
+                keep[r * n_out + j] = True
+                kept += 1
+                w = block[r * n_out + j] if input_major else block[j * n_in + r]
                 if w == w:
-                    squares += w * w
-                    mass += abs(w)
+                    squares -= w * w
+                    mass -= abs(w)
                     if w > 0:
-                        positive += w
-                omitted += 1
-    return omitted, squares, positive, mass
+                        positive -= w
+    for r in range(n_out):  # each target's strongest
+        for slot in range(kc):
+            i = col_i[r, slot]
+            if not keep[i * n_out + r]:
+                keep[i * n_out + r] = True
+                kept += 1
+                w = block[i * n_out + r] if input_major else block[r * n_in + i]
+                if w == w:
+                    squares -= w * w
+                    mass -= abs(w)
+                    if w > 0:
+                        positive -= w
+    return n_in * n_out - kept, max(squares, 0.0), max(positive, 0.0), max(mass, 0.0)
