@@ -29,9 +29,11 @@ def prepare_gl(headless: bool) -> None:
 
 
 class App:
-    def __init__(self, window, controller, exhibit=None, clock=time.monotonic):
+    def __init__(self, window, controller, exhibit=None, clock=time.monotonic, governor=None):
         """exhibit: kiosk mode (attract demo, hidden cursor). clock: seconds for the kiosk's timers
-        (a script can bring its own to show a moment of the demo)."""
+        (a script can bring its own to show a moment of the demo). `governor` (a
+        glnn.view.governor.FrameGovernor, for the interactive window) lowers the scene's quality when
+        frames get slow; without one (screenshots, tests) the scene is always drawn in full."""
         import pyglet
         from imgui_bundle import imgui, implot
         from imgui_bundle.python_backends import pyglet_backend
@@ -58,7 +60,10 @@ class App:
         self.timings: dict[str, float] = {}
         self._last_frame = 0.0
         self.draw_calls = 0
+        self.instances = 0  # instances drawn by glnn's own passes (connections, neurons, bands) last frame
         self.imgui_draw_calls = 0
+        self.governor = governor
+        self._frame_start: float | None = None
         # GLNN_CHECK_FINITE=1 (set by scripts/fuzz_ui.py): say on stderr if a shown number is not finite
         self._check_finite = os.environ.get("GLNN_CHECK_FINITE") == "1"
         self._reported: set[str] = set()
@@ -161,6 +166,7 @@ class App:
     def frame(self) -> None:
         """One frame: train, lay out, pick what is hovered, draw the scene, draw the UI, act on its commands."""
         t0 = time.perf_counter()
+        self._govern(t0)
         self.tick()
         t1 = time.perf_counter()
         frame = self.controller.frame()
@@ -185,6 +191,12 @@ class App:
         """The frame's work before drawing: the kiosk's timers, then this frame's training."""
         self._kiosk_tick()
         self.controller.advance()
+
+    def _govern(self, now: float) -> None:
+        """The frame-time governor: the time since the last frame began sets this frame's quality."""
+        if self.governor is not None and self._frame_start is not None:
+            self.scene.quality = self.governor.frame(now - self._frame_start, now)
+        self._frame_start = now
 
     def _kiosk_tick(self) -> None:
         """Kiosk mode: the attract demo's clock, and the cursor hidden while nobody moves it."""
@@ -216,6 +228,8 @@ class App:
             self.scene.set_layout(self.layout)
             if previous is None or previous.sizes != self.layout.sizes:
                 self.focus_neuron = -1
+            if self.governor is not None:
+                self.governor.reset()
         panel_w = self.screen.panel.w if self.screen.panel is not None else 0.0
         self.plane.place(tr.dataset, self.screen.plane.rect if self.screen.plane is not None else None)
         self.plane.update(frame, tr, self.layout, panel_w + PLANE_LEFT, self.screen.scale)
@@ -229,13 +243,17 @@ class App:
         from glnn.view.scene import Style
         state = self.state
         mx, my = self.mouse
-        if mx >= 0 and not imgui.get_io().want_capture_mouse:
-            self.hover_neuron = picking.pick_neuron(self.layout, mx, my)
-            self.hover_link = picking.pick_link(self.layout, mx, my) if self.hover_neuron < 0 else -1
-        else:
-            self.hover_neuron = self.hover_link = -1
         if self.focus_neuron >= self.layout.n_neurons:
             self.focus_neuron = -1
+        self.scene.update_detail(frame.params)  # what is drawn this frame is what can be hovered
+        if mx >= 0 and not imgui.get_io().want_capture_mouse:
+            self.hover_neuron = picking.pick_neuron(self.layout, mx, my)
+            self.hover_link = -1
+            if self.hover_neuron < 0:
+                drawn = self.scene.detail.drawn(self.focus_neuron)
+                self.hover_link = picking.pick_link(self.layout, mx, my, drawn=drawn)
+        else:
+            self.hover_neuron = self.hover_link = -1
         out_start = self.layout.n_neurons - frame.layer_sizes[-1]
         marked = out_start + frame.prediction if frame.layer_sizes[-1] > 1 else (
             out_start if frame.prediction == 1 else -1)
@@ -248,12 +266,13 @@ class App:
         """The network (connections, neurons, glow) and the input-plane pictures: our GL passes."""
         from glnn.view import globjects
         size, framebuffer = (self.window.width, self.window.height), self.window.get_framebuffer_size()
-        globjects.FrameStats.draw_calls = 0
+        globjects.FrameStats.reset()
         self.scene.update(frame.params, frame.activations,
                           frame.animation.deltas if frame.animation is not None else None)
         self.scene.draw(size, framebuffer, style)
         self.plane.draw(size, framebuffer, self.state.palette)
         self.draw_calls = globjects.FrameStats.draw_calls
+        self.instances = globjects.FrameStats.instances
 
     def _draw_ui(self, frame, panel_w: float) -> list:
         """The ImGui layer: panel, labels, tooltips, captions. Returns the commands the person gave."""
