@@ -26,6 +26,10 @@ DIVERGED_NOTICE_SECONDS = 6.0  # how long "diverged, weights reset" stays on scr
 METRICS_INTERVAL = 0.2  # seconds between full train/test evaluations while training runs
 DEAD_TIME_SHARE = 0.01  # the dead-neuron count takes at most this share of the time (Controller._dead_neurons)
 DEAD_CHEAP = 0.002  # seconds: a count this quick is made at once whenever the network shown changes
+
+# ... or longer, so that evaluating (on the worker thread, which trains meanwhile) takes at most this
+# share of the time: a 1,797-image evaluation of a 64-256-256-10 network costs what 600 iterations do
+EVALUATION_SHARE = 0.05
 # While playing at more than one iteration per frame the scene steps through the training
 # images at this pace: showing the last one trained would show the same digit every frame
 # whenever the speed is a multiple of the number of images.
@@ -87,6 +91,7 @@ class Controller:
         self._metrics = None
         self._metrics_time = 0.0
         self._metrics_net = None  # the network the metrics were measured on (a rebuild makes a new one)
+        self._evaluation_seconds = 0.0  # what the last evaluation cost
         self._results: dict[str, confusion.SplitResult] = {}
         self._diverged_since: float | None = None
         self._dead: tuple[int, int] = (0, 0)
@@ -287,17 +292,23 @@ class Controller:
 
     def _current_metrics(self) -> Metrics:
         """Evaluating the whole training and test sets costs as much as thousands of iterations on
-        big networks, so while training runs it happens a few times a second, not every frame."""
+        big networks, so while training runs it happens a few times a second, not every frame, and
+        with a worker thread it happens there, off the frame path: the figures show the last
+        evaluation finished. A new network (or none measured yet) is measured at once."""
         tr = self.trainer
         now = time.perf_counter()
+        if self.worker is not None:
+            self._collect()
         rebuilt = self._metrics_net is not tr.net  # new dataset or architecture, even at the same iteration
         stale = self._metrics is None or self._metrics.iterations != tr.iterations or rebuilt
-        if stale and (self._metrics is None or now - self._metrics_time >= METRICS_INTERVAL or rebuilt
-                      or not self.state.playing or self._metrics.iterations > tr.iterations):
-            self._metrics = tr.record_metrics()
-            self._results = confusion.results(tr)  # reuses the evaluation record_metrics just made
+        interval = max(METRICS_INTERVAL, self._evaluation_seconds / EVALUATION_SHARE)
+        due = stale and (self._metrics is None or now - self._metrics_time >= interval or rebuilt
+                         or not self.state.playing or self._metrics.iterations > tr.iterations)
+        if due and (self.worker is None or self._metrics is None or rebuilt):
+            self._take(tr.evaluation_now(), now)
+        elif due and not self.worker.evaluating:
+            self.worker.evaluate(tr.evaluation_job())
             self._metrics_time = now
-            self._metrics_net = tr.net
         m = self._metrics
         if m.iterations != tr.iterations or m.diverged != tr.diverged:
             m = dataclasses.replace(m, iterations=tr.iterations, rate=tr.rate, diverged=tr.diverged)
@@ -317,6 +328,23 @@ class Controller:
             self._dead_cost = time.perf_counter() - now
             self._dead_key, self._dead_time = key, now
         return self._dead
+
+    def _collect(self) -> None:
+        """An evaluation the worker finished: taken in if it was made on the network trained now."""
+        evaluation = self.worker.collect()
+        if evaluation is not None and evaluation.network is self.trainer.net:
+            self._take(evaluation, self._metrics_time)
+
+    def _take(self, evaluation, when: float) -> None:
+        tr = self.trainer
+        metrics = tr.accept(evaluation)
+        if metrics is None:
+            return
+        self._metrics = metrics
+        self._results = confusion.results_of(tr.dataset, evaluation)
+        self._metrics_time = when
+        self._metrics_net = evaluation.network
+        self._evaluation_seconds = evaluation.seconds
 
     def _wall_rate(self, iterations: int) -> float:
         now = time.perf_counter()

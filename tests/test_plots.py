@@ -177,7 +177,8 @@ def test_every_plot_axis_has_short_labels_that_do_not_collide(make_app, monkeypa
     from glnn import commands
     tr = Trainer({"dataset": "digits5"})
     train_with_history(tr, 200_000)
-    app = make_app(tr, (1920, 1080), ui_scale=scale, tab="results")
+    # at 3x a 1080-line panel scrolls its plot out of view (the layout keeps every part unclipped): 4K then
+    app = make_app(tr, (1920, 1080) if scale < 3 else (3840, 2160), ui_scale=scale, tab="results")
     spy = PlotSpy(monkeypatch)
     for tab in ("results", "train"):
         for log_x in (False, True):

@@ -64,6 +64,7 @@ class Setting:
     lo: float | None = None
     hi: float | None = None
     choices: tuple[str, ...] = ()
+    special: float | None = None  # a value outside lo..hi that means something of its own (e.g. "auto")
 
     @property
     def flag(self) -> str:
@@ -117,8 +118,12 @@ class Setting:
             value = float(value)
             if not math.isfinite(value):
                 raise GlnnError(f"{where}: expected a finite number, got {shown(value)}")
+        if self.special is not None and value == self.special:
+            return value
         if self.lo is not None and value < self.lo or self.hi is not None and value > self.hi:
             bounds = f"{int(self.lo)}..{int(self.hi)}" if self.kind == "int" else f"{self.lo:g}..{self.hi:g}"
+            if self.special is not None:
+                bounds += f" (or {self.special:g})"
             raise GlnnError(f"{where}: {value} is outside {bounds}")
         return value
 
@@ -169,7 +174,9 @@ SETTINGS: tuple[Setting, ...] = (
             section="view", lo=0, hi=1_000_000),
     Setting("animation_speed", "float", 1.0, "pace of the step-through animation (Forward / Backprop buttons): "
             "0.5 = twice as slow, 2 = twice as fast", section="view", lo=0.1, hi=5.0),
-    Setting("ui_scale", "float", 1.0, "size of the panel's text and controls", section="view", lo=0.5, hi=4.0),
+    Setting("ui_scale", "float", 1.0, "size of the text and controls (0 = follow the screen's height: 36-pixel text "
+            "at 1080 lines; a window too small for a size uses the largest that fits)", section="view", lo=0.5, hi=4.0,
+            special=0.0),
     Setting("panel", "parts", PANEL_PARTS, "which parts of the panel to show, e.g. controls,figures,outputs",
             section="view"),
     Setting("tab", "choice", "train", "the panel tab open at the start", section="view", choices=TABS),
@@ -192,8 +199,9 @@ def defaults(section: str | None = None) -> dict[str, Any]:
 
 
 # An unattended exhibit differs from a desk in these defaults (glnn --kiosk, and the config
-# that --print-config writes): bigger controls, no expert settings, recovery by itself.
-KIOSK_DEFAULTS = {"ui_scale": 1.5, "panel": tuple(p for p in PANEL_PARTS if p != "settings"), "on_diverge": "reset"}
+# that --print-config writes): text that follows the screen's height (readable across a room on
+# any screen: 36-pixel text at 1080 lines, 72 at 2160), no expert settings, recovery by itself.
+KIOSK_DEFAULTS = {"ui_scale": 0.0, "panel": tuple(p for p in PANEL_PARTS if p != "settings"), "on_diverge": "reset"}
 
 
 def with_preset(chosen: dict[str, Any]) -> dict[str, Any]:

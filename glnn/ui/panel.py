@@ -15,8 +15,7 @@ from glnn.ui import plots
 from glnn.ui.draw_grid import DrawGrid
 from glnn.ui.results import ResultsTab
 from glnn.ui.widgets import disabled, finite, loss_text
-
-PANEL_WIDTH = 350.0
+from glnn.view.screen import PANEL_WIDTH
 MAX_SPEED = 100_000  # iterations per frame at the right end of the slider; "max" goes beyond
 HIDDEN_MAX = 64
 
@@ -81,6 +80,7 @@ class Panel:
         self._honoured_tab: str | None = None  # state.tab when last seen: a change opens that tab
         self._select: str | None = None
         self._open: str | None = None  # the tab whose content was drawn last frame
+        self._scale = 1.0  # the text scale drawn at (glnn.view.screen.Screen.scale)
 
     @contextmanager
     def _tab(self, label: str, name: str, state, out: list) -> Iterator[bool]:
@@ -102,10 +102,11 @@ class Panel:
     def width(self, scale: float) -> float:
         return PANEL_WIDTH * scale
 
-    def draw(self, frame, state, trainer_settings: dict, dataset, height: float) -> list:
-        """Draw the panel; return the commands the person gave through it."""
+    def draw(self, frame, state, trainer_settings: dict, dataset, height: float, scale: float | None = None) -> list:
+        """Draw the panel at the text scale `scale` (the one the window is laid out at: ui_scale, or less
+        where the window is too small for it); return the commands the person gave through it."""
         out: list = []
-        scale = state.ui_scale
+        scale = self._scale = state.ui_scale if scale is None else scale
         imgui.set_next_window_pos(imgui.ImVec2(0, 0))
         imgui.set_next_window_size(imgui.ImVec2(self.width(scale), height))
         flags = (imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_resize | imgui.WindowFlags_.no_collapse
@@ -116,7 +117,9 @@ class Panel:
             imgui.text_disabled("watch a neural network learn")
             parts = set(state.panel)
             if "help" in parts:
-                imgui.same_line(imgui.get_window_width() - imgui.calc_text_size("Help").x - 24)
+                style = imgui.get_style()  # right-aligned: the button's own padding and the window's
+                imgui.same_line(imgui.get_window_width() - imgui.calc_text_size("Help").x - 2 * style.frame_padding.x
+                                - style.window_padding.x - style.scrollbar_size)
                 if imgui.small_button("Help"):
                     out.append(commands.Set("show_help", not state.show_help))
             self._select = state.tab if state.tab != self._honoured_tab else None
@@ -139,7 +142,7 @@ class Panel:
         if "results" in parts:
             with self._tab("Results", "results", state, out) as opened:
                 if opened:
-                    self.results.draw(frame, state, dataset, out)
+                    self.results.draw(frame, state, dataset, out, self._scale)
         if "settings" in parts:
             with self._tab("Settings", "settings", state, out) as opened:
                 if opened:
@@ -168,7 +171,7 @@ class Panel:
             self._figures(frame, dataset)
         if "plot" in parts:
             test_name = dataset.test_figure(frame.metrics.test_accuracy)[0]
-            self.loss_plot.draw(frame, state.log_x, 120 * state.ui_scale,
+            self.loss_plot.draw(frame, state.log_x, 120 * self._scale,
                                 "test accuracy" if test_name == "test accuracy" else f"new {dataset.noun}")
             changed, log_x = imgui.checkbox("log iterations", state.log_x)
             if changed:
@@ -178,7 +181,7 @@ class Panel:
             self._outputs(frame, state, dataset, out)
 
     def _controls(self, state, out) -> None:
-        button_w = (imgui.get_content_region_avail().x - 16) / 3
+        button_w = (imgui.get_content_region_avail().x - 2 * imgui.get_style().item_spacing.x) / 3
         if imgui.button("Pause" if state.playing else "Play", imgui.ImVec2(button_w, 0)):
             out.append(commands.TogglePlay())
         imgui.same_line()
@@ -248,7 +251,7 @@ class Panel:
     def _draw_tab(self, frame, state, dataset, out) -> None:
         imgui.text_wrapped("Draw a digit: press on a square to fill it (or empty it), drag to paint more. "
                            "The network answers as you draw.")
-        size = min(imgui.get_content_region_avail().x, 260 * state.ui_scale)
+        size = min(imgui.get_content_region_avail().x, 260 * self._scale)
         if self.grid.draw(state.drawing, dataset.image_shape, size):
             out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
         if imgui.button("Clear"):

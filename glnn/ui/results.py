@@ -110,8 +110,8 @@ class ResultsTab:
         """Where each plot's area was drawn last, (x, y, w, h) in window pixels (read by the tests)."""
         return {name: w.rect for name, w in self._widths.items() if w.rect is not None}
 
-    def draw(self, frame, state, dataset, out: list) -> None:
-        scale = state.ui_scale
+    def draw(self, frame, state, dataset, out: list, scale: float | None = None) -> None:
+        scale = state.ui_scale if scale is None else scale
         m = frame.metrics
         self.matrix_box = self.tile_grid = None
         open_flag = imgui.TreeNodeFlags_.default_open

@@ -81,7 +81,7 @@ def controls(view, state, loss_name: str, class_names, out: list, noun: str = "i
     """The Forward / Backprop / Animate step buttons, the speed slider and the animation's state."""
     running = view is not None and view.phase != "done"
     waiting = view is not None and view.waiting
-    button_w = (imgui.get_content_region_avail().x - 16) / 3
+    button_w = (imgui.get_content_region_avail().x - 2 * imgui.get_style().item_spacing.x) / 3
     for label, mode, enabled in (("Forward", "forward", not running),
                                  ("Backprop", "backprop", waiting or not running),
                                  ("Animate step", "step", not running)):
@@ -92,7 +92,8 @@ def controls(view, state, loss_name: str, class_names, out: list, noun: str = "i
                 imgui.set_tooltip(TIPS[mode].format(noun=noun))
         if mode != "step":
             imgui.same_line()
-    imgui.set_next_item_width(-170)
+    # room for the label at any text size (a fixed width clips it at kiosk scale)
+    imgui.set_next_item_width(-(imgui.calc_text_size("animation speed").x + imgui.get_style().item_inner_spacing.x + 4))
     changed, speed = imgui.slider_float("animation speed", float(state.animation_speed), 0.1, 5.0, "%.2fx",
                                         imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
     if changed and np.isfinite(speed):
@@ -174,8 +175,9 @@ _weight_labels_now = _Labels()
 
 
 def scene_labels(layout, view, params: np.ndarray, b_off: np.ndarray, has_bias: bool, hover_neuron: int,
-                 class_names, palette: str) -> None:
-    """The numbers of the step being animated, over the scene."""
+                 outputs, palette: str) -> None:
+    """The numbers of the step being animated, over the scene; beside the outputs in the columns
+    glnn.view.screen keeps for them (outputs: its Outputs)."""
     if view is None or view.phase == "done":
         return
     draw = imgui.get_background_draw_list()
@@ -188,14 +190,14 @@ def scene_labels(layout, view, params: np.ndarray, b_off: np.ndarray, has_bias: 
     if _neuron_labels.stale(owners, key):
         _neuron_labels.reset(owners, key)
         _prepare_neuron_labels(_neuron_labels, size, layout, view, params, b_off, has_bias, hover_neuron,
-                               class_names)
+                               outputs)
     _neuron_labels.draw(draw, font, size)
     _weight_labels_now.reset()
     _weight_labels(_weight_labels_now, size * 0.92, layout, params, hover_neuron, palette)
     _weight_labels_now.draw(draw, font, size * 0.92)
 
 
-def _prepare_neuron_labels(labels, size, layout, view, params, b_off, has_bias, hover_neuron, class_names) -> None:
+def _prepare_neuron_labels(labels, size, layout, view, params, b_off, has_bias, hover_neuron, outputs) -> None:
     sizes = layout.sizes
     n_layers = len(sizes)
     for l, n in enumerate(sizes):
@@ -227,31 +229,27 @@ def _prepare_neuron_labels(labels, size, layout, view, params, b_off, has_bias, 
             if view.delta_known[l] and l > 0:
                 delta = float(view.sample.deltas[l][index])
                 labels.add(size, x - r - 6, y - size / 2, DELTA, f"\u03b4 {delta:+.3f}", 1.0)
-    _output_labels(labels, size, layout, view, class_names)
+    _output_labels(labels, size, layout, view, outputs)
 
 
-def _output_labels(labels, size, layout, view, class_names) -> None:
-    """Beside each output: its value, then (from the comparison on) its target and its error."""
+def _output_labels(labels, size, layout, view, outputs) -> None:
+    """Beside each output, in the value column (right of the class names): its value, then (from the
+    comparison on) its target there and its error in the next column, headed where the layout says."""
     start = int(layout.layer_start[-2])
     n = layout.sizes[-1]
     if view.lit[-1] <= 0.5:
         return
     sample = view.sample
-    label_w = max(imgui.calc_text_size(str(c)).x for c in class_names) + 6 if n > 1 else 0.0
-    column_w = imgui.calc_text_size("-0.000").x * size / imgui.get_font_size() + 8
-    x0, y0, r0, _ = (float(v) for v in layout.nodes[start])
-    left = x0 + r0 + 8 + label_w
-    if view.compared:  # a little table beside the outputs: its heading above the first one
-        top = y0 - size / 2 - (size + 5)  # one row above the first output's
-        labels.add(size, left, top, TARGET, "target")
-        labels.add(size, left + column_w, top, ERROR, "error")
+    if view.compared:  # a little table beside the outputs, with its headings
+        for heading, colour in zip(outputs.headers, (TARGET, ERROR)):
+            labels.add(heading.size, heading.rect.x, heading.rect.y, colour, heading.text)
     for j in range(n):
-        x, y, r, _ = (float(v) for v in layout.nodes[start + j])
+        y = float(layout.nodes[start + j, 1])
         if not view.compared:
-            labels.add(size, left, y - size / 2, SIGMA, f"{sample.layers[-1][j]:.2f}")
+            labels.add(size, outputs.value_x, y - size / 2, SIGMA, f"{sample.layers[-1][j]:.2f}")
             continue
-        labels.add(size, left, y - size / 2, TARGET, f"{sample.target[j]:.2f}")
-        labels.add(size, left + column_w, y - size / 2, ERROR, f"{sample.errors[j]:+.2f}")
+        labels.add(size, outputs.value_x, y - size / 2, TARGET, f"{sample.target[j]:.2f}")
+        labels.add(size, outputs.error_x, y - size / 2, ERROR, f"{sample.errors[j]:+.2f}")
 
 
 def _weight_labels(labels, size, layout, params, hover_neuron: int, palette: str) -> None:
