@@ -41,8 +41,8 @@ def add_setting_flags(parser: argparse.ArgumentParser, section: str, skip: tuple
             group.add_argument(s.flag, action=argparse.BooleanOptionalAction, default=None,
                                help=f"{s.help} (default: {'on' if s.default else 'off'})")
         else:
-            default = ",".join(map(str, s.default)) if s.kind in ("layers", "parts") else s.default
-            extra = f"; one of {', '.join(s.choices)}" if s.choices else ""
+            default = ",".join(map(str, s.default)) if s.kind in ("layers", "parts", "subset") else s.default
+            extra = f"; {'any' if s.kind == 'subset' else 'one'} of {', '.join(s.choices)}" if s.choices else ""
             group.add_argument(s.flag, type=_setting_type(s), default=None, metavar=s.kind.upper(),
                                help=f"{s.help}{extra} (default: {default})")
 
@@ -69,7 +69,20 @@ def config(args: argparse.Namespace, section: str, base: dict[str, Any] | None =
 def make_trainer(args: argparse.Namespace, base: dict[str, Any] | None = None, kiosk: bool = False):
     """A trainer from the flags given (over `base`, e.g. an exhibit config's train settings)."""
     from glnn.core.trainer import Trainer
-    return Trainer.create(config(args, "train", base, kiosk), getattr(args, "load", None))
+    chosen = config(args, "train", base, kiosk)
+    trainer = Trainer.create(chosen, getattr(args, "load", None))
+    check_applies(chosen, trainer.dataset)
+    return trainer
+
+
+def check_applies(chosen: dict[str, Any], dataset) -> None:
+    """Refuse a data setting chosen for a dataset it does nothing to (never silently ignore it)."""
+    for name in ("noise", "train_ratio"):
+        if name in chosen and dataset.name not in settings.GENERATED:
+            raise GlnnError(f"setting '{name}' (--{name.replace('_', '-')}) is for the generated 2-D sets "
+                            f"({', '.join(settings.GENERATED)}), not {dataset.name}")
+    if "features" in chosen and not dataset.has_plane:
+        raise GlnnError(f"setting 'features' (--features) is for 2-D point sets ({', '.join(settings.GENERATED)}), not {dataset.name}")
 
 
 def _at_least_one(text: str) -> int:
