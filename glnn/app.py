@@ -113,13 +113,20 @@ class App:
         self._pending_press = (float(x), float(self.window.height - y))
 
     def _scene_press(self, x: float, y: float) -> None:
-        """A press on the scene (not on ImGui): feed a point of the decision map, or focus a neuron."""
+        """A press on the scene (not on ImGui): feed a point of the decision map, pick a hidden neuron for
+        the Space tab's view (while it is open), or focus a neuron."""
+        from glnn.core import layer_space
+        from glnn.ui import space_tab
         from glnn.view import picking
         point = self.plane.point_at(x, y)
         if point is not None:  # a click on the decision map feeds that point through the network
-            self.controller.apply(commands.ShowInput(point, f"the point ({point[0]:+.2f}, {point[1]:+.2f})"))
+            self.controller.apply(commands.ShowPoint(point))
             return
         tapped = picking.pick_neuron(self.layout, x, y)
+        if tapped >= 0 and space_tab.is_open(self.state, self.controller.trainer.dataset) and (
+                layer_space.hidden_layer_of(self.layout.sizes, tapped) > 0):
+            self.controller.apply(commands.PickNeuron(tapped))  # the Space tab: an axis of its view
+            return
         self.focus_neuron = -1 if tapped < 0 or tapped == self.focus_neuron else tapped
 
     def on_key_press(self, symbol, modifiers):
@@ -253,7 +260,7 @@ class App:
 
         from glnn.core.model import Network
         from glnn.ui import help as help_window
-        from glnn.ui import overlay, plane_overlay, step_labels, theme, timeline_bar
+        from glnn.ui import overlay, plane_overlay, space_tab, step_labels, theme, timeline_bar
         tr, state = self.controller.trainer, self.state
         w, h = self.window.width, self.window.height
         if state.ui_scale != self._ui_scale:
@@ -273,7 +280,7 @@ class App:
             self._pending_press = None
         given: list = []
         if state.show_panel:
-            given += self.panel.draw(frame, state, tr.settings, tr.dataset, h)
+            given += self.panel.draw(frame, state, tr.settings, tr.dataset, h, tr.arch)
         shown_net = Network(tr.net.arch, frame.params)  # what the scene shows: live, or a snapshot
         animating = frame.animation is not None and frame.animation.phase != "done"
         overlay.scene_labels(self.layout, frame, tr.dataset, self.plane.layers_without_values,
@@ -282,6 +289,9 @@ class App:
                                  self.hover_neuron, tr.dataset.class_names, state.palette)
         overlay.legend(self.layout, state.palette)
         plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, state.ui_scale)
+        plane_overlay.input_names(self.plane, tr.dataset, state.ui_scale)
+        if space_tab.is_open(state, tr.dataset):
+            space_tab.scene_marks(self.layout, state, frame.layer_sizes, state.ui_scale)
         if state.receptive_fields:
             self.receptive.draw(self.layout, shown_net, tr.dataset, state.palette)
         overlay.caption(state.caption or step_labels.caption(frame.animation), self.layout, state.ui_scale)

@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 from glnn import commands, scrub
-from glnn.core import confusion, settings, step
+from glnn.core import confusion, layer_space, settings, step
 from glnn.core.errors import GlnnError
 from glnn.core.model import predicted_class
 from glnn.core.trainer import Metrics, Trainer
@@ -55,6 +55,7 @@ class Frame:
     scrubbed: int = -1  # the snapshot shown (an index into timeline), or -1 for the present
     live_iterations: int = 0  # iterations trained: "now", whatever the scene shows
     animation: step.AnimationView | None = None  # the step-through animation, while one runs
+    point: np.ndarray | None = None  # 2-D sets: the point (x1, x2) of the plane whose input is shown
 
     def non_finite(self) -> list[str]:
         """Names of the shown numbers that are NaN or infinite (a self-check; none should ever be)."""
@@ -80,6 +81,7 @@ class Controller:
         self._metrics = None
         self._metrics_time = 0.0
         self._metrics_net = None  # the network the metrics were measured on (a rebuild makes a new one)
+        self._metrics_data = None  # ... and the data (new noise or split: the same network, new data)
         self._results: dict[str, confusion.SplitResult] = {}
         self._diverged_since: float | None = None
         self.scrubber = scrub.Scrubber(METRICS_INTERVAL)
@@ -125,11 +127,23 @@ class Controller:
                 case commands.ShowSample(index):
                     s.shown_input = tr.dataset.x_train[index].copy()
                     s.shown_index = int(index)
+                    s.shown_point = None
                     s.shown_label = f"training image {tr.dataset.class_names[tr.dataset.y_train[index]]}"
                 case commands.ShowInput(pixels, label):
                     s.shown_input = np.asarray(pixels, np.float32).copy()
                     s.shown_index = -1
+                    s.shown_point = None
                     s.shown_label = str(label)
+                case commands.ShowPoint(point, label):
+                    if tr.dataset.has_plane:
+                        point = np.asarray(point, np.float32).reshape(2).copy()
+                        s.shown_input = tr.dataset.inputs_at(point)[0]
+                        s.shown_index = -1
+                        s.shown_point = point
+                        s.shown_label = str(label) or f"the point ({point[0]:+.2f}, {point[1]:+.2f})"
+                case commands.PickNeuron(neuron):
+                    s.space_pair, s.space_axis = layer_space.pick(s.space_pair, s.space_axis, int(neuron),
+                                                                  tr.arch.sizes)
                 case commands.FollowTraining():
                     s.shown_input = None
                 case commands.Save(path):
@@ -142,6 +156,7 @@ class Controller:
                     try:
                         self.trainer = Trainer.from_file(path)
                         s.shown_input = None
+                        s.space_pair, s.space_axis = (-1, -1), 0
                         s.playing = False
                         s.message = f"loaded {path}"
                     except GlnnError as e:
@@ -160,6 +175,8 @@ class Controller:
         s.message = ""
         if rebuilt:
             s.shown_input = None
+            s.shown_point = None
+            s.space_pair, s.space_axis = (-1, -1), 0  # neurons of another network: the default pair
             if s.drawing is None or len(s.drawing) != tr.dataset.n_inputs:
                 s.drawing = np.zeros(tr.dataset.n_inputs, np.float32) if tr.dataset.image_shape else None
 
@@ -253,7 +270,22 @@ class Controller:
             )
         if self.animation is not None:
             frame = self._animated(frame, self.animation.view())
+        if self.trainer.dataset.has_plane:
+            frame = dataclasses.replace(frame, point=self._shown_point(frame))
         return frame
+
+    def _shown_point(self, frame: Frame) -> np.ndarray | None:
+        """The point of the plane the frame's input was made from (for the ring on the decision map)."""
+        s, ds = self.state, self.trainer.dataset
+        if frame.input_index >= 0:  # a training sample
+            return ds.plane_train[frame.input_index]
+        if s.shown_point is not None:
+            return s.shown_point
+        if 0 <= frame.picked_index < len(ds.y_train):
+            return ds.plane_train[frame.picked_index]
+        if not ds.features or ds.features == ("x1", "x2"):  # the inputs are the point itself
+            return frame.activations[:2].copy()
+        return None  # an input given by its features alone
 
     @staticmethod
     def _animated(frame: Frame, view: step.AnimationView) -> Frame:
@@ -269,7 +301,8 @@ class Controller:
         big networks, so while training runs it happens a few times a second, not every frame."""
         tr = self.trainer
         now = time.perf_counter()
-        rebuilt = self._metrics_net is not tr.net  # new dataset or architecture, even at the same iteration
+        # new dataset or architecture, or new data for the same network, even at the same iteration
+        rebuilt = self._metrics_net is not tr.net or self._metrics_data is not tr.dataset
         stale = self._metrics is None or self._metrics.iterations != tr.iterations or rebuilt
         if stale and (self._metrics is None or now - self._metrics_time >= METRICS_INTERVAL or rebuilt
                       or not self.state.playing or self._metrics.iterations > tr.iterations):
@@ -277,6 +310,7 @@ class Controller:
             self._results = confusion.results(tr)  # reuses the evaluation record_metrics just made
             self._metrics_time = now
             self._metrics_net = tr.net
+            self._metrics_data = tr.dataset
         m = self._metrics
         if m.iterations != tr.iterations or m.diverged != tr.diverged:
             m = dataclasses.replace(m, iterations=tr.iterations, rate=tr.rate, diverged=tr.diverged)
