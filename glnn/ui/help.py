@@ -40,11 +40,27 @@ Things to try
 - Open the Draw tab and draw your own digit.
 - Open the Results tab: the gap between training and test accuracy is overfitting, and the
   matrix shows which digits it mixes up. Click a wrong picture to see how it answers it.
+- Choose a dataset of points (circle, xor, gauss, spiral) in Settings. In the Data tab add noise,
+  or feed the network x1 squared and x2 squared instead of x1 and x2: with those even no hidden
+  neurons at all (hidden neurons: none) can draw the circle.
+- Open the Space tab: watch a hidden layer bend the plane until the two colours come apart.
+  Click hidden neurons in the picture to choose which two it shows.
 
 Why your drawing may fool it
 The network only ever saw ten pictures, always the same ones. It has learned them by heart
 (overfitting), not what a digit looks like in general, so a drawing that differs by one pixel can
 get a wrong answer. The test accuracy measures exactly this, on shifted and altered copies."""
+
+
+def _bullets_joined(lines: list[str]) -> list[str]:
+    """A bullet's continuation lines (indented by two spaces) joined onto it."""
+    out: list[str] = []
+    for line in lines:
+        if line.startswith("  ") and out and out[-1].startswith("-"):
+            out[-1] += " " + line.strip()
+        else:
+            out.append(line)
+    return out
 
 
 def draw(state) -> bool:
@@ -56,7 +72,7 @@ def draw(state) -> bool:
     imgui.set_next_window_bg_alpha(0.97)  # the panel's text must not show through
     with imgui_ctx.begin("Help: what am I looking at?", True) as window:
         for paragraph in TEXT.split("\n\n"):
-            lines = paragraph.split("\n")
+            lines = _bullets_joined(paragraph.split("\n"))
             if len(lines) > 1 and not lines[0].startswith("-") and len(lines[0]) < 40:
                 imgui.text_colored(imgui.ImVec4(0.5, 0.8, 1.0, 1.0), lines[0])
                 lines = lines[1:]
@@ -65,7 +81,8 @@ def draw(state) -> bool:
                 imgui.text_wrapped(prose)
             for line in lines:
                 if line.startswith("-"):
-                    imgui.bullet_text(line[2:])
+                    imgui.bullet()  # then the text, wrapped (bullet_text would run off the window)
+                    imgui.text_wrapped(line[2:])
             imgui.spacing()
         imgui.separator()
         imgui.text_colored(imgui.ImVec4(0.5, 0.8, 1.0, 1.0), "Keys")
