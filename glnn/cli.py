@@ -69,14 +69,14 @@ def config(args: argparse.Namespace, section: str, base: dict[str, Any] | None =
 def make_trainer(args: argparse.Namespace, base: dict[str, Any] | None = None, kiosk: bool = False):
     """A trainer from the flags given (over `base`, e.g. an exhibit config's train settings)."""
     from glnn.core.trainer import Trainer
-    chosen = config(args, "train", base, kiosk)
-    trainer = Trainer.create(chosen, getattr(args, "load", None))
-    check_applies(chosen, trainer.dataset)
+    trainer = Trainer.create(config(args, "train", base, kiosk), getattr(args, "load", None))
+    check_applies(_given(args, "train"), trainer.dataset)
     return trainer
 
 
 def check_applies(chosen: dict[str, Any], dataset) -> None:
-    """Refuse a data setting chosen for a dataset it does nothing to (never silently ignore it)."""
+    """Refuse a data flag given for a dataset it does nothing to (never silently ignore it). An exhibit
+    config may hold them for the 2-D sets its visitors or its attract demo choose later: not refused."""
     for name in ("noise", "train_ratio"):
         if name in chosen and dataset.name not in settings.GENERATED:
             raise GlnnError(f"setting '{name}' (--{name.replace('_', '-')}) is for the generated 2-D sets "

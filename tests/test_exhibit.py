@@ -69,9 +69,23 @@ def test_playground_settings_in_a_config(tmp_path):
     from glnn.cli import window_parser, window_request
     trainer, _, _, _ = window_request(window_parser().parse_args(["--config", str(path)]))
     assert trainer.arch.sizes == (2, 1) and len(trainer.dataset.y_train) == 280
-    path.write_text('[train]\nfeatures = ["x1sq"]\n')  # for the default digits: refused, not ignored
+    # for the default digits they wait for a 2-D set (the printed config lists them all); as flags they
+    # are refused, not ignored
+    path.write_text('[train]\nfeatures = ["x1sq"]\nnoise = 0.2\n')
+    trainer, _, _, _ = window_request(window_parser().parse_args(["--config", str(path)]))
+    assert trainer.dataset.name == "digits5" and trainer.settings["features"] == ("x1sq",)
+    trainer.update(dataset="circle")
+    assert trainer.arch.sizes[0] == 1 and trainer.dataset.features == ("x1sq",)
     with pytest.raises(GlnnError, match="features.*is for 2-D point sets"):
-        window_request(window_parser().parse_args(["--config", str(path)]))
+        window_request(window_parser().parse_args(["--config", str(path), "--features", "x1sq"]))
+
+
+def test_the_printed_config_starts_the_window(tmp_path):
+    path = tmp_path / "exhibit.toml"
+    path.write_text(exhibit.default_text())
+    from glnn.cli import window_parser, window_request
+    trainer, state, _, _ = window_request(window_parser().parse_args(["--kiosk", "--config", str(path)]))
+    assert trainer.arch.sizes == (25, 16, 10) and state.kiosk
 
 
 BAD = [
