@@ -106,3 +106,37 @@ def test_training_bends_the_plane_until_a_straight_line_parts_the_classes():
     space.evaluate(trainer.net.params)
     after = linear_accuracy(np.stack(space.point_xy(2, 3), 1), ds.y_train)
     assert before < 0.65 and after >= 0.85, (before, after)
+
+
+def test_a_big_network_is_evaluated_a_slice_per_frame():
+    """2-256-256-1 would take tens of ms at once: each refresh runs at most WORK_PER_CALL of it, and the
+    view changes only when a whole evaluation is done."""
+    class Clock:
+        now = 10.0
+
+        def __call__(self):
+            return self.now
+    clock = Clock()
+    trainer = Trainer({"dataset": "circle", "hidden": (256, 256), "activation": "tanh"})
+    space = LayerSpace.for_network(trainer.net, trainer.dataset, clock=clock)
+    n_params = trainer.net.n_params
+    assert space.rows_per_call == max(layer_space.MIN_ROWS_PER_CALL, int(layer_space.WORK_PER_CALL // n_params))
+    assert space.rows_per_call * n_params <= 1.1 * layer_space.WORK_PER_CALL
+    calls = -(-len(space.inputs) // space.rows_per_call)
+    assert calls >= 10
+    params = trainer.net.params.copy()
+    shown = space.flat.copy()
+    for k in range(calls - 1):
+        assert not space.refresh(params)  # under way: the view keeps what it showed
+        np.testing.assert_array_equal(space.flat, shown)
+    assert space.refresh(params) and space.evaluations == 1
+    expected = LayerSpace.for_network(trainer.net, trainer.dataset).evaluate(params)
+    np.testing.assert_allclose(space.flat, expected, rtol=1e-5, atol=1e-6)
+    assert not space.refresh(params)  # the same weights: nothing to do
+    params[0] += 1.0
+    clock.now += 100.0
+    for k in range(calls - 1):
+        assert not space.refresh(params)
+    assert space.refresh(params) and space.evaluations == 2
+    np.testing.assert_allclose(space.flat, LayerSpace.for_network(trainer.net, trainer.dataset).evaluate(params),
+                               rtol=1e-5, atol=1e-6)

@@ -7,7 +7,8 @@ the last hidden layer: until a straight line can part them, which is all the out
 
 One Numba call (`kernels.forward_all`) gives every neuron's activation at every grid-line sample
 and training point, so picking other neurons needs no new evaluation. It refreshes at the bounded
-rate of glnn.core.plane.Field. Pure numerics: imports numpy and the rest of glnn.core only.
+rate of glnn.core.plane.Field, and a big network's evaluation is spread over several frames.
+Pure numerics: imports numpy and the rest of glnn.core only.
 """
 from __future__ import annotations
 
@@ -15,10 +16,15 @@ import time
 
 import numpy as np
 
+from glnn.core import kernels
 from glnn.core.plane import Field, extent_of
 
 GRID_LINES = 13  # lines of constant x1, and as many of constant x2; odd, so that the axes are two of them
 LINE_SAMPLES = 48  # points along each line: enough for a bent line to look smooth
+# rows x parameters per kernel call (about 0.3 ms on one core): a big network is evaluated a slice of
+# rows per frame, so that no frame pays for a whole evaluation (2-256-256-1: 46 ms at once)
+WORK_PER_CALL = 2.0e6
+MIN_ROWS_PER_CALL = 32
 
 
 # -- which two neurons -------------------------------------------------------------------------
@@ -97,9 +103,56 @@ class LayerSpace(Field):
         inputs = np.concatenate([dataset.inputs_at(self.grid.reshape(-1, 2)), dataset.x_train])
         super().__init__(arch, w_off, b_off, inputs, clock)
 
+        n_params = int(arch.offsets()[2])
+        rows = len(self.inputs)
+        self.rows_per_call = int(min(rows, max(MIN_ROWS_PER_CALL, WORK_PER_CALL // max(1, n_params))))
+        self._chunk = np.zeros((self.n_neurons, self.rows_per_call), np.float32)  # one call's output
+        self._back = np.zeros_like(self.flat)  # the evaluation under way, published into flat when done
+        self._pass_params: np.ndarray | None = None
+        self._pass_row = 0
+        self._pass_cost = 0.0
+        self._pass_start = 0.0
+
     @classmethod
     def for_network(cls, net, dataset, **kw) -> "LayerSpace":
         return cls(net.arch, net.w_off, net.b_off, dataset, **kw)
+
+    def refresh(self, params: np.ndarray) -> bool:
+        """Like Field.refresh, but a big network is evaluated over several calls (frames), a slice of
+        WORK_PER_CALL at a time, into a back buffer; `flat` changes only when a whole evaluation is
+        done (then True). The next one starts REFRESH_HZ after the last began, or later if it cost much."""
+        if self.rows_per_call >= len(self.inputs):
+            return super().refresh(params)
+        now = self._clock()
+        if self._pass_params is None:
+            due = now - self._last_time >= self.interval() or self._evaluated_params is None
+            if not due or (self._evaluated_params is not None and np.array_equal(params, self._evaluated_params)):
+                return False
+            self._pass_params = np.array(params, np.float32, copy=True)
+            self._pass_row, self._pass_cost, self._pass_start = 0, 0.0, now
+        a = self._pass_row
+        b = min(a + self.rows_per_call, len(self.inputs))
+        t0 = time.perf_counter()
+        inputs = self.inputs[a:b] if b - a == self.rows_per_call else self._padded(a, b)
+        kernels.forward_all(*self._shape.args(self._pass_params), inputs, self._chunk)
+        self._back[:, a:b] = self._chunk[:, :b - a]
+        self._pass_cost += time.perf_counter() - t0
+        self._pass_row = b
+        if b < len(self.inputs):
+            return False
+        self.flat, self._back = self._back, self.flat
+        self._evaluated_params, self._pass_params = self._pass_params, None
+        if self.evaluations:  # the first may have loaded the kernel: not its cost
+            self.cost = self._pass_cost
+        self._last_time = self._pass_start
+        self.evaluations += 1
+        return True
+
+    def _padded(self, a: int, b: int) -> np.ndarray:
+        """The last, shorter slice of rows padded with zero rows to a whole call (the same array types)."""
+        out = np.zeros((self.rows_per_call, self.inputs.shape[1]), np.float32)
+        out[:b - a] = self.inputs[a:b]
+        return out
 
     def line_xy(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
         """Neuron a's and b's activations along every grid line, as two flat arrays with a NaN after each
