@@ -22,7 +22,7 @@ ARGS = ["--dataset", "circle", "--hidden", "4", "--activation", "tanh", "--lr", 
 class Scene:
     """Where the app puts the network and the map for ARGS (as glnn/app.py computes it)."""
 
-    def __init__(self):
+    def __init__(self, sizes=(2, 4, 1)):
         from glnn.core import settings
         from glnn.core.model import Architecture
         from glnn.ui import timeline_bar
@@ -35,7 +35,6 @@ class Scene:
         w, h = SIZE
         area = layout_mod.scene_area(w, h, self.panel_w, timeline_bar.height(scale, BASE_FONT_SIZE * scale), scale)
         network, self.map = plane_layout.split(area, scale)
-        sizes = (2, 4, 1)
         self.layout = layout_mod.compute(sizes, Architecture(sizes).offsets()[0], network)
 
     def neuron(self, k: int) -> tuple[float, float, float]:
@@ -143,6 +142,45 @@ def test_the_noise_slider_redraws_the_points_live(gui):
     img, _ = gui.wait_for("the points on the map to move", map_changed, name="noise_high")
     assert text_score(img, "0.4", (0, 60, 260, ny + 15)) >= READS  # the slider shows 0.4x
     gui.alive()
+
+
+def test_a_feature_button_gives_the_network_another_input(gui):
+    from glnn.app import PLANE_LEFT
+    from glnn.view import plane_layout
+    scene = gui.scene
+    marker = "= x1 * x1"  # the x1 squared button's formula: the Data tab is open
+    img = gui.grab()
+    if text_score(img, marker, (0, 60, scene.panel_w, SIZE[1])) < READS:
+        gui.click(*find_text(img, "Data", (0, 25, scene.panel_w, 65)))
+        img, _ = gui.wait_for("the Data tab", lambda im: text_score(im, marker, (0, 60, scene.panel_w, SIZE[1]))
+                              >= READS)
+    # where the third input's name goes once the network has three inputs (as glnn/app.py lays it out)
+    three = Scene((3, 4, 1))
+    rects, neurons = plane_layout.neuron_tiles(three.layout, scene.panel_w + PLANE_LEFT)
+    x, y, w, _ = rects[list(neurons).index(2)]
+    label = (x - 10, y - 30, x + w + 10, y + 2)
+    assert text_score(img, "x1\u00b2", label) < READS
+    _, fy = find_text(img, marker, (0, 60, scene.panel_w, SIZE[1]))
+    gui.click(20, fy - 8)  # the feature's picture, left of its name and formula
+    gui.move(SIZE[0] - 20, SIZE[1] // 2)
+    gui.wait_for("a third input named x1\u00b2 in the scene", lambda im: text_score(im, "x1\u00b2", label) >= READS,
+                 name="feature_x1sq")
+
+
+def test_the_hidden_slider_goes_down_to_no_hidden_layer(gui):
+    scene = gui.scene
+    img = gui.grab()
+    gui.click(*find_text(img, "Train", (0, 25, scene.panel_w, 65)))
+    img, _ = gui.wait_for("the Train tab", lambda im: text_score(im, "hidden neurons", (0, 60, scene.panel_w, 300))
+                          >= READS, name="train_tab")
+    titles = (scene.panel_w, 20, SIZE[0] - 300, 70)
+    assert text_score(img, "HIDDEN", titles) >= READS
+    _, hy = find_text(img, "hidden neurons", (0, 60, scene.panel_w, 300))
+    gui.click(10, hy)  # the left end of the slider's track: none
+    gui.move(SIZE[0] - 20, SIZE[1] // 2)
+    img, _ = gui.wait_for("no hidden layer", lambda im: text_score(im, "none", (0, hy - 15, 240, hy + 15)) >= READS
+                          and text_score(im, "HIDDEN", titles) < 0.65, name="no_hidden")
+    assert text_score(img, "OUTPUT", titles) >= READS
 
 
 def test_escape_quits(gui):
