@@ -7,6 +7,7 @@ A dataset with two classes uses one output neuron (label 1 = "on").
 from __future__ import annotations
 
 import dataclasses
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -85,6 +86,27 @@ class Dataset:
     def inputs_at(self, points: np.ndarray) -> np.ndarray:
         """The network's inputs for points (n, 2) of the plane: the same features as the data."""
         return features_mod.expand(points, self.input_features)
+
+    @property
+    def noun(self) -> str:
+        """What one sample is called on screen: an image (the digits), a point (the 2-D sets) or a
+        pattern (xor3's rows of bits)."""
+        if self.image_shape is not None:
+            return "image"
+        return "point" if self.has_plane else "pattern"
+
+    def sample_text(self, x: np.ndarray) -> str:
+        """A sample without a picture, written out: [1, 1, 0]."""
+        return "[" + ", ".join(f"{v:g}" for v in np.asarray(x).tolist()) + "]"
+
+    def test_figure(self, accuracy: float) -> tuple[str, str]:
+        """The test result as (name, value): ("test accuracy", "64%"). A test set of one sample (xor3's
+        unseen pattern) has no accuracy worth a percentage: 100 % there means that one answer is right,
+        even at iteration 0, so it is ("new pattern [1, 1, 0]", "right") or "wrong"."""
+        accuracy = accuracy if math.isfinite(accuracy) else 0.0
+        if len(self.y_test) == 1:
+            return f"new {self.noun} {self.sample_text(self.x_test[0])}", "right" if accuracy >= 0.5 else "wrong"
+        return "test accuracy", f"{accuracy * 100:.0f}%"
 
 
 def _bitmap(art: str) -> np.ndarray:

@@ -60,6 +60,7 @@ class Field:
     def __init__(self, arch, w_off: np.ndarray, b_off: np.ndarray, inputs: np.ndarray, clock=time.perf_counter):
         self.arch = arch
         self.inputs = np.ascontiguousarray(inputs, np.float32)  # (rows, network inputs)
+        self.n_params = int(arch.offsets()[2])
         self._shape = kernels.NetworkShape.of(arch, w_off, b_off)
         self.flat = np.zeros((int(sum(arch.sizes)), len(self.inputs)), np.float32)
         self._clock = clock
@@ -124,6 +125,14 @@ class PlaneField(Field):
     def input_bounds(self) -> np.ndarray:
         """The largest |value| of each input over the grid's square: the inputs' colour scales."""
         return np.array([bound(f, self.extent) for f in self.features], np.float32)
+
+    def exact(self, params: np.ndarray, x1: float, x2: float) -> np.ndarray:
+        """Every neuron's activation at the point (x1, x2) itself, through the same kernel: what the
+        network answers there, not the value of the grid cell around it (fed as the grid is, as features)."""
+        point = np.ascontiguousarray(expand(np.array([[x1, x2]], np.float32), self.features), np.float32)
+        out = np.zeros((self.n_neurons, 1), np.float32)
+        kernels.forward_all(*self._shape.args(np.ascontiguousarray(params, np.float32)), point, out)
+        return out[:, 0]
 
     def value_at(self, neuron: int, x1: float, x2: float) -> float:
         """The stored value of the grid cell containing (x1, x2) (for tooltips)."""
