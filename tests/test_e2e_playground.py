@@ -24,18 +24,18 @@ class Scene:
 
     def __init__(self, sizes=(2, 4, 1)):
         from glnn.core import settings
+        from glnn.core.data import load
         from glnn.core.model import Architecture
-        from glnn.ui import timeline_bar
-        from glnn.ui.panel import PANEL_WIDTH
-        from glnn.ui.theme import BASE_FONT_SIZE
-        from glnn.view import layout as layout_mod
-        from glnn.view import plane_layout
+        from glnn.ui.theme import TextMeasure
+        from glnn.view import screen
         scale = settings.defaults("view")["ui_scale"]
-        self.panel_w = PANEL_WIDTH * scale
         w, h = SIZE
-        area = layout_mod.scene_area(w, h, self.panel_w, timeline_bar.height(scale, BASE_FONT_SIZE * scale), scale)
-        network, self.map = plane_layout.split(area, scale)
-        self.layout = layout_mod.compute(sizes, Architecture(sizes).offsets()[0], network)
+        # the layout glnn/app.py computes (glnn.view.screen), with the font ImGui draws in
+        content = screen.content_for(w, h, scale, sizes, load("circle"))
+        placed = screen.compute(content, TextMeasure.standalone(), Architecture(sizes).offsets()[0])
+        self.panel_w = placed.panel.w
+        self.map = placed.plane.rect
+        self.layout = placed.layout
 
     def neuron(self, k: int) -> tuple[float, float, float]:
         x, y, r, _ = self.layout.nodes[k]
