@@ -117,13 +117,20 @@ class App:
         self._pending_press = (float(x), float(self.window.height - y))
 
     def _scene_press(self, x: float, y: float) -> None:
-        """A press on the scene (not on ImGui): feed a point of the decision map, or focus a neuron."""
+        """A press on the scene (not on ImGui): feed a point of the decision map, pick a hidden neuron for
+        the Space tab's view (while it is open), or focus a neuron."""
+        from glnn.core import layer_space
+        from glnn.ui import space_tab
         from glnn.view import picking
         point = self.plane.point_at(x, y)
         if point is not None:  # a click on the decision map feeds that point through the network
-            self.controller.apply(commands.ShowInput(point, f"the point ({point[0]:+.2f}, {point[1]:+.2f})"))
+            self.controller.apply(commands.ShowPoint(point))
             return
         tapped = picking.pick_neuron(self.layout, x, y)
+        if tapped >= 0 and space_tab.is_open(self.state, self.controller.trainer.dataset) and (
+                layer_space.hidden_layer_of(self.layout.sizes, tapped) > 0):
+            self.controller.apply(commands.PickNeuron(tapped))  # the Space tab: an axis of its view
+            return
         self.focus_neuron = -1 if tapped < 0 or tapped == self.focus_neuron else tapped
 
     def on_key_press(self, symbol, modifiers):
@@ -280,7 +287,7 @@ class App:
 
         from glnn.core.model import Network
         from glnn.ui import help as help_window
-        from glnn.ui import overlay, plane_overlay, step_labels, theme, timeline_bar
+        from glnn.ui import overlay, plane_overlay, space_tab, step_labels, theme, timeline_bar
         tr, state, screen = self.controller.trainer, self.state, self.screen
         h = self.window.height
         scale = screen.scale  # ui_scale, or less where the window is too small for it
@@ -301,7 +308,7 @@ class App:
             self._pending_press = None
         given: list = []
         if state.show_panel:
-            given += self.panel.draw(frame, state, tr.settings, tr.dataset, h, scale)
+            given += self.panel.draw(frame, state, tr.settings, tr.dataset, h, scale, arch=tr.arch)
         shown_net = Network(tr.net.arch, frame.params)  # what the scene shows: live, or a snapshot
         animating = frame.animation is not None and frame.animation.phase != "done"
         overlay.scene_labels(screen, frame, self.plane.layers_without_values, values=not animating)
@@ -309,6 +316,9 @@ class App:
                                  self.hover_neuron, screen.outputs, state.palette)
         overlay.legend(screen, state.palette, self.measure)
         plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, scale, screen.plane)
+        plane_overlay.input_names(self.plane, tr.dataset, scale)
+        if space_tab.is_open(state, tr.dataset):
+            space_tab.scene_marks(self.layout, state, frame.layer_sizes, scale)
         if state.receptive_fields:
             self.receptive.draw(self.layout, shown_net, tr.dataset, state.palette, scale)
         overlay.caption(state.caption or step_labels.caption(frame.animation, tr.dataset.noun), screen, self.measure)

@@ -41,10 +41,10 @@ def add_setting_flags(parser: argparse.ArgumentParser, section: str, skip: tuple
             group.add_argument(s.flag, action=argparse.BooleanOptionalAction, default=None,
                                help=f"{s.help} (default: {'on' if s.default else 'off'})")
         else:
-            default = ",".join(map(str, s.default)) if s.kind in ("layers", "parts") else s.default
+            default = ",".join(map(str, s.default)) if s.kind in ("layers", "parts", "subset") else s.default
             if s.name in settings.PRESET_KEYS:
                 default = f"the dataset's preset, {default} for {settings.BY_NAME['dataset'].default}"
-            extra = f"; one of {', '.join(s.choices)}" if s.choices else ""
+            extra = f"; {'any' if s.kind == 'subset' else 'one'} of {', '.join(s.choices)}" if s.choices else ""
             group.add_argument(s.flag, type=_setting_type(s), default=None, metavar=s.kind.upper(),
                                help=f"{s.help}{extra} (default: {default})")
 
@@ -75,7 +75,20 @@ def make_trainer(args: argparse.Namespace, base: dict[str, Any] | None = None, k
     from glnn.core.trainer import Trainer
     chosen = config(args, "train", base, kiosk)
     load = getattr(args, "load", None)
-    return Trainer.create(chosen if load else settings.with_preset(chosen), load)
+    trainer = Trainer.create(chosen if load else settings.with_preset(chosen), load)
+    check_applies(_given(args, "train"), trainer.dataset)
+    return trainer
+
+
+def check_applies(chosen: dict[str, Any], dataset) -> None:
+    """Refuse a data flag given for a dataset it does nothing to (never silently ignore it). An exhibit
+    config may hold them for the 2-D sets its visitors or its attract demo choose later: not refused."""
+    for name in ("noise", "train_ratio"):
+        if name in chosen and dataset.name not in settings.GENERATED:
+            raise GlnnError(f"setting '{name}' (--{name.replace('_', '-')}) is for the generated 2-D sets "
+                            f"({', '.join(settings.GENERATED)}), not {dataset.name}")
+    if "features" in chosen and not dataset.has_plane:
+        raise GlnnError(f"setting 'features' (--features) is for 2-D point sets ({', '.join(settings.GENERATED)}), not {dataset.name}")
 
 
 def _at_least_one(text: str) -> int:

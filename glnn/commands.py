@@ -79,6 +79,19 @@ class ShowInput:
     label: str = "your drawing"
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class ShowPoint:
+    """Feed a point (x1, x2) of a 2-D set's plane through the network, as the data's features of it."""
+    point: np.ndarray
+    label: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class PickNeuron:
+    """Choose a hidden neuron for an axis of the hidden-space view (the axes take turns)."""
+    neuron: int
+
+
 @dataclasses.dataclass(frozen=True)
 class FollowTraining:
     """Show the samples training visits again, instead of a chosen input."""
@@ -122,7 +135,7 @@ class ScrubTo:
     iteration: int
 
 
-Command = Union[TogglePlay, Play, Step, Train, Reset, Set, Choose, ShowSample, ShowInput, FollowTraining, Save, Load,
-                Animate, Scrub, ScrubBy, ScrubTo]
+Command = Union[TogglePlay, Play, Step, Train, Reset, Set, Choose, ShowSample, ShowInput, ShowPoint, PickNeuron,
+                FollowTraining, Save, Load, Animate, Scrub, ScrubBy, ScrubTo]
 ALL = Command.__args__
 SCRUB = (Scrub, ScrubBy, ScrubTo)

@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 from glnn import commands, scrub
-from glnn.core import confusion, settings, step
+from glnn.core import confusion, layer_space, settings, step
 from glnn.core.errors import GlnnError
 from glnn.core.model import predicted_class
 from glnn.core.trainer import Metrics, Trainer
@@ -60,6 +60,7 @@ class Frame:
     scrubbed: int = -1  # the snapshot shown (an index into timeline), or -1 for the present
     live_iterations: int = 0  # iterations trained: "now", whatever the scene shows
     animation: step.AnimationView | None = None  # the step-through animation, while one runs
+    point: np.ndarray | None = None  # 2-D sets: the point (x1, x2) of the plane whose input is shown
     dead_neurons: tuple[int, int] = (0, 0)  # (dead, all) hidden neurons of the network shown (Trainer.dead_neurons)
 
     def non_finite(self) -> list[str]:
@@ -91,6 +92,7 @@ class Controller:
         self._metrics = None
         self._metrics_time = 0.0
         self._metrics_net = None  # the network the metrics were measured on (a rebuild makes a new one)
+        self._metrics_data = None  # ... and the data (new noise or split: the same network, new data)
         self._evaluation_seconds = 0.0  # what the last evaluation cost
         self._results: dict[str, confusion.SplitResult] = {}
         self._diverged_since: float | None = None
@@ -149,12 +151,24 @@ class Controller:
                     s.shown_input = tr.dataset.x_train[index].copy()
                     s.shown_index = int(index)
                     ds, name = tr.dataset, tr.dataset.class_names[tr.dataset.y_train[index]]
+                    s.shown_point = None
                     s.shown_label = (f"training image {name}" if ds.image_shape else
                                      f"training {ds.noun} #{index} (class {name})")
                 case commands.ShowInput(pixels, label):
                     s.shown_input = np.asarray(pixels, np.float32).copy()
                     s.shown_index = -1
+                    s.shown_point = None
                     s.shown_label = str(label)
+                case commands.ShowPoint(point, label):
+                    if tr.dataset.has_plane:
+                        point = np.asarray(point, np.float32).reshape(2).copy()
+                        s.shown_input = tr.dataset.inputs_at(point)[0]
+                        s.shown_index = -1
+                        s.shown_point = point
+                        s.shown_label = str(label) or f"the point ({point[0]:+.2f}, {point[1]:+.2f})"
+                case commands.PickNeuron(neuron):
+                    s.space_pair, s.space_axis = layer_space.pick(s.space_pair, s.space_axis, int(neuron),
+                                                                  tr.arch.sizes)
                 case commands.FollowTraining():
                     s.shown_input = None
                 case commands.Save(path):
@@ -169,6 +183,7 @@ class Controller:
                     try:
                         self.trainer = Trainer.from_file(path)
                         s.shown_input = None
+                        s.space_pair, s.space_axis = (-1, -1), 0
                         s.playing = False
                         s.message = f"loaded {path}"
                     except GlnnError as e:
@@ -187,6 +202,8 @@ class Controller:
         s.message = ""
         if rebuilt:
             s.shown_input = None
+            s.shown_point = None
+            s.space_pair, s.space_axis = (-1, -1), 0  # neurons of another network: the default pair
             if s.drawing is None or len(s.drawing) != tr.dataset.n_inputs:
                 s.drawing = np.zeros(tr.dataset.n_inputs, np.float32) if tr.dataset.image_shape else None
 
@@ -279,7 +296,22 @@ class Controller:
             )
         if self.animation is not None:
             frame = self._animated(frame, self.animation.view())
+        if self.trainer.dataset.has_plane:
+            frame = dataclasses.replace(frame, point=self._shown_point(frame))
         return frame
+
+    def _shown_point(self, frame: Frame) -> np.ndarray | None:
+        """The point of the plane the frame's input was made from (for the ring on the decision map)."""
+        s, ds = self.state, self.trainer.dataset
+        if frame.input_index >= 0:  # a training sample
+            return ds.plane_train[frame.input_index]
+        if s.shown_point is not None:
+            return s.shown_point
+        if 0 <= frame.picked_index < len(ds.y_train):
+            return ds.plane_train[frame.picked_index]
+        if not ds.features or ds.features == ("x1", "x2"):  # the inputs are the point itself
+            return frame.activations[:2].copy()
+        return None  # an input given by its features alone
 
     @staticmethod
     def _animated(frame: Frame, view: step.AnimationView) -> Frame:
@@ -299,7 +331,8 @@ class Controller:
         now = time.perf_counter()
         if self.worker is not None:
             self._collect()
-        rebuilt = self._metrics_net is not tr.net  # new dataset or architecture, even at the same iteration
+        # new dataset or architecture, or new data for the same network, even at the same iteration
+        rebuilt = self._metrics_net is not tr.net or self._metrics_data is not tr.dataset
         stale = self._metrics is None or self._metrics.iterations != tr.iterations or rebuilt
         interval = max(METRICS_INTERVAL, self._evaluation_seconds / EVALUATION_SHARE)
         due = stale and (self._metrics is None or now - self._metrics_time >= interval or rebuilt
@@ -344,6 +377,7 @@ class Controller:
         self._results = confusion.results_of(tr.dataset, evaluation)
         self._metrics_time = when
         self._metrics_net = evaluation.network
+        self._metrics_data = evaluation.dataset
         self._evaluation_seconds = evaluation.seconds
 
     def _wall_rate(self, iterations: int) -> float:

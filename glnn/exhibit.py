@@ -200,7 +200,9 @@ def default_text() -> str:
             if s.section != section:
                 continue
             extra = ""
-            if s.choices:
+            if s.kind == "subset":
+                extra = f" (one or more of: {', '.join(s.choices)})"
+            elif s.choices:
                 extra = f" ({' | '.join(s.choices)})"
             elif s.lo is not None:
                 extra = f" ({int(s.lo)} to {int(s.hi)})" if s.kind == "int" else f" ({s.lo:g} to {s.hi:g})"

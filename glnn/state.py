@@ -28,6 +28,7 @@ class AppState:
     shown_input: np.ndarray | None = None
     shown_label: str = ""
     shown_index: int = -1  # the training image clicked, when shown_input is one
+    shown_point: np.ndarray | None = None  # 2-D sets: the point of the plane shown_input was made from
     drawing: np.ndarray | None = None  # the draw grid's pixels
     tab: str = "train"
     results_split: str = "test"  # the split the Results tab's confusion matrix shows
@@ -43,6 +44,10 @@ class AppState:
     screen: int = 0
     scrub_iteration: int = -1  # the timeline snapshot shown (its iteration), or -1 for the present
     animation_speed: float = 1.0  # pace of the step-through animation (1 = a second or so per layer)
+    # the hidden-space view: the two hidden neurons on its axes (x, y), global indices; (-1, -1) or a
+    # pair that no longer fits the network = the default pair (glnn.core.layer_space.resolve)
+    space_pair: tuple = (-1, -1)
+    space_axis: int = 0  # the axis (0 = x, 1 = y) the next neuron picked goes to
 
     @classmethod
     def from_settings(cls, values: dict[str, Any], **fields: Any) -> "AppState":

@@ -92,6 +92,8 @@ VIEWS = (
     ("receptive fields", DIGITS, {"receptive_fields": True}),
     ("Results tab", DIGITS, {"tab": "results"}),
     ("decision map", SPIRAL, {}),
+    ("Data tab", SPIRAL, {"tab": "data"}),
+    ("Space tab", SPIRAL, {"tab": "space"}),
     ("all of them", DIGITS, {"tab": "results", "receptive_fields": True}),
 )
 

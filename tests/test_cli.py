@@ -67,8 +67,51 @@ def test_load_with_agreeing_hidden_is_accepted(tmp_path):
     assert "25-16-10: 200 iterations" in result.stdout
 
 
+def test_no_hidden_layer_with_squared_features_solves_the_circle():
+    """Playground's classic lesson: logistic regression on x1 squared and x2 squared separates a circle."""
+    result = glnn("train", "--quiet", "--dataset", "circle", "--features", "x1sq,x2sq", "--hidden", "0",
+                  "--iterations", "50000")
+    assert result.returncode == 0, result.stderr
+    assert "circle 2-1: 50,000 iterations" in result.stdout  # two inputs, one output, nothing between
+    assert accuracy(result.stdout) >= 98.0
+    # and on the plain coordinates it cannot: a straight line does not separate a circle
+    plain = glnn("train", "--quiet", "--dataset", "circle", "--hidden", "0", "--iterations", "50000")
+    assert plain.returncode == 0, plain.stderr
+    assert accuracy(plain.stdout) < 75.0
+
+
+def test_noise_and_train_ratio_change_the_generated_data(tmp_path):
+    def run(*args):
+        r = glnn("train", "--quiet", "--dataset", "gauss", "--hidden", "4", "--iterations", "3000", *args)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.split(": ", 1)[1].rsplit(", ", 1)[0]  # the figures, without the name and the speed
+    default = run()
+    assert run("--noise", "0.1", "--train-ratio", "0.5") == default  # the defaults, given
+    assert run("--noise", "0.5") != default
+    assert run("--train-ratio", "0.8") != default
+    # saved with the network and restored with it
+    path = tmp_path / "net.npz"
+    assert glnn("train", "--quiet", "--dataset", "gauss", "--noise", "0.4", "--train-ratio", "0.3",
+                "--features", "x1,x1x2", "--iterations", "10", "--save", str(path)).returncode == 0
+    from glnn.core.trainer import Trainer
+    loaded = Trainer.from_file(path)
+    assert (loaded.settings["noise"], loaded.settings["train_ratio"]) == (0.4, 0.3)
+    assert loaded.dataset.features == ("x1", "x1x2") and len(loaded.dataset.y_train) == 120
+    contradicted = glnn("train", "--quiet", "--load", str(path), "--features", "x1,x2")
+    assert_one_line_error(contradicted, "features=x1,x1x2", "--features x1,x2")
+
+
 BAD_ARGUMENTS = [
-    (["--hidden", "0"], ["--hidden"]),
+    (["--hidden", "-1"], ["--hidden"]),
+    (["--hidden", "0,8"], ["--hidden", "stands alone"]),
+    (["--dataset", "circle", "--noise", "0.6"], ["--noise", "0..0.5"]),
+    (["--dataset", "circle", "--noise", "lots"], ["--noise"]),
+    (["--dataset", "circle", "--train-ratio", "0.95"], ["--train-ratio", "0.1..0.9"]),
+    (["--dataset", "circle", "--features", "x1,x3"], ["--features", "'x3'"]),
+    (["--dataset", "circle", "--features", ""], ["--features", "one or more"]),
+    (["--noise", "0.2"], ["--noise", "digits5"]),  # the default dataset is not generated
+    (["--dataset", "xor3", "--train-ratio", "0.8"], ["--train-ratio", "xor3"]),
+    (["--dataset", "xor3", "--features", "x1sq"], ["--features", "xor3"]),
     (["--hidden", "abc"], ["--hidden"]),
     (["--hidden", "8,8,8,8,8"], ["--hidden"]),
     (["--lr", "0"], ["--lr"]),

@@ -69,6 +69,67 @@ def test_set_the_architecture_rebuilds_the_network():
     assert c.trainer.arch.sizes == (25, 8, 4, 10) and c.trainer.iterations == 0
 
 
+def test_set_noise_and_split_redraw_the_data_live_and_keep_the_weights():
+    """The Data tab's sliders: each change is a Set that redraws the points; the network trains on."""
+    c = Controller(Trainer({"dataset": "circle", "hidden": (6,), "activation": "tanh"}), AppState(), threaded=False)
+    c.apply(commands.Train(2000))
+    before = c.trainer.net.params.copy()
+    first = c.frame()
+    c.apply(commands.Set("noise", 0.45))
+    c.apply(commands.Set("train_ratio", 0.7))
+    assert np.array_equal(c.trainer.net.params, before) and c.trainer.iterations == 2000
+    assert len(c.trainer.dataset.y_train) == 280 and c.state.message == ""
+    frame = c.frame()  # the figures are of the new data at once, without training
+    assert frame.metrics.iterations == 2000 and frame.metrics.train_loss != first.metrics.train_loss
+    c.apply(commands.Play(True))
+    c.advance()
+    assert c.trainer.iterations > 2000
+
+
+def test_set_features_gives_the_network_an_input_each():
+    c = Controller(Trainer({"dataset": "circle", "hidden": (4,)}), AppState(), threaded=False)
+    c.apply(commands.PickNeuron(4))
+    c.apply(commands.Set("features", ("x1", "x2", "x1sq", "x2sq")))
+    assert c.trainer.arch.sizes == (4, 4, 1) and c.trainer.iterations == 0
+    assert c.state.space_pair == (-1, -1)  # neurons of another network: back to the default pair
+    frame = c.frame()
+    p = frame.point  # the training point shown, and its features fed in
+    np.testing.assert_allclose(frame.activations[:4], [p[0], p[1], p[0] ** 2, p[1] ** 2], rtol=1e-6)
+
+
+def test_show_point_feeds_the_features_of_a_point_of_the_plane():
+    c = Controller(Trainer({"dataset": "circle", "hidden": (4,), "features": ("x1sq", "x2sq", "x1x2")}),
+                   AppState(), threaded=False)
+    c.apply(commands.ShowPoint(np.array([0.5, -0.4])))
+    frame = c.frame()
+    np.testing.assert_allclose(frame.activations[:3], [0.25, 0.16, -0.2], rtol=1e-6)
+    np.testing.assert_allclose(frame.point, [0.5, -0.4])  # the ring on the map goes there
+    assert c.state.shown_label == "the point (+0.50, -0.40)" and frame.input_index == -1
+    c.apply(commands.ShowSample(7))  # a training point: its own point of the plane
+    np.testing.assert_array_equal(c.frame().point, c.trainer.dataset.plane_train[7])
+    c.apply(commands.ShowInput(np.array([0.3, 0.1, 0.2], np.float32)))  # features alone: no point to ring
+    assert c.frame().point is None
+    digits = make()
+    digits.apply(commands.ShowPoint(np.array([0.5, 0.5])))  # no plane: nothing to feed
+    assert digits.state.shown_input is None and digits.frame().point is None
+
+
+def test_pick_neuron_sets_the_axes_of_the_hidden_space_view_in_turn():
+    c = Controller(Trainer({"dataset": "spiral", "hidden": (5, 4)}), AppState(), threaded=False)
+    # neurons: inputs 0-1, layer 1 = 2..6, layer 2 = 7..10, output 11
+    c.apply(commands.PickNeuron(3))  # another layer than the default (the last hidden one, 7 and 8)
+    assert (c.state.space_pair, c.state.space_axis) == ((3, 4), 1)
+    c.apply(commands.PickNeuron(6))
+    assert (c.state.space_pair, c.state.space_axis) == ((3, 6), 0)
+    c.apply(commands.PickNeuron(2))
+    assert (c.state.space_pair, c.state.space_axis) == ((2, 6), 1)
+    for not_hidden in (0, 11, 6):  # an input, the output, a neuron already shown: nothing changes
+        c.apply(commands.PickNeuron(not_hidden))
+        assert (c.state.space_pair, c.state.space_axis) == ((2, 6), 1)
+    c.apply(commands.PickNeuron(10))
+    assert (c.state.space_pair, c.state.space_axis) == ((10, 9), 1)
+
+
 def test_set_a_view_setting_checks_it_against_its_declaration():
     c = make()
     c.apply(commands.Set("palette", "green-red"))

@@ -123,3 +123,64 @@ def test_unknown_names_are_errors():
         data.load("mnist")
     with pytest.raises(GlnnError):
         data.points("moons")
+
+
+# -- Playground's data controls: noise, train/test split, input features -----------------------
+@pytest.mark.parametrize("name", data.POINT_SETS)
+def test_noise_scatters_the_same_points_further(name):
+    base = {"dataset": name, "train_ratio": 0.5, "features": ("x1", "x2")}
+    clean, default, noisy = (data.for_settings(dict(base, noise=n)) for n in (0.0, 0.1, 0.5))
+    assert np.array_equal(default.x_train, data.load(name).x_train)  # the default is the set as it was
+    for ds in (clean, noisy):
+        assert np.array_equal(ds.y_train, default.y_train)  # the same points, in the same splits
+    moved = {n: np.hypot(*(ds.x_train - clean.x_train).T) for n, ds in ((0.1, default), (0.5, noisy))}
+    # each point moves along the same direction, five times as far (where the clip at +-1 does not bite)
+    inside = (np.abs(noisy.x_train) < 0.999).all(axis=1) & (np.abs(clean.x_train) < 0.999).all(axis=1)
+    assert inside.mean() > 0.5
+    np.testing.assert_allclose(moved[0.5][inside], 5 * moved[0.1][inside], rtol=1e-4, atol=1e-5)
+    assert 0.1 < moved[0.5].mean() < 0.25  # 0.3 * 0.5 standard deviation on each axis
+    assert moved[0.1].mean() < 0.05
+
+
+def test_clean_points_follow_their_rule_exactly():
+    circle = data.points("circle", noise=0.0)
+    r = np.hypot(*circle.x_train.T)
+    assert (r[circle.y_train == 1] <= 0.45 + 1e-6).all() and (r[circle.y_train == 0] >= 0.65 - 1e-6).all()
+    noisy = data.points("circle", noise=0.5)
+    r = np.hypot(*noisy.x_train.T)
+    assert (r[noisy.y_train == 1] > 0.55).any()  # noise carries points over the gap
+
+
+@pytest.mark.parametrize("ratio, n_train", [(0.1, 40), (0.5, 200), (0.75, 300), (0.9, 360)])
+def test_train_ratio_splits_the_same_400_points(ratio, n_train):
+    ds = data.points("spiral", train_ratio=ratio)
+    half = data.points("spiral")
+    assert len(ds.y_train) == n_train and len(ds.y_test) == 400 - n_train
+    assert f"{n_train} train / {400 - n_train} test" in ds.description
+    both = lambda d: np.concatenate([d.x_train, d.x_test])  # noqa: E731
+    assert np.array_equal(both(ds), both(half))  # the same points in the same order, cut elsewhere
+    assert set(ds.y_train) == {0, 1}
+
+
+def test_features_are_computed_from_the_points():
+    ds = data.with_features(data.load("circle"), ["sinx2", "x1sq", "x1", "x1x2", "x2sq", "sinx1", "x2"])
+    assert ds.features == ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")  # canonical order
+    assert ds.x_train.dtype == np.float32 and ds.x_train.flags.c_contiguous and ds.n_inputs == 7
+    for x, p in ((ds.x_train, ds.plane_train), (ds.x_test, ds.plane_test)):
+        x1, x2 = p[:, 0].astype(np.float64), p[:, 1].astype(np.float64)
+        expected = np.stack([x1, x2, x1 ** 2, x2 ** 2, x1 * x2, np.sin(np.pi * x1), np.sin(np.pi * x2)], axis=1)
+        np.testing.assert_allclose(x, expected, rtol=1e-5, atol=1e-6)
+    assert np.array_equal(ds.plane_train, data.load("circle").x_train)  # the points stay as they are
+    assert ds.has_plane and ds.inputs_at(np.array([[0.5, -1.0]])).shape == (1, 7)
+    np.testing.assert_allclose(ds.inputs_at(ds.plane_train[:5]), ds.x_train[:5])
+    only_squares = data.with_features(data.load("circle"), ("x1sq", "x2sq"))
+    np.testing.assert_allclose(only_squares.x_train, ds.x_train[:, 2:4])
+    assert data.with_features(data.load("gauss"), ("x1", "x2")) is data.load("gauss")
+
+
+def test_features_need_a_plane():
+    assert not data.load("digits5").has_plane and not data.load("xor3").has_plane
+    with pytest.raises(GlnnError, match="2-D"):
+        data.with_features(data.load("xor3"), ("x1sq",))
+    with pytest.raises(ValueError):
+        data.with_features(data.load("circle"), ("x3",))

@@ -50,13 +50,18 @@ ONE_OUTPUT = ([dict(dataset="xor3", hidden=(4,), activation=a, loss=l, bias=b, l
               + [dict(dataset="circle", hidden=(6,), activation="tanh", loss="xent", bias=True, lr=0.3),
                  dict(dataset="circle", hidden=(6,), activation="relu", loss="sse", bias=True, lr=0.3)])
 # grey-level inputs (every other dataset here has 0/1 pixels or only two inputs)
+# no hidden layer (--hidden 0): one weight layer, the inputs straight into the output
+NO_HIDDEN = ([dict(dataset="digits5", hidden=(), activation="sigmoid", loss=l, bias=b, lr=0.1)
+              for l, b in itertools.product(LOSSES, (True, False))]
+             + [dict(dataset="circle", hidden=(), features=("x1sq", "x2sq"), activation="tanh", loss=l, bias=True,
+                     lr=0.3) for l in LOSSES])
 GREY = [dict(dataset="digits8", hidden=(16,), activation="sigmoid", loss="sse", bias=True, lr=0.5),
         dict(dataset="digits8", hidden=(16,), activation="relu", loss="xent", bias=False, lr=0.05),
         dict(dataset="digits8", hidden=(10, 5), activation="tanh", loss="xent", bias=True, lr=0.05)]
 
 
 def case_id(s):
-    return "-".join([s["dataset"], "x".join(map(str, s["hidden"])), s["activation"], s["loss"],
+    return "-".join([s["dataset"], "x".join(map(str, s["hidden"])) or "nohidden", s["activation"], s["loss"],
                      "bias" if s["bias"] else "nobias"] + ([f"batch{s['batch']}"] if s.get("batch", 1) > 1 else []))
 
 
@@ -101,7 +106,7 @@ def assert_agrees(kernel_result, ref_result):
 
 
 # -- per-sample SGD against the reference ------------------------------------------------------
-@pytest.mark.parametrize("settings", SINGLE + DEEP + ONE_OUTPUT + GREY, ids=case_id)
+@pytest.mark.parametrize("settings", SINGLE + DEEP + ONE_OUTPUT + NO_HIDDEN + GREY, ids=case_id)
 def test_sgd_matches_reference(settings):
     kernel_result, ref_result, trainer = run_both(settings)
     assert_agrees(kernel_result, ref_result)
@@ -168,7 +173,8 @@ def test_batch_of_one_sample_equals_per_sample_update():
 
 
 # -- gradient check ------------------------------------------------------------------------------
-FD_CASES = SINGLE + [DEEP[2], DEEP[5], DEEP[-1], ONE_OUTPUT[0], ONE_OUTPUT[1], ONE_OUTPUT[4], ONE_OUTPUT[6]] + GREY
+FD_CASES = (SINGLE + [DEEP[2], DEEP[5], DEEP[-1], ONE_OUTPUT[0], ONE_OUTPUT[1], ONE_OUTPUT[4], ONE_OUTPUT[6]] + GREY
+            + NO_HIDDEN)
 
 
 def numeric_gradient(ws, bs, x, label, activation, loss, on_value, h=1e-6):
@@ -280,8 +286,8 @@ def test_shuffled_training_matches_reference_with_the_same_order():
 
 
 # -- forward and evaluate ------------------------------------------------------------------------
-@pytest.mark.parametrize("settings", SINGLE[::3] + [DEEP[5], DEEP[-1], ONE_OUTPUT[5], ONE_OUTPUT[6], GREY[1]],
-                         ids=case_id)
+@pytest.mark.parametrize("settings", SINGLE[::3] + [DEEP[5], DEEP[-1], ONE_OUTPUT[5], ONE_OUTPUT[6], GREY[1],
+                                      NO_HIDDEN[1], NO_HIDDEN[-1]], ids=case_id)
 def test_forward_and_evaluate_match_reference(settings):
     trainer = Trainer(dict(settings, lr=0.5))
     trainer.steps(500)  # trained weights, not just the initial ones

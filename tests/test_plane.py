@@ -24,6 +24,8 @@ from glnn.view.layout import Area
     ((2, 7, 3, 1), "relu", "sse", False),
     ((3, 6, 4), "sigmoid", "xent", True),  # softmax over several outputs
     ((2, 33, 2), "tanh", "sse", True),     # a layer wider than a vector register, odd
+    ((2, 1), "sigmoid", "sse", True),      # no hidden layer (--hidden 0)
+    ((5, 3), "tanh", "xent", False),
 ])
 def test_forward_all_matches_the_reference(sizes, activation, loss, bias):
     arch = Architecture(sizes, activation, loss, bias)
@@ -64,6 +66,27 @@ def test_field_is_every_neurons_activation_over_the_plane():
     for x1, x2 in ((-0.34, 0.46), (0.91, -0.07)):
         np.testing.assert_allclose(field.exact(trainer.net.params, x1, x2),
                                    np.concatenate(trainer.forward(np.array([x1, x2]))), rtol=2e-5, atol=2e-6)
+
+
+def test_field_feeds_the_grid_as_the_dataset_feeds_its_points():
+    """One function computes the features of the data and of the grid: the input pictures are the features."""
+    trainer = Trainer({"dataset": "circle", "hidden": (5,), "features": ("x1", "x1sq", "x2sq", "x1x2", "sinx2")})
+    trainer.steps(500)
+    ds = trainer.dataset
+    field = plane.PlaneField.for_network(trainer.net, ds, resolution=20)
+    values = field.evaluate(trainer.net.params)
+    assert values.shape == (5 + 5 + 1, 20, 20)
+    p = field.points.astype(np.float64)
+    expected = np.stack([p[:, 0], p[:, 0] ** 2, p[:, 1] ** 2, p[:, 0] * p[:, 1], np.sin(np.pi * p[:, 1])])
+    np.testing.assert_allclose(values[:5].reshape(5, -1), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(field.inputs, ds.inputs_at(field.points))  # the very same function
+    for row, col in ((3, 4), (12, 19)):
+        x = ds.inputs_at(field.points[row * 20 + col])[0]
+        np.testing.assert_allclose(values[:, row, col], np.concatenate(trainer.forward(x)), rtol=2e-5, atol=2e-6)
+    e = field.extent
+    np.testing.assert_allclose(field.input_bounds(), [e, e * e, e * e, e * e, 1.0], rtol=1e-6)
+    # the decision map's square is set by the points, not by the features (x1 squared stays under 1)
+    assert plane.extent_of(ds) == plane.extent_of(load("circle"))
 
 
 def test_extent_covers_every_point_with_a_margin():
@@ -341,6 +364,88 @@ def test_app_draws_a_tile_of_each_neurons_activation(make_app, pixels):
         app.close()
     app.window.switch_to()
     assert not any(gl.glIsTexture(t) for t in textures)
+
+
+@pytest.mark.gl
+def test_app_draws_each_feature_on_its_own_scale_and_rings_the_clicked_point(make_app, pixels):
+    features = ("x1sq", "x2sq", "sinx1")
+    app = plane_app(make_app, {"dataset": "circle", "hidden": (3,), "features": features}, 3000)
+    try:
+        for _ in range(2):
+            app.frame()
+        view = app.plane
+        img = pixels(*APP_SIZE).astype(int)
+        assert gl_err() == 0
+        rects = {int(n): r for r, n in zip(view.tile_rects, view.tile_neurons)}
+        assert set(rects) == {0, 1, 2, 3, 4, 5}
+
+        def colour(neuron, u, v):  # (u, v) across the tile from its top left, 0..1
+            x, y, w, h = rects[neuron]
+            return img[int(y + v * h), int(x + u * w), :3]
+
+        def red(c):
+            return c[0] > c[2] + 30
+
+        def blue(c):
+            return c[2] > c[0] + 30
+
+        def neutral(c):
+            return abs(c[0] - c[2]) < 25
+        # x1 squared: 0 (neutral) down the middle column, high (red) at the left and right edges
+        assert neutral(colour(0, 0.5, 0.2)) and neutral(colour(0, 0.5, 0.8))
+        assert red(colour(0, 0.06, 0.5)) and red(colour(0, 0.94, 0.5))
+        # x2 squared: the same turned a quarter
+        assert neutral(colour(1, 0.2, 0.5)) and red(colour(1, 0.5, 0.06)) and red(colour(1, 0.5, 0.94))
+        # sin(pi x1): high at x1 = +0.5 (u = 0.5 + 0.5 / extent / 2), low at x1 = -0.5
+        e = view.field.extent
+        assert red(colour(2, 0.5 + 0.25 / e, 0.5)) and blue(colour(2, 0.5 - 0.25 / e, 0.5))
+        # the data points are drawn at their points of the plane, not at their features
+        points = view.renderer.point_count
+        assert points == 400
+        # a click on the map feeds the features of that point; the gold ring goes to the point
+        m = view.map
+        px, py = m.x + 0.75 * m.side, m.y + 0.4 * m.side
+        app.on_mouse_press(px, APP_SIZE[1] - py, 1, 0)
+        app.frame()
+        x1, x2 = m.to_plane(px, py, e)
+        frame = app.controller.frame()
+        np.testing.assert_allclose(frame.activations[:3], [x1 * x1, x2 * x2, np.sin(np.pi * x1)], atol=1e-5)
+        np.testing.assert_allclose(frame.point, [x1, x2], atol=1e-5)
+        app.frame()
+        img = pixels(*APP_SIZE).astype(int)
+        ring = img[int(py) - 1:int(py) + 2, int(px) + 8:int(px) + 11, :3].reshape(-1, 3)
+        assert ((ring[:, 0] > 200) & (ring[:, 1] > 150) & (ring[:, 2] < 140)).any(), ring
+        assert gl_err() == 0
+    finally:
+        app.close()
+
+
+@pytest.mark.gl
+def test_new_noise_redraws_the_points_on_the_map(make_app, pixels):
+    app = plane_app(make_app, {"dataset": "circle", "hidden": (4,), "noise": 0.0}, 0)
+    try:
+        app.frame()
+        view = app.plane
+        m = view.map
+        e = view.field.extent
+
+        def ring_gap_points(img):
+            """Point-coloured pixels in the empty ring between the two classes of a clean circle."""
+            ys, xs = np.mgrid[0:APP_SIZE[1], 0:APP_SIZE[0]]
+            u = ((xs + 0.5 - m.x) / m.side * 2 - 1) * e
+            v = (1 - (ys + 0.5 - m.y) / m.side * 2) * e
+            r = np.hypot(u, v)
+            gap = (r > 0.5) & (r < 0.6)
+            bright = img[..., :3].max(axis=2) > 200  # the points' white outline and light colours
+            return int((gap & bright).sum())
+        clean = ring_gap_points(pixels(*APP_SIZE).astype(int))
+        app.controller.apply(commands.Set("noise", 0.5))
+        app.frame()
+        noisy = ring_gap_points(pixels(*APP_SIZE).astype(int))
+        assert clean < 30 and noisy > clean + 100, (clean, noisy)
+        assert view.dataset is app.controller.trainer.dataset
+    finally:
+        app.close()
 
 
 @pytest.mark.gl

@@ -147,6 +147,56 @@ def test_live_settings_keep_weights_and_iterations():
     assert trainer.iterations == 1500
 
 
+def test_new_noise_or_split_redraws_the_data_and_keeps_the_network():
+    trainer = Trainer(dict(dataset="spiral", hidden=(8, 8), activation="tanh", lr=0.1))
+    trainer.steps(3000)
+    trainer.record_metrics()
+    net, params, first = trainer.net, trainer.net.params.copy(), trainer.dataset
+    before = trainer.metrics()
+    assert trainer.update(noise=0.5) is False  # not rebuilt
+    assert trainer.net is net and np.array_equal(trainer.net.params, params) and trainer.iterations == 3000
+    assert trainer.dataset is not first and not np.array_equal(trainer.dataset.x_train, first.x_train)
+    after = trainer.metrics()  # measured on the new data at once, not the cached figures of the old
+    assert after.iterations == 3000 and after.train_loss != before.train_loss
+    assert trainer.update(train_ratio=0.8) is False
+    assert len(trainer.dataset.y_train) == 320 and len(trainer.dataset.y_test) == 80
+    assert trainer.metric_history.count == 1 and trainer.loss_history.count > 0  # the curves go on
+    assert trainer.steps(1000) == 1000  # over the 320 samples now (the order was renewed)
+    assert trainer.iterations == 4000 and trainer.last_sample < 320
+    assert trainer.next_sample() < 320
+    # back to the first data: the same points as at the start
+    trainer.update(noise=0.1, train_ratio=0.5)
+    assert np.array_equal(trainer.dataset.x_train, first.x_train)
+
+
+def test_noise_on_a_set_it_does_not_touch_changes_nothing():
+    trainer = Trainer()
+    trainer.steps(100)
+    ds, params = trainer.dataset, trainer.net.params.copy()
+    assert trainer.update(noise=0.3, train_ratio=0.7) is False
+    assert trainer.dataset is ds and np.array_equal(trainer.net.params, params) and trainer.iterations == 100
+    assert trainer.settings["noise"] == 0.3  # kept for when a generated set is chosen
+    trainer.update(dataset="circle")
+    assert len(trainer.dataset.y_train) == 280
+
+
+def test_features_rebuild_the_network_with_an_input_each():
+    trainer = Trainer(dict(dataset="circle", hidden=(4,)))
+    trainer.steps(500)
+    assert trainer.update(features=("x1sq", "x2sq", "sinx1")) is True
+    assert trainer.arch.sizes == (3, 4, 1) and trainer.iterations == 0
+    assert trainer.dataset.features == ("x1sq", "x2sq", "sinx1")
+    x = trainer.dataset.x_train
+    p = trainer.dataset.plane_train
+    np.testing.assert_allclose(x[:, 0], p[:, 0] ** 2, rtol=1e-6)
+    assert trainer.update(features=["sinx1", "x2sq", "x1sq"]) is False  # the same set, in another order
+    # a network without a hidden layer learns the circle from the squares alone
+    trainer.update(features=("x1sq", "x2sq"), hidden=(), lr=0.5)
+    assert trainer.arch.sizes == (2, 1)
+    trainer.steps(50_000)
+    assert trainer.metrics().train_accuracy >= 0.98
+
+
 def test_lr_change_takes_effect_mid_run():
     a, b = Trainer(dict(hidden=(8,))), Trainer(dict(hidden=(8,)))
     a.steps(300)
@@ -167,6 +217,8 @@ def test_lr_change_takes_effect_mid_run():
     (dict(loss="xent"), (25, 16, 10)),
     (dict(bias=False), (25, 16, 10)),
     (dict(seed=99), (25, 16, 10)),
+    (dict(hidden=()), (25, 10)),
+    (dict(hidden=0), (25, 10)),
 ])
 def test_structural_settings_rebuild(change, sizes):
     trainer = Trainer()
@@ -185,7 +237,9 @@ def test_bad_update_is_rejected_and_changes_nothing():
     trainer = Trainer()
     trainer.steps(100)
     settings = dict(trainer.settings)
-    for bad in (dict(lr=0.0), dict(hidden=(0,)), dict(dataset="mnist"), dict(nonsense=1), dict(lr=float("nan"))):
+    for bad in (dict(lr=0.0), dict(hidden=(0, 4)), dict(hidden=(-1,)), dict(dataset="mnist"), dict(nonsense=1),
+                dict(lr=float("nan")), dict(noise=0.6), dict(train_ratio=1.0), dict(features=()),
+                dict(features=("x1", "y"))):
         with pytest.raises(GlnnError):
             trainer.update(**bad)
     assert trainer.settings == settings

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from glnn.core import features as features_mod
 from glnn.core.errors import GlnnError
 
 # Ten 5x5 digits, drawn for glnn. '#' is ink (1.0), '.' is paper (0.0).
@@ -46,6 +47,10 @@ class Dataset:
     class_names: tuple[str, ...]
     image_shape: tuple[int, int] | None  # inputs drawn as an image (digits) or None
     description: str
+    # 2-D sets whose inputs are features of the points (with_features): the points themselves, (n, 2)
+    points_train: np.ndarray | None = None
+    points_test: np.ndarray | None = None
+    features: tuple[str, ...] = ()  # the inputs' names (glnn.core.features); () = the inputs are the points
 
     @property
     def n_inputs(self) -> int:
@@ -60,12 +65,35 @@ class Dataset:
         return len(self.y_test) > 0
 
     @property
+    def has_plane(self) -> bool:
+        """A set of points of the plane (x1, x2): it has a decision map, whatever its inputs are."""
+        return self.points_train is not None or (self.image_shape is None and self.n_inputs == 2)
+
+    @property
+    def plane_train(self) -> np.ndarray:
+        """The training points on the plane, (n, 2) (only for has_plane)."""
+        return self.x_train if self.points_train is None else self.points_train
+
+    @property
+    def plane_test(self) -> np.ndarray:
+        return self.x_test if self.points_test is None else self.points_test
+
+    @property
+    def input_features(self) -> tuple[str, ...]:
+        """The feature each input is, for sets with a plane: ("x1", "x2") unless with_features chose others."""
+        return self.features or (features_mod.DEFAULT if self.has_plane else ())
+
+    def inputs_at(self, points: np.ndarray) -> np.ndarray:
+        """The network's inputs for points (n, 2) of the plane: the same features as the data."""
+        return features_mod.expand(points, self.input_features)
+
+    @property
     def noun(self) -> str:
         """What one sample is called on screen: an image (the digits), a point (the 2-D sets) or a
         pattern (xor3's rows of bits)."""
         if self.image_shape is not None:
             return "image"
-        return "point" if self.n_inputs == 2 else "pattern"
+        return "point" if self.has_plane else "pattern"
 
     def sample_text(self, x: np.ndarray) -> str:
         """A sample without a picture, written out: [1, 1, 0]."""
@@ -149,8 +177,12 @@ def digits8() -> Dataset:
                    10, tuple("0123456789"), (8, 8), "1,797 handwritten 8x8 digits (scikit-learn), 1,347 train / 450 test")
 
 
-def points(kind: str, n: int = 400, noise: float = 0.1, seed: int = 0) -> Dataset:
-    """Two-class 2-D point sets in the style of TensorFlow Playground, inputs in -1..1."""
+def points(kind: str, n: int = 400, noise: float = 0.1, seed: int = 0, train_ratio: float = 0.5) -> Dataset:
+    """Two-class 2-D point sets in the style of TensorFlow Playground, inputs in -1..1.
+
+    `noise` (0..0.5) scatters every point by a normal of 0.3 * noise; `train_ratio` of the points
+    train, the rest test. The same seed draws the same points whatever the two: more noise moves
+    each point further along the same direction, another ratio moves points between the splits."""
     rng = np.random.RandomState(seed)
     half = n // 2
     if kind == "circle":
@@ -177,9 +209,33 @@ def points(kind: str, n: int = 400, noise: float = 0.1, seed: int = 0) -> Datase
     xy = np.clip(xy, -1, 1).astype(np.float32)
     order = rng.permutation(n)
     xy, y = xy[order], y[order]
-    cut = n // 2
+    cut = int(np.clip(round(n * train_ratio), 1, n - 1))
     return Dataset(kind, np.ascontiguousarray(xy[:cut]), y[:cut], np.ascontiguousarray(xy[cut:]), y[cut:],
                    2, ("0", "1"), None, f"2-D points, two classes ({kind}), {cut} train / {n - cut} test")
+
+
+def with_features(ds: Dataset, names) -> Dataset:
+    """A 2-D set whose inputs are the given features of its points (glnn.core.features), in canonical
+    order; the points stay as they are (the decision map shows them). ("x1", "x2") is `ds` itself."""
+    names = features_mod.canonical(names)
+    if not ds.has_plane:
+        raise GlnnError(f"input features are for 2-D point sets; {ds.name} is not one")
+    if names == ds.input_features:
+        return ds
+    train, test = ds.plane_train, ds.plane_test
+    return dataclasses.replace(ds, x_train=features_mod.expand(train, names), x_test=features_mod.expand(test, names),
+                               points_train=train, points_test=test, features=names)
+
+
+def for_settings(settings: dict) -> Dataset:
+    """The dataset that training settings choose: a generated 2-D set drawn with their noise and
+    train_ratio, any other by name; a 2-D set's inputs are their features."""
+    name = settings["dataset"]
+    if name in POINT_SETS:
+        ds = points(name, noise=settings["noise"], train_ratio=settings["train_ratio"])
+    else:
+        ds = load(name)
+    return with_features(ds, settings["features"]) if ds.has_plane else ds
 
 
 @lru_cache(maxsize=None)

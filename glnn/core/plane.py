@@ -2,7 +2,8 @@
 
 A square grid of points covering the data is run through the network in one Numba call
 (`kernels.forward_all`), which gives every neuron's activation at every grid point: the
-output's decision region and one small picture per hidden neuron. Imports only numpy and
+output's decision region and one small picture per input and hidden neuron. A point is fed
+as the dataset feeds its points: through glnn.core.features, the one function for both. Imports only numpy and
 the kernels; the renderer (glnn.view.plane_view) turns the values into textures.
 
 Evaluating the grid costs about as much as training that many iterations, so it happens
@@ -16,6 +17,8 @@ import time
 import numpy as np
 
 from glnn.core import kernels
+from glnn.core.features import DEFAULT as DEFAULT_FEATURES
+from glnn.core.features import bound, expand
 
 REFRESH_HZ = 15.0
 # at most this share of wall time (0.25 ms of a 60 Hz frame) goes to grid evaluation: big networks refresh less often
@@ -26,13 +29,13 @@ MAX_RESOLUTION, MIN_RESOLUTION = 96, 16
 
 
 def applies(dataset) -> bool:
-    """Datasets of two inputs have a plane to paint."""
-    return dataset.n_inputs == 2
+    """Datasets of points of the plane have a plane to paint (whatever features they feed the network)."""
+    return dataset.has_plane
 
 
 def extent_of(dataset) -> float:
     """Half the side of the square shown: every point inside, with a margin, the same on both axes."""
-    xs = [dataset.x_train, dataset.x_test] if dataset.has_test else [dataset.x_train]
+    xs = [dataset.plane_train, dataset.plane_test] if dataset.has_test else [dataset.plane_train]
     largest = max(float(np.abs(x).max()) for x in xs if len(x))
     return max(1.0, largest) + 0.1
 
@@ -49,39 +52,32 @@ def grid_points(resolution: int, extent: float) -> np.ndarray:
     return np.ascontiguousarray(np.stack([x1.ravel(), x2.ravel()], axis=1), np.float32)
 
 
-class PlaneField:
-    """Every neuron's activation over a square grid on the input plane, refreshed from the parameters."""
+class Field:
+    """Every neuron's activation at a fixed set of network inputs (rows), refreshed from the parameters
+    at a bounded rate: at most REFRESH_HZ, only when the weights changed, and less often when one
+    evaluation takes a noticeable share of the time. `flat` is (n_neurons, rows), neurons in layer order."""
 
-    def __init__(self, arch, w_off: np.ndarray, b_off: np.ndarray, extent: float, resolution: int | None = None,
-                 clock=time.perf_counter):
+    def __init__(self, arch, w_off: np.ndarray, b_off: np.ndarray, inputs: np.ndarray, clock=time.perf_counter):
         self.arch = arch
-        self.extent = float(extent)
+        self.inputs = np.ascontiguousarray(inputs, np.float32)  # (rows, network inputs)
         self.n_params = int(arch.offsets()[2])
-        self.resolution = resolution or resolution_for(self.n_params)
-        self.points = grid_points(self.resolution, self.extent)
         self._shape = kernels.NetworkShape.of(arch, w_off, b_off)
-        n_neurons = int(sum(arch.sizes))
-        self._flat = np.zeros((n_neurons, self.resolution * self.resolution), np.float32)
-        self.values = self._flat.reshape(n_neurons, self.resolution, self.resolution)  # a view
+        self.flat = np.zeros((int(sum(arch.sizes)), len(self.inputs)), np.float32)
         self._clock = clock
         self._evaluated_params: np.ndarray | None = None
         self._last_time = -np.inf
         self.cost = 0.0  # seconds the last evaluation took
         self.evaluations = 0
 
-    @classmethod
-    def for_network(cls, net, dataset, **kw) -> "PlaneField":
-        return cls(net.arch, net.w_off, net.b_off, extent_of(dataset), **kw)
-
     @property
     def n_neurons(self) -> int:
-        return self.values.shape[0]
+        return self.flat.shape[0]
 
     def evaluate(self, params: np.ndarray) -> np.ndarray:
-        """Run the grid through the network now; returns `values` (n_neurons, res, res)."""
+        """Run every row through the network now; returns `flat`."""
         params = np.ascontiguousarray(params, np.float32)
-        kernels.forward_all(*self._shape.args(params), self.points, self._flat)
-        return self.values
+        kernels.forward_all(*self._shape.args(params), self.inputs, self.flat)
+        return self.flat
 
     def interval(self) -> float:
         """Seconds between refreshes: REFRESH_HZ, or slower when an evaluation is expensive."""
@@ -102,10 +98,38 @@ class PlaneField:
         self.evaluations += 1
         return True
 
+
+class PlaneField(Field):
+    """Every neuron's activation over a square grid on the input plane. The grid's points are fed
+    to the network as the dataset's features of them (`features`, glnn.core.features): the input
+    neurons' pictures are the features themselves."""
+
+    def __init__(self, arch, w_off: np.ndarray, b_off: np.ndarray, extent: float, resolution: int | None = None,
+                 clock=time.perf_counter, features=DEFAULT_FEATURES):
+        self.extent = float(extent)
+        self.resolution = resolution or resolution_for(int(arch.offsets()[2]))
+        self.points = grid_points(self.resolution, self.extent)  # (x1, x2) of each cell
+        self.features = tuple(features)
+        super().__init__(arch, w_off, b_off, expand(self.points, self.features), clock)
+        self.values = self.flat.reshape(self.n_neurons, self.resolution, self.resolution)  # a view
+
+    @classmethod
+    def for_network(cls, net, dataset, **kw) -> "PlaneField":
+        return cls(net.arch, net.w_off, net.b_off, extent_of(dataset), features=dataset.input_features, **kw)
+
+    def evaluate(self, params: np.ndarray) -> np.ndarray:
+        """Run the grid through the network now; returns `values` (n_neurons, res, res)."""
+        super().evaluate(params)
+        return self.values
+
+    def input_bounds(self) -> np.ndarray:
+        """The largest |value| of each input over the grid's square: the inputs' colour scales."""
+        return np.array([bound(f, self.extent) for f in self.features], np.float32)
+
     def exact(self, params: np.ndarray, x1: float, x2: float) -> np.ndarray:
         """Every neuron's activation at the point (x1, x2) itself, through the same kernel: what the
-        network answers there, not the value of the grid cell around it."""
-        point = np.array([[x1, x2]], np.float32)
+        network answers there, not the value of the grid cell around it (fed as the grid is, as features)."""
+        point = np.ascontiguousarray(expand(np.array([[x1, x2]], np.float32), self.features), np.float32)
         out = np.zeros((self.n_neurons, 1), np.float32)
         kernels.forward_all(*self._shape.args(np.ascontiguousarray(params, np.float32)), point, out)
         return out[:, 0]

@@ -11,14 +11,17 @@ import math
 from typing import Any
 
 from glnn.core.errors import GlnnError
+from glnn.core.features import DEFAULT as DEFAULT_FEATURES
+from glnn.core.features import FEATURES
 
 DATASETS = ("digits5", "xor3", "digits8", "circle", "xor", "gauss", "spiral")
+GENERATED = ("circle", "xor", "gauss", "spiral")  # the 2-D point sets glnn generates (noise, train_ratio)
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 LOSSES = ("sse", "xent")
 PALETTES = ("red-blue", "green-red")
-PANEL_PARTS = ("controls", "sliders", "figures", "plot", "outputs", "draw", "results", "settings", "help",
-               "timeline")
-TABS = ("train", "draw", "results", "settings")  # the panel's tabs, in order
+PANEL_PARTS = ("controls", "sliders", "data", "figures", "plot", "outputs", "draw", "results", "space", "settings",
+               "help", "timeline")
+TABS = ("train", "draw", "data", "results", "space", "settings")  # the panel's tabs, in order
 MODIFIERS = ("ctrl", "shift", "alt")
 MAX_HIDDEN_LAYERS = 4
 MAX_HIDDEN_NEURONS = 256
@@ -57,7 +60,7 @@ PRESET_KEYS = ("hidden", "activation", "lr")  # what a preset sets
 @dataclasses.dataclass(frozen=True)
 class Setting:
     name: str
-    kind: str  # "int", "float", "bool", "choice", "layers", "parts", "chord"
+    kind: str  # "int", "float", "bool", "choice", "subset", "layers", "parts", "chord"
     default: Any
     help: str
     section: str = "train"
@@ -92,6 +95,14 @@ class Setting:
                 raise GlnnError(f"{where}: expected modifiers ({'/'.join(MODIFIERS)}) and one letter or digit, "
                                 f"such as 'ctrl+shift+q', got {shown(value)}")
             return value.lower()
+        if self.kind == "subset":  # one or more of the choices, each once, in the order declared
+            if not isinstance(value, (list, tuple)) or not value or not all(isinstance(v, str) for v in value):
+                raise GlnnError(f"{where}: expected a list of one or more of {', '.join(self.choices)}, "
+                                f"got {shown(value)}")
+            unknown = [v for v in value if v not in self.choices]
+            if unknown:
+                raise GlnnError(f"{where}: unknown {unknown[0]!r}; choose from {', '.join(self.choices)}")
+            return tuple(c for c in self.choices if c in value)
         if self.kind == "choice":
             if value not in self.choices:
                 raise GlnnError(f"{where}: expected one of {', '.join(self.choices)}, got {shown(value)}")
@@ -99,10 +110,15 @@ class Setting:
         if self.kind == "layers":
             if isinstance(value, int) and not isinstance(value, bool):
                 value = [value]
-            if not isinstance(value, (list, tuple)) or not value or not all(
+            if not isinstance(value, (list, tuple)) or not all(
                 isinstance(v, int) and not isinstance(v, bool) for v in value
             ):
-                raise GlnnError(f"{where}: expected a list of 1 to {MAX_HIDDEN_LAYERS} whole numbers, got {shown(value)}")
+                raise GlnnError(f"{where}: expected a list of up to {MAX_HIDDEN_LAYERS} whole numbers, "
+                                f"or 0 for none, got {shown(value)}")
+            if list(value) in ([], [0]):  # no hidden layer: the inputs feed the output directly
+                return ()
+            if 0 in value:
+                raise GlnnError(f"{where}: 0 (no hidden layer) stands alone, got {shown(value)}")
             if len(value) > MAX_HIDDEN_LAYERS:
                 raise GlnnError(f"{where}: at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(value)}")
             for v in value:
@@ -136,7 +152,7 @@ class Setting:
                 value = float(text)
             elif self.kind == "layers":
                 value = [int(part) for part in text.split(",")]
-            elif self.kind == "parts":
+            elif self.kind in ("parts", "subset"):
                 value = [part.strip() for part in text.split(",") if part.strip()]
             elif self.kind == "bool":
                 lowered = text.lower()
@@ -154,7 +170,8 @@ SETTINGS: tuple[Setting, ...] = (
     # -- the network and its training --------------------------------------------------------
     Setting("dataset", "choice", "digits5", "training data", choices=DATASETS),
     # the next three default to the dataset's preset (PRESETS); these are digits5's
-    Setting("hidden", "layers", PRESETS["digits5"].hidden, "hidden layer sizes, e.g. 16 or 16,16 (1-4 layers of 1-256)"),
+    Setting("hidden", "layers", PRESETS["digits5"].hidden, "hidden layer sizes, e.g. 16 or 16,16 (1-4 layers of 1-256); "
+            "0: no hidden layer, the inputs feed the output (logistic regression)"),
     Setting("activation", "choice", PRESETS["digits5"].activation, "hidden-layer activation", choices=ACTIVATIONS),
     Setting("loss", "choice", "sse", "sse: sigmoid outputs, squared error to 0.99/0.0; xent: softmax, cross-entropy",
             choices=LOSSES),
@@ -163,6 +180,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("seed", "int", 1, "random seed for the initial weights", lo=0, hi=2**31 - 1),
     Setting("batch", "int", 1, "samples per weight update (1 = plain per-sample SGD)", lo=1, hi=256),
     Setting("shuffle", "bool", False, "visit the samples in a new random order each epoch instead of in turn"),
+    Setting("noise", "float", 0.1, "scatter of the generated 2-D sets (circle, xor, gauss, spiral): "
+            "0 = clean, 0.5 = very noisy", lo=0.0, hi=0.5),
+    Setting("train_ratio", "float", 0.5, "share of a generated 2-D set used for training; the rest is the test set",
+            lo=0.1, hi=0.9),
+    Setting("features", "subset", DEFAULT_FEATURES, "the inputs computed from each point of a 2-D set, "
+            "e.g. x1sq,x2sq", choices=FEATURES),
     Setting("on_diverge", "choice", "stop", "when the numbers blow up: stop training, or reset the weights",
             choices=("stop", "reset")),
     # -- what the window shows ---------------------------------------------------------------

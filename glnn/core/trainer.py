@@ -23,6 +23,9 @@ from glnn.core.timeline import Timeline
 
 # Settings whose change keeps the weights; any other change rebuilds the network.
 _LIVE_SETTINGS = {"lr", "batch", "shuffle", "on_diverge"}
+# Settings that redraw the data of a generated 2-D set: the network keeps its weights (and its
+# iteration count and curves) as long as the new data has the same inputs and outputs.
+_DATA_SETTINGS = {"noise", "train_ratio"}
 MAX_CHUNK = 1 << 16  # iterations per kernel call: bounds the per-call loss buffer
 PARAM_LIMIT = 1e4  # weights stay under ~100 in any run that learns (lr 10, 300k iterations: 44)
 
@@ -46,6 +49,7 @@ class Evaluation:
     iterations: int
     splits: dict[str, tuple[float, float, np.ndarray]]  # split -> (mean loss, accuracy, predicted classes)
     seconds: float  # what it cost
+    dataset: Any = None  # the data evaluated: new noise or a new split keeps the network, not the data
 
 
 def _evaluate(shape: kernels.NetworkShape, params: np.ndarray, x: np.ndarray, y: np.ndarray,
@@ -81,7 +85,7 @@ class EvaluationJob:
             if split == "train" or ds.has_test:
                 loss, accuracy, out = _evaluate(self.shape, self.params, x, y, self.on_value)
                 splits[split] = (loss, accuracy, predicted_classes(out))
-        return Evaluation(self.network, self.iterations, splits, time.perf_counter() - t0)
+        return Evaluation(self.network, self.iterations, splits, time.perf_counter() - t0, ds)
 
 
 class Trainer:
@@ -97,7 +101,7 @@ class Trainer:
     # -- construction ------------------------------------------------------------------------
     def _build(self, network: Network | None = None) -> None:
         s = self.settings
-        ds = data.load(s["dataset"])  # may fail (digits8 without scikit-learn) before anything changed
+        ds = data.for_settings(s)  # may fail (digits8 without scikit-learn) before anything changed
         self.dataset = ds
         arch = Architecture((ds.n_inputs, *s["hidden"], ds.n_outputs), s["activation"], s["loss"], s["bias"])
         if network is not None and network.arch != arch:
@@ -144,16 +148,33 @@ class Trainer:
         self.settings.update(changed)
         if "shuffle" in changed and not changed["shuffle"]:
             self._order[:] = np.arange(len(self._order))  # back to visiting the samples in turn
-        if set(changed) <= _LIVE_SETTINGS:
-            if "lr" in changed:
-                self.clear_divergence()  # a new learning rate is a fresh chance
-            return False
         try:
+            if set(changed) <= _LIVE_SETTINGS | _DATA_SETTINGS:
+                if "lr" in changed:
+                    self.clear_divergence()  # a new learning rate is a fresh chance
+                return bool(set(changed) & _DATA_SETTINGS) and self._redraw_data()
             self._build()
         except GlnnError:
             self.settings = before  # the running network stays as it was
             raise
         return True
+
+    def _redraw_data(self) -> bool:
+        """New data from the settings (noise, train_ratio): kept weights if it fits the network, else a
+        rebuild. Returns True if the network was rebuilt."""
+        ds = data.for_settings(self.settings)
+        if ds is self.dataset:  # a set the two settings do not touch (digits5, say)
+            return False
+        if (ds.n_inputs, ds.n_outputs) != (self.arch.sizes[0], self.arch.sizes[-1]):
+            self._build()
+            return True
+        self.dataset = ds
+        self._order = np.arange(len(ds.y_train), dtype=np.int32)  # a new epoch over the new samples
+        self._state[0] = 0
+        self._evaluation = None  # measured on the old data
+        if self.last_sample >= len(ds.y_train):
+            self.last_sample = -1
+        return False
 
     def reset(self, seed: int | None = None) -> None:
         """New random weights (the given seed, or the next one), iteration count and histories cleared."""
@@ -314,7 +335,8 @@ class Trainer:
         """The train/test evaluation at the current weights: made once per iteration (or taken in by
         accept() from a job that saw these weights)."""
         e = self._evaluation
-        if e is None or e.network is not self.net or e.iterations != self.iterations:
+        if (e is None or e.network is not self.net or e.iterations != self.iterations
+                or e.dataset is not self.dataset):
             self.accept(self.evaluation_job().run(), record=False)
         return self._evaluation
 
@@ -330,7 +352,7 @@ class Trainer:
         """Take in an evaluation made by a job: the metrics it measured (None if it was made on another
         network, before a rebuild or reset). It answers metrics() and predictions() while the weights
         are still those it saw; with `record`, its point joins metric_history (once per iteration, in order)."""
-        if evaluation.network is not self.net:
+        if evaluation.network is not self.net or (evaluation.dataset is not None and evaluation.dataset is not self.dataset):
             return None
         if evaluation.iterations == self.iterations:
             self._evaluation = evaluation
@@ -391,7 +413,8 @@ class Trainer:
     # -- files -------------------------------------------------------------------------------
     def save(self, path) -> None:
         s = self.settings
-        meta = {"dataset": s["dataset"], "lr": s["lr"], "seed": s["seed"], "iterations": self.iterations}
+        meta = {"dataset": s["dataset"], "lr": s["lr"], "seed": s["seed"], "iterations": self.iterations,
+                "noise": s["noise"], "train_ratio": s["train_ratio"], "features": ",".join(s["features"])}
         model_io.save(path, self.net, meta)
 
     @classmethod
@@ -407,13 +430,22 @@ class Trainer:
         net, meta = model_io.load(path)
         settings = {"dataset": meta.get("dataset", "digits5"), "hidden": tuple(net.arch.sizes[1:-1]),
                     "activation": net.arch.activation, "loss": net.arch.loss, "bias": net.arch.bias}
-        for key in ("lr", "seed"):
+        for key in ("lr", "seed", "noise", "train_ratio"):
             if key in meta:
                 settings[key] = meta[key]
+        if "features" in meta:  # what the inputs are: part of the network, like its shape
+            try:
+                settings["features"] = BY_NAME["features"].parse(str(meta["features"]))
+            except GlnnError as e:
+                raise GlnnError(f"{path}: {e}") from None
+
+        def shown(v):
+            return ",".join(map(str, v)) if isinstance(v, (tuple, list)) else v
         for key, value in (overrides or {}).items():
-            if key in ("hidden", "activation", "loss", "bias") and settings[key] != BY_NAME[key].check(value):
-                raise GlnnError(f"{path}: the saved network has {key}={settings[key]}, "
-                                f"which --{key} {value} contradicts")
+            saved = settings.get(key, BY_NAME[key].default)
+            if key in ("hidden", "activation", "loss", "bias", "features") and saved != BY_NAME[key].check(value):
+                raise GlnnError(f"{path}: the saved network has {key}={shown(saved)}, "
+                                f"which --{key.replace('_', '-')} {shown(value)} contradicts")
             settings[key] = value
         try:
             return cls(settings, net, int(meta.get("iterations", 0)))

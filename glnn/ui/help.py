@@ -42,7 +42,7 @@ def kind(dataset) -> str:
     """What one sample is, to a visitor: a picture, a point of the plane, or a pattern of values."""
     if dataset.image_shape is not None:
         return "picture"
-    return "point" if dataset.n_inputs == 2 else "pattern"
+    return "point" if dataset.has_plane else "pattern"
 
 
 def sections(dataset, kiosk: bool, parts, palette: str = "red-blue") -> list[tuple[str, tuple, tuple]]:
@@ -74,8 +74,12 @@ def _what(dataset, item: str) -> str:
                 f"right, and the {_number(dataset.n_outputs)} neurons of the last column say which digit it thinks "
                 "it sees: the brightest one wins (it has a gold ring).")
     if item == "point":
-        return ("Each circle is a neuron. The two on the left are the input: the coordinates of a point, x1 "
-                "(across) and x2 (up). The one on the right is the network's answer: near 1 for class 1, near 0 "
+        features = tuple(dataset.input_features)
+        inputs = ("The two on the left are the input: the coordinates of a point, x1 (across) and x2 (up)."
+                  if features == ("x1", "x2") else
+                  f"The {_number(len(features))} on the left are the input: features computed from a point (x1 "
+                  f"across, x2 up) of the plane, each named above its picture.")
+        return ("Each circle is a neuron. " + inputs + " The one on the right is the network's answer: near 1 for class 1, near 0 "
                 "for class 0. The square on the right, the decision map, paints that answer over the whole "
                 "plane, with the training points on it as discs and the test points as rings, each in its "
                 "class's colour; the light line is where the answer crosses 0.5. The small picture beside each "
@@ -119,6 +123,12 @@ def _things_to_try(dataset, item: str, click: str, parts: set) -> list[str]:
                     + (": hovering it shows the answer there." if click == "Click" else "."))
         tips.append("Watch the small pictures beside the hidden neurons: each draws a boundary of its own, and "
                     "the next layer combines them.")
+        if "data" in parts:
+            tips.append("In the Data tab add noise, or feed the network x1 squared and x2 squared instead of x1 and "
+                        "x2: with those even no hidden neurons at all (hidden neurons: none) can draw the circle.")
+        if "space" in parts:
+            tips.append(f"Open the Space tab: watch a hidden layer bend the plane until the two colours come apart. "
+                        f"{click} hidden neurons in the picture to choose which two it shows.")
         if "settings" in parts:
             tips.append("In the Settings tab, try another dataset (circle, xor, gauss, spiral), add a hidden "
                         "layer or choose tanh: a spiral needs more than a circle.")

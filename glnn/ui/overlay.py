@@ -4,6 +4,7 @@ from __future__ import annotations
 from imgui_bundle import imgui, imgui_ctx
 
 from glnn import commands
+from glnn.core.features import LABELS as FEATURE_LABELS
 from glnn.ui.widgets import draw_weight_image, finite, rgba
 from glnn.view.palette import PALETTES
 from glnn.view.screen import LEGEND_SWATCH, caption_lines, legend_items
@@ -17,6 +18,8 @@ def neuron_name(layout, dataset, neuron: int) -> str:
         if dataset.image_shape:
             cols = dataset.image_shape[1]
             return f"input pixel (row {index // cols + 1}, column {index % cols + 1})"
+        if dataset.has_plane:  # a 2-D set: each input is a feature of the point (glnn.core.features)
+            return f"input {FEATURE_LABELS[dataset.input_features[index]]}"
         return f"input {index + 1}"
     if layer == len(layout.sizes) - 1:
         if layout.sizes[-1] == 1:

@@ -12,8 +12,10 @@ from glnn import commands
 from glnn.core import settings
 from glnn.ui import step_labels
 from glnn.ui import plots
+from glnn.ui.data_controls import DataControls
 from glnn.ui.draw_grid import DrawGrid
 from glnn.ui.results import ResultsTab
+from glnn.ui.space_tab import SpaceTab
 from glnn.ui.widgets import disabled, finite, loss_text
 from glnn.view.screen import PANEL_WIDTH
 MAX_SPEED = 100_000  # iterations per frame at the right end of the slider; "max" goes beyond
@@ -76,6 +78,9 @@ class Panel:
     def __init__(self):
         self.grid = DrawGrid()
         self.results = ResultsTab()
+        self.data = DataControls()  # noise, split and the feature column of 2-D sets
+        self.space = SpaceTab()  # how a hidden layer sees the plane (2-D sets)
+        self._arch = None
         self.loss_plot = plots.LossPlot()
         self._honoured_tab: str | None = None  # state.tab when last seen: a change opens that tab
         self._select: str | None = None
@@ -96,16 +101,20 @@ class Panel:
             yield tab.visible
 
     def release(self) -> None:
-        """Free the GL texture the Results tab draws its images with (the context must be current)."""
+        """Free the GL textures the Results tab and the feature column draw with (the context must be current)."""
         self.results.release()
+        self.data.release()
 
     def width(self, scale: float) -> float:
         return PANEL_WIDTH * scale
 
-    def draw(self, frame, state, trainer_settings: dict, dataset, height: float, scale: float | None = None) -> list:
+    def draw(self, frame, state, trainer_settings: dict, dataset, height: float, scale: float | None = None,
+             arch=None) -> list:
         """Draw the panel at the text scale `scale` (the one the window is laid out at: ui_scale, or less
-        where the window is too small for it); return the commands the person gave through it."""
+        where the window is too small for it); return the commands the person gave through it. `arch`:
+        the network's Architecture (the Space tab evaluates it)."""
         out: list = []
+        self._arch = arch
         scale = self._scale = state.ui_scale if scale is None else scale
         imgui.set_next_window_pos(imgui.ImVec2(0, 0))
         imgui.set_next_window_size(imgui.ImVec2(self.width(scale), height))
@@ -139,10 +148,18 @@ class Panel:
                     if self._entered:
                         out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
                     self._draw_tab(frame, state, dataset, out)
+        if "data" in parts and dataset.has_plane:
+            with self._tab("Data", "data", state, out) as opened:
+                if opened:
+                    self.data.draw(trainer_settings, dataset, state, out)
         if "results" in parts:
             with self._tab("Results", "results", state, out) as opened:
                 if opened:
                     self.results.draw(frame, state, dataset, out, self._scale)
+        if "space" in parts and dataset.has_plane and self._arch is not None:
+            with self._tab("Space", "space", state, out) as opened:
+                if opened:
+                    self.space.draw(frame, state, dataset, self._arch, out)
         if "settings" in parts:
             with self._tab("Settings", "settings", state, out) as opened:
                 if opened:
@@ -198,14 +215,24 @@ class Panel:
         if changed:
             out.append(commands.Set("train_n", int(np.clip(n, 1, 10_000_000))))
 
+    @staticmethod
+    def _label_room() -> float:
+        """Room right of the sliders for the longest label at any text size (a fixed width clips it at
+        kiosk scale)."""
+        return imgui.calc_text_size("hidden neurons").x + imgui.get_style().item_inner_spacing.x + 4
+
     def _sliders(self, state, s, out) -> None:
-        hidden = s["hidden"][0]
-        # leave room for the longest label at any text size (a fixed width clips it at kiosk scale)
-        label_room = imgui.calc_text_size("hidden neurons").x + imgui.get_style().item_inner_spacing.x + 4
+        layers = tuple(s["hidden"])
+        hidden = layers[0] if layers else 0
+        label_room = self._label_room()
         imgui.set_next_item_width(-label_room)
-        changed, hidden = imgui.slider_int("hidden neurons", hidden, 1, max(HIDDEN_MAX, hidden))
+        # 0 = no hidden layer (the inputs feed the output): offered while there is at most one
+        lowest = 0 if len(layers) <= 1 else 1
+        changed, hidden = imgui.slider_int("hidden neurons", hidden, lowest, max(HIDDEN_MAX, hidden),
+                                           "none" if hidden == 0 else "%d")
         if changed:
-            out.append(commands.Set("hidden", (int(hidden),) + tuple(s["hidden"][1:])))
+            hidden = int(np.clip(hidden, lowest, max(HIDDEN_MAX, hidden)))
+            out.append(commands.Set("hidden", (hidden,) + layers[1:] if hidden else ()))
         imgui.set_next_item_width(-label_room)
         changed, lr = imgui.slider_float("learning rate", float(s["lr"]), 0.001, 10.0, "%.4g",
                                          imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
@@ -282,9 +309,10 @@ class Panel:
         imgui.text(f"hidden layers: {layers}")
         imgui.same_line()
         if imgui.small_button(" + ") and layers < settings.MAX_HIDDEN_LAYERS:
-            out.append(commands.Set("hidden", tuple(s["hidden"]) + (s["hidden"][-1],)))
+            width = s["hidden"][-1] if layers else settings.BY_NAME["hidden"].default[0]
+            out.append(commands.Set("hidden", tuple(s["hidden"]) + (width,)))
         imgui.same_line()
-        if imgui.small_button(" - ") and layers > 1:
+        if imgui.small_button(" - ") and layers > 0:  # down to none: the inputs feed the output
             out.append(commands.Set("hidden", tuple(s["hidden"][:-1])))
         imgui.separator()
         imgui.text_disabled("Look")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from imgui_bundle import imgui, imgui_ctx
 
+from glnn.core.features import LABELS as FEATURE_LABELS
 from glnn.core.model import predicted_class
 from glnn.ui.widgets import finite, rgba
 from glnn.view.palette import PALETTES
@@ -22,11 +23,12 @@ def labels(plane, frame, dataset, palette: str, scale: float, words) -> None:
         return
     draw = imgui.get_background_draw_list()
     e = plane.field.extent
-    x1, x2 = (finite(v) for v in frame.activations[:2])  # the input layer's activations are the input
-    cx = m.x + (min(max(x1, -e), e) / e * 0.5 + 0.5) * m.side
-    cy = m.y + (0.5 - min(max(x2, -e), e) / e * 0.5) * m.side
-    draw.add_circle(imgui.ImVec2(cx, cy), 9.0 * scale, rgba(0.02, 0.03, 0.05, 0.7), 0, 4.0 * scale)
-    draw.add_circle(imgui.ImVec2(cx, cy), 9.0 * scale, rgba(1.0, 0.82, 0.35), 0, 2.0 * scale)
+    if frame.point is not None:  # the point of the plane whose input the scene shows
+        x1, x2 = (finite(v) for v in frame.point[:2])
+        cx = m.x + (min(max(x1, -e), e) / e * 0.5 + 0.5) * m.side
+        cy = m.y + (0.5 - min(max(x2, -e), e) / e * 0.5) * m.side
+        draw.add_circle(imgui.ImVec2(cx, cy), 9.0 * scale, rgba(0.02, 0.03, 0.05, 0.7), 0, 4.0 * scale)
+        draw.add_circle(imgui.ImVec2(cx, cy), 9.0 * scale, rgba(1.0, 0.82, 0.35), 0, 2.0 * scale)
     font = imgui.get_font()
     for label, colour in ((words.title, TITLE), (words.x1, DIM), (words.x2, DIM)):
         draw.add_text(font, label.size, imgui.ImVec2(label.rect.x, label.rect.y), rgba(*colour), label.text)
@@ -43,6 +45,21 @@ def labels(plane, frame, dataset, palette: str, scale: float, words) -> None:
             draw.add_circle_filled(centre, r, rgba(*color))
             draw.add_circle(centre, r, rgba(0.97, 0.97, 1.0, 0.8), 0, 1.0)
         draw.add_text(font, label.size, imgui.ImVec2(label.rect.x, label.rect.y), rgba(*TEXT), label.text)
+
+
+def input_names(plane, dataset, scale: float) -> None:
+    """The feature each input neuron is (x1, x1 squared, ...), above its picture."""
+    if not plane.active or plane.field is None or not len(plane.tile_neurons):
+        return
+    draw = imgui.get_background_draw_list()
+    line_h = imgui.get_text_line_height()
+    names = dataset.input_features
+    for (x, y, w, _), neuron in zip(plane.tile_rects.tolist(), plane.tile_neurons.tolist()):
+        if neuron >= len(names):
+            break  # the input tiles come first
+        text = FEATURE_LABELS[names[neuron]]
+        tw = imgui.calc_text_size(text).x
+        draw.add_text(imgui.ImVec2(max(0.0, x + (w - tw) / 2), y - line_h - 2 * scale), rgba(*TEXT), text)
 
 
 def tooltip(plane, mouse, params, dataset) -> None:

@@ -247,7 +247,10 @@ class ResultsTab:
     def _prepare(self, result, dataset) -> _Prepared:
         prepared = self._prepared.get(result.split)
         if prepared is None or prepared.result is not result:
-            x = dataset.x_train if result.split == "train" else dataset.x_test
+            if dataset.has_plane:  # a 2-D set's samples are named by their points, whatever the features
+                x = dataset.plane_train if result.split == "train" else dataset.plane_test
+            else:
+                x = dataset.x_train if result.split == "train" else dataset.x_test
             prepared = _Prepared(result, x, dataset.class_names, dataset.image_shape is not None)
             self._prepared[result.split] = prepared
             if self._pair is not None and (max(self._pair) >= len(result.matrix) or result.matrix[self._pair] == 0):
@@ -320,11 +323,14 @@ class ResultsTab:
             imgui.text(f"Wrong: {len(r.wrong)} of {r.total} {r.split} {noun}s")
         if self._clicked is not None and (state.shown_input is None or state.shown_index != -1):
             self._clicked = None  # the scene went back to following training
-        x = dataset.x_train if r.split == "train" else dataset.x_test
+        if dataset.has_plane:
+            x = dataset.plane_train if r.split == "train" else dataset.plane_test
+        else:
+            x = dataset.x_train if r.split == "train" else dataset.x_test
         if dataset.image_shape is not None:
             self._tiles(shown, r.split, x, dataset.image_shape, scale, out)
         else:
-            self._lines(shown, r.split, x, out, noun)
+            self._lines(shown, r.split, x, out, noun, dataset.has_plane)
         if shown.total > len(shown.indices):
             imgui.text_disabled(f"and {shown.total - len(shown.indices)} more")
 
@@ -369,11 +375,16 @@ class ResultsTab:
                 if imgui.is_item_clicked():
                     self._feed(split, shown.indices[k], shown.labels[k], x, out, "image")
 
-    def _lines(self, shown: _Shown, split, x, out, noun: str) -> None:
+    def _lines(self, shown: _Shown, split, x, out, noun: str, plane: bool) -> None:
+        """One line per sample (its values, or for a 2-D set its point); click to feed it through."""
         for k, index in enumerate(shown.indices):
             text = f"#{index} {shown.lines[k]}: {shown.labels[k]}"
             if imgui.selectable(f"{text}##{split}{index}", self._clicked == (split, index))[0]:
-                self._feed(split, index, shown.labels[k], x, out, noun)
+                if plane:  # x holds the points: fed as the data's features of them
+                    self._clicked = (split, index)
+                    out.append(commands.ShowPoint(x[index].copy(), f"{split} {noun} #{index} ({shown.labels[k]})"))
+                else:
+                    self._feed(split, index, shown.labels[k], x, out, noun)
 
     def release(self) -> None:
         self._strip.release()

@@ -29,6 +29,13 @@ def loss_text(loss: float, decimals: int = 5) -> str:
     return f"{loss:.1e}"
 
 
+def muted_text(text: str) -> None:
+    """Wrapped text in the dim colour of text_disabled (ImGui has no wrapped disabled text)."""
+    imgui.push_style_color(imgui.Col_.text, imgui.get_style().color_(imgui.Col_.text_disabled))
+    imgui.text_wrapped(text)
+    imgui.pop_style_color()
+
+
 @contextmanager
 def disabled(when: bool) -> Iterator[None]:
     """Grey out the items drawn inside, and make them ignore input, when `when` is true: ImGui's

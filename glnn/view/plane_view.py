@@ -198,8 +198,8 @@ class PlaneView:
             return
         net, dataset = trainer.net, trainer.dataset
         self.layers_without_values = frozenset(range(len(net.arch.sizes) - 1))
-        field_key = (dataset.name, net.arch)
-        if field_key != self._field_key or len(frame.params) != net.n_params:
+        field_key = (id(dataset), net.arch)  # new data (noise, split, features) or a new network
+        if field_key != self._field_key or dataset is not self.dataset or len(frame.params) != net.n_params:
             self.field = PlaneField.for_network(net, dataset)
             self.dataset = dataset
             self.renderer.set_points(_points(dataset))
@@ -225,9 +225,12 @@ class PlaneView:
         out = np.zeros((len(self.tile_neurons) + 1, 8), np.float32)
         out[:-1, :4] = self.tile_rects
         out[:-1, 4] = np.searchsorted(self._shown, self.tile_neurons)  # texture layer of each
-        for l in range(len(sizes) - 1):
+        for l in range(1, len(sizes) - 1):
             lo, hi = value_range(l, len(sizes), f.arch.activation, f.extent)
             out[:-1][layer_of == l, 5:7] = (lo, hi)
+        inputs = layer_of == 0  # each input on its own scale: x1 spans +-extent, x1 squared 0..extent**2
+        out[:-1][inputs, 6] = f.input_bounds()[self.tile_neurons[inputs]]
+        out[:-1][inputs, 5] = -out[:-1][inputs, 6]
         m = self.map
         out[-1] = (m.x, m.y, m.side, m.side, np.searchsorted(self._shown, self.map_neuron), 0.0, 1.0, 1.0)
         return out
@@ -269,6 +272,6 @@ class PlaneView:
 
 
 def _points(dataset) -> np.ndarray:
-    train = np.column_stack([dataset.x_train, dataset.y_train, np.zeros(len(dataset.y_train))])
-    test = np.column_stack([dataset.x_test, dataset.y_test, np.ones(len(dataset.y_test))])
+    train = np.column_stack([dataset.plane_train, dataset.y_train, np.zeros(len(dataset.y_train))])
+    test = np.column_stack([dataset.plane_test, dataset.y_test, np.ones(len(dataset.y_test))])
     return np.ascontiguousarray(np.concatenate([train, test]), np.float32)

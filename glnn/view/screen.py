@@ -162,7 +162,7 @@ def content_for(width: float, height: float, scale: float, sizes, dataset, *, pa
     labels = tuple(dataset.class_names[int(y)] for y in dataset.y_train[:images])
     return Content(float(width), float(height), float(scale), tuple(int(s) for s in sizes),
                    tuple(dataset.class_names), panel, timeline, int(caption_lines), images, shape, labels,
-                   dataset.n_inputs == 2, bool(dataset.has_test))
+                   dataset.has_plane, bool(dataset.has_test))
 
 
 def auto_scale(height: float) -> float:
