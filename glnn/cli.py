@@ -43,6 +43,8 @@ def add_setting_flags(parser: argparse.ArgumentParser, section: str, skip: tuple
         else:
             default = ",".join(map(str, s.default)) if s.kind in ("layers", "parts") else s.default
             extra = f"; one of {', '.join(s.choices)}" if s.choices else ""
+            if s.kind == "dataset":
+                extra += f", or a file ending in {settings.CSV_SUFFIX}"
             group.add_argument(s.flag, type=_setting_type(s), default=None, metavar=s.kind.upper(),
                                help=f"{s.help}{extra} (default: {default})")
 

@@ -12,7 +12,9 @@ from typing import Any
 
 from glnn.core.errors import GlnnError
 
-DATASETS = ("digits5", "xor3", "digits8", "circle", "xor", "gauss", "spiral")
+DATASETS = ("digits5", "xor3", "digits8", "circle", "xor", "gauss", "spiral")  # built in; or a .csv file
+CSV_SUFFIX = ".csv"
+IMAGE_SHAPES = ("none", "5x5", "8x8")  # how a .csv file's feature columns are drawn: as a 5x5 or 8x8 image
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 LOSSES = ("sse", "xent")
 PALETTES = ("red-blue", "green-red")
@@ -27,7 +29,7 @@ MAX_HIDDEN_NEURONS = 256
 @dataclasses.dataclass(frozen=True)
 class Setting:
     name: str
-    kind: str  # "int", "float", "bool", "choice", "layers", "parts", "chord"
+    kind: str  # "int", "float", "bool", "choice", "dataset" (a choice or a .csv file), "layers", "parts", "chord"
     default: Any
     help: str
     section: str = "train"
@@ -61,6 +63,11 @@ class Setting:
                 raise GlnnError(f"{where}: expected modifiers ({'/'.join(MODIFIERS)}) and one letter or digit, "
                                 f"such as 'ctrl+shift+q', got {shown(value)}")
             return value.lower()
+        if self.kind == "dataset":
+            if isinstance(value, str) and (value in self.choices or is_csv(value)):
+                return value
+            raise GlnnError(f"{where}: expected one of {', '.join(self.choices)}, or a file ending in {CSV_SUFFIX}, "
+                            f"got {shown(value)}")
         if self.kind == "choice":
             if value not in self.choices:
                 raise GlnnError(f"{where}: expected one of {', '.join(self.choices)}, got {shown(value)}")
@@ -117,7 +124,10 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     # -- the network and its training --------------------------------------------------------
-    Setting("dataset", "choice", "digits5", "training data", choices=DATASETS),
+    Setting("dataset", "dataset", "digits5", "training data: a built-in set, or your own .csv file (a header row, "
+            "numeric feature columns, a last column 'label' of whole numbers)", choices=DATASETS),
+    Setting("image_shape", "choice", "none", "draw a .csv file's feature columns as an image (25 columns: 5x5, "
+            "64: 8x8); none: a point set (2 columns) or plain features", choices=IMAGE_SHAPES),
     Setting("hidden", "layers", (16,), "hidden layer sizes, e.g. 16 or 16,16 (1-4 layers of 1-256)"),
     Setting("activation", "choice", "sigmoid", "hidden-layer activation", choices=ACTIVATIONS),
     Setting("loss", "choice", "sse", "sse: sigmoid outputs, squared error to 0.99/0.0; xent: softmax, cross-entropy",
@@ -154,6 +164,11 @@ SETTINGS: tuple[Setting, ...] = (
 BY_NAME = {s.name: s for s in SETTINGS}
 TRAIN_KEYS = tuple(s.name for s in SETTINGS if s.section == "train")
 SECTIONS = ("train", "view", "kiosk")
+
+
+def is_csv(name: Any) -> bool:
+    """A dataset setting that names a CSV file rather than a built-in set."""
+    return isinstance(name, str) and len(name) > len(CSV_SUFFIX) and name.lower().endswith(CSV_SUFFIX)
 
 
 def defaults(section: str | None = None) -> dict[str, Any]:

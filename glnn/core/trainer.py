@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import time
 from typing import Any
 
@@ -17,12 +18,13 @@ from glnn.core import data, kernels
 from glnn.core import model as model_io
 from glnn.core.errors import GlnnError
 from glnn.core.history import History
-from glnn.core.settings import BY_NAME, checked, defaults
+from glnn.core.settings import BY_NAME, checked, defaults, is_csv
 from glnn.core.model import Architecture, Network, predicted_classes
 from glnn.core.timeline import Timeline
 
 # Settings whose change keeps the weights; any other change rebuilds the network.
 _LIVE_SETTINGS = {"lr", "batch", "shuffle", "on_diverge"}
+MAX_ADDED = 200  # examples added by hand (drawings taught, points clicked) kept at most: the newest
 MAX_CHUNK = 1 << 16  # iterations per kernel call: bounds the per-call loss buffer
 PARAM_LIMIT = 1e4  # weights stay under ~100 in any run that learns (lr 10, 300k iterations: 44)
 
@@ -44,6 +46,9 @@ class Trainer:
                  iterations: int = 0):
         self.settings = defaults("train")
         self.settings.update(checked(settings or {}))
+        self._added_x = np.zeros((0, 0), np.float32)  # examples added by hand, in the order added
+        self._added_y = np.zeros(0, np.int32)
+        self._added_for: tuple = ()  # the (dataset, image_shape) they belong to
         self._build(network)
         self.iterations = iterations
         if iterations:  # a loaded network's timeline starts where it was saved
@@ -52,8 +57,14 @@ class Trainer:
     # -- construction ------------------------------------------------------------------------
     def _build(self, network: Network | None = None) -> None:
         s = self.settings
-        ds = data.load(s["dataset"])  # may fail (digits8 without scikit-learn) before anything changed
-        self.dataset = ds
+        # may fail (digits8 without scikit-learn, a bad .csv file) before anything changed
+        base = data.open_dataset(s["dataset"], s["image_shape"])
+        self.base_dataset = base  # the training set as loaded, without the examples added by hand
+        if self._added_for != (s["dataset"], s["image_shape"]):  # another dataset: they are not its examples
+            self._added_x = np.zeros((0, base.n_inputs), np.float32)
+            self._added_y = np.zeros(0, np.int32)
+            self._added_for = (s["dataset"], s["image_shape"])
+        ds = self.dataset = data.with_added(base, self._added_x, self._added_y)
         arch = Architecture((ds.n_inputs, *s["hidden"], ds.n_outputs), s["activation"], s["loss"], s["bias"])
         if network is not None and network.arch != arch:
             raise GlnnError(f"the network {network.arch.sizes} does not fit dataset {ds.name} "
@@ -116,6 +127,60 @@ class Trainer:
         next_seed = (self.settings["seed"] + 1) % 2**31  # stays a valid, saveable seed
         self.settings["seed"] = next_seed if seed is None else BY_NAME["seed"].check(seed)
         self._build()
+
+    # -- examples added by hand ----------------------------------------------------------------
+    def add_example(self, x: np.ndarray, label: int) -> str:
+        """Add input x to the training set as an example of class `label` (an index into the class
+        names), added by hand: the weights stay and training goes on with it. At most MAX_ADDED are
+        kept (the oldest goes). Returns a note for the person, or ''."""
+        ds = self.dataset
+        x = np.asarray(x, np.float32).reshape(-1)
+        if x.shape[0] != ds.n_inputs:
+            raise GlnnError(f"an example needs {ds.n_inputs} values, got {x.shape[0]}")
+        if not np.isfinite(x).all():
+            raise GlnnError("an example must be finite numbers")
+        label = int(label)
+        if not 0 <= label < ds.n_classes:
+            raise GlnnError(f"no class {label}: the classes are 0..{ds.n_classes - 1}")
+        note = ""
+        clash = np.flatnonzero((ds.x_train == x).all(axis=1) & (ds.y_train != label))
+        if len(clash):
+            note = (f"the same input is in the training set as {ds.class_names[ds.y_train[clash[0]]]}: "
+                    "both answers cannot be right")
+        added_x = np.concatenate([self._added_x, x[None, :]])
+        added_y = np.append(self._added_y, np.int32(label))
+        if len(added_y) > MAX_ADDED:
+            added_x, added_y = added_x[-MAX_ADDED:], added_y[-MAX_ADDED:]
+            note = note or f"only the newest {MAX_ADDED} examples added by hand are kept"
+        self._set_added(added_x, added_y)
+        return note
+
+    def undo_example(self) -> bool:
+        """Take back the example added last. False if there was none."""
+        if not len(self._added_y):
+            return False
+        self._set_added(self._added_x[:-1], self._added_y[:-1])
+        return True
+
+    def forget_examples(self) -> int:
+        """Remove every example added by hand (back to the training set as loaded). Returns how many."""
+        n = len(self._added_y)
+        if n:
+            self._set_added(self._added_x[:0], self._added_y[:0])
+        return n
+
+    def _set_added(self, x: np.ndarray, y: np.ndarray) -> None:
+        """The training set is the loaded one plus these: the training order and evaluations follow."""
+        self._added_x, self._added_y = np.ascontiguousarray(x, np.float32), np.ascontiguousarray(y, np.int32)
+        self.dataset = data.with_added(self.base_dataset, self._added_x, self._added_y)
+        n = len(self.dataset.y_train)
+        self._order = np.arange(n, dtype=np.int32)  # a shuffled order is drawn afresh at the next epoch
+        if self.settings["shuffle"] or self._state[0] >= n:
+            self._state[0] = 0
+        self._eval_cache = {}
+        self._eval_key = -1
+        if self.last_sample >= n:
+            self.last_sample = -1
 
     # -- training ----------------------------------------------------------------------------
     def steps(self, n: int) -> int:
@@ -305,7 +370,10 @@ class Trainer:
     # -- files -------------------------------------------------------------------------------
     def save(self, path) -> None:
         s = self.settings
-        meta = {"dataset": s["dataset"], "lr": s["lr"], "seed": s["seed"], "iterations": self.iterations}
+        # a .csv dataset is recorded by its absolute path, so --load finds it from any directory
+        dataset = os.path.abspath(s["dataset"]) if is_csv(s["dataset"]) else s["dataset"]
+        meta = {"dataset": dataset, "image_shape": s["image_shape"], "lr": s["lr"], "seed": s["seed"],
+                "iterations": self.iterations}
         model_io.save(path, self.net, meta)
 
     @classmethod
@@ -321,7 +389,7 @@ class Trainer:
         net, meta = model_io.load(path)
         settings = {"dataset": meta.get("dataset", "digits5"), "hidden": tuple(net.arch.sizes[1:-1]),
                     "activation": net.arch.activation, "loss": net.arch.loss, "bias": net.arch.bias}
-        for key in ("lr", "seed"):
+        for key in ("image_shape", "lr", "seed"):
             if key in meta:
                 settings[key] = meta[key]
         for key, value in (overrides or {}).items():
@@ -332,4 +400,8 @@ class Trainer:
         try:
             return cls(settings, net, int(meta.get("iterations", 0)))
         except GlnnError as e:
+            if ("dataset" not in (overrides or {}) and is_csv(settings["dataset"])
+                    and str(e).startswith(settings["dataset"])):  # the recorded file could not be read
+                raise GlnnError(f"{path} was trained on {e}; give --dataset FILE.csv to continue on another "
+                                "file with the same columns") from None
             raise GlnnError(f"{path}: {e}") from None
