@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 from glnn import commands, scrub
-from glnn.core import confusion, settings, step
+from glnn.core import confusion, data, settings, step
 from glnn.core.errors import GlnnError
 from glnn.core.model import predicted_class
 from glnn.core.trainer import Metrics, Trainer
@@ -80,12 +80,13 @@ class Controller:
         self._metrics = None
         self._metrics_time = 0.0
         self._metrics_net = None  # the network the metrics were measured on (a rebuild makes a new one)
+        self._metrics_data = None  # ... and the training set (examples added by hand change it)
         self._results: dict[str, confusion.SplitResult] = {}
         self._diverged_since: float | None = None
         self.scrubber = scrub.Scrubber(METRICS_INTERVAL)
         self.animation: step.StepAnimation | None = None
         self.clock = time.monotonic  # drives the animation; tests and --animate-at put their own
-        self.state.drawing = np.zeros(trainer.dataset.n_inputs, np.float32) if trainer.dataset.image_shape else None
+        self.state.drawing = self._drawing_for(trainer.dataset, state.drawing)
 
     # -- commands ---------------------------------------------------------------------------
     def apply(self, command: commands.Command) -> None:
@@ -138,6 +139,22 @@ class Controller:
                         s.message = f"saved {path}"
                     except GlnnError as e:
                         s.message = str(e)
+                case commands.AddExample(inputs, label):
+                    try:
+                        s.data_message = tr.add_example(inputs, label)
+                    except GlnnError as e:
+                        s.data_message = str(e)
+                case commands.UndoExample():
+                    s.data_message = "" if tr.undo_example() else "nothing to undo"
+                case commands.ForgetExamples():
+                    n = tr.forget_examples()
+                    s.data_message = f"forgot {n} example{'s' if n != 1 else ''} of yours" if n else ""
+                case commands.SaveData(path):
+                    try:
+                        n = data.write_csv(path, tr.dataset)
+                        s.data_message = f"saved {n:,} samples to {path}"
+                    except GlnnError as e:
+                        s.data_message = str(e)
                 case commands.Load(path):
                     try:
                         self.trainer = Trainer.from_file(path)
@@ -160,8 +177,16 @@ class Controller:
         s.message = ""
         if rebuilt:
             s.shown_input = None
-            if s.drawing is None or len(s.drawing) != tr.dataset.n_inputs:
-                s.drawing = np.zeros(tr.dataset.n_inputs, np.float32) if tr.dataset.image_shape else None
+            s.drawing = self._drawing_for(tr.dataset, s.drawing)
+
+    @staticmethod
+    def _drawing_for(dataset, drawing) -> np.ndarray | None:
+        """The draw grid's pixels for `dataset`: the drawing kept if it fits, else blank; None without images."""
+        if dataset.image_shape is None:
+            return None
+        if drawing is not None and len(drawing) == dataset.n_inputs:
+            return np.array(drawing, np.float32)
+        return np.zeros(dataset.n_inputs, np.float32)
 
     def _animate(self, mode: str) -> None:
         """Forward / Backprop / Animate step: one SGD iteration played slowly (see glnn.core.step)."""
@@ -269,7 +294,8 @@ class Controller:
         big networks, so while training runs it happens a few times a second, not every frame."""
         tr = self.trainer
         now = time.perf_counter()
-        rebuilt = self._metrics_net is not tr.net  # new dataset or architecture, even at the same iteration
+        # new dataset, architecture or examples added by hand, even at the same iteration
+        rebuilt = self._metrics_net is not tr.net or self._metrics_data is not tr.dataset
         stale = self._metrics is None or self._metrics.iterations != tr.iterations or rebuilt
         if stale and (self._metrics is None or now - self._metrics_time >= METRICS_INTERVAL or rebuilt
                       or not self.state.playing or self._metrics.iterations > tr.iterations):
@@ -277,6 +303,7 @@ class Controller:
             self._results = confusion.results(tr)  # reuses the evaluation record_metrics just made
             self._metrics_time = now
             self._metrics_net = tr.net
+            self._metrics_data = tr.dataset
         m = self._metrics
         if m.iterations != tr.iterations or m.diverged != tr.diverged:
             m = dataclasses.replace(m, iterations=tr.iterations, rate=tr.rate, diverged=tr.diverged)

@@ -43,6 +43,12 @@ class AppState:
     screen: int = 0
     scrub_iteration: int = -1  # the timeline snapshot shown (its iteration), or -1 for the present
     animation_speed: float = 1.0  # pace of the step-through animation (1 = a second or so per layer)
+    # your own data: a click on the decision map adds a training point (True) or feeds that point
+    # through the network (False); point_class is the class a plain click adds (shift-click: the other)
+    click_adds: bool = True
+    point_class: int = 1
+    data_file: str = "glnn-data.csv"  # where Save data writes the training set
+    data_message: str = ""  # the outcome of the last change to the training set by hand, or of Save data
 
     @classmethod
     def from_settings(cls, values: dict[str, Any], **fields: Any) -> "AppState":
