@@ -4,7 +4,7 @@ from __future__ import annotations
 from imgui_bundle import imgui, imgui_ctx
 
 from glnn import commands
-from glnn.ui.widgets import draw_weight_image, finite, rgba
+from glnn.ui.widgets import MINE, draw_weight_image, finite, rgba
 from glnn.view.palette import PALETTES
 
 SMALL_NET = 12  # layers at most this tall show each neuron's value beside it
@@ -86,17 +86,41 @@ def caption(text: str, layout, scale: float) -> None:
     draw.add_text(imgui.get_font(), font_size, imgui.ImVec2(cx - width / 2, y), rgba(0.95, 0.96, 1.0), text)
 
 
+MAX_STRIP_IMAGES = 20  # a training set this small is shown whole along the bottom
+
+
+def strip_indices(dataset, width: float, tile: float, pad: float) -> tuple[list[int], int]:
+    """The training images the strip shows, and how many examples added by hand it leaves out: the
+    loaded set when it is small (MAX_STRIP_IMAGES), then the newest examples added by hand that fit
+    in `width`."""
+    n = len(dataset.y_train)
+    n_base = n - dataset.added
+    shown = list(range(n_base)) if n_base <= MAX_STRIP_IMAGES else []
+    if dataset.added:
+        room = int((width - 2 * pad - tile) // (tile + pad))  # leave room for the "+N" note
+        mine = max(0, min(dataset.added, room - len(shown)))
+        shown += list(range(n - mine, n))
+        return shown, dataset.added - mine
+    return shown, 0
+
+
 def image_strip(frame, dataset, area_x: float, width: float, bottom: float, scale: float, out: list,
                 images) -> float:
-    """The training images as clickable tiles along the bottom; returns the strip's height."""
+    """The training images as clickable tiles along the bottom (the examples added by hand marked,
+    after the others); returns the strip's height."""
     shape = dataset.image_shape
-    if shape is None or len(dataset.y_train) > 20:
+    if shape is None:
         return 0.0
     cell = (7 if shape[0] <= 5 else 4) * scale
     tile = cell * shape[1]
     pad = 10 * scale
-    n = len(dataset.y_train)
-    strip_w = n * (tile + pad) + pad
+    indices, left_out = strip_indices(dataset, width, tile, pad)
+    if not indices:
+        return 0.0
+    n_base = len(dataset.y_train) - dataset.added
+    n = len(indices)
+    more = f"+{left_out}" if left_out else ""
+    strip_w = n * (tile + pad) + pad + (imgui.calc_text_size(more).x + pad if more else 0.0)
     strip_h = tile + pad * 2 + imgui.get_text_line_height()
     imgui.set_next_window_pos(imgui.ImVec2(area_x + max(0.0, (width - strip_w) / 2), bottom - strip_h - 8))
     flags = (imgui.WindowFlags_.no_decoration | imgui.WindowFlags_.no_move | imgui.WindowFlags_.always_auto_resize
@@ -104,24 +128,37 @@ def image_strip(frame, dataset, area_x: float, width: float, bottom: float, scal
     with imgui_ctx.begin("training images", None, flags):
         draw = imgui.get_window_draw_list()
         # one texture for all tiles (images: a tiles.LedStrip): one image call per tile, not one per pixel
-        images.ensure(dataset.name, dataset.x_train, shape, 7 if shape[0] <= 5 else 4)
+        images.ensure(dataset.x_train[indices], shape, 7 if shape[0] <= 5 else 4)
         rows, cols = shape
-        for k in range(n):
+        for k, index in enumerate(indices):
             if k:
                 imgui.same_line(0, pad)
             pos = imgui.get_cursor_screen_pos()
-            with imgui_ctx.push_id(k):
+            mine = index >= n_base
+            with imgui_ctx.push_id(index):
                 if imgui.invisible_button("img", imgui.ImVec2(tile, tile + imgui.get_text_line_height())):
-                    out.append(commands.ShowSample(k))
+                    out.append(commands.ShowSample(index))
                 hovered = imgui.is_item_hovered()
+            if hovered and mine:
+                imgui.set_tooltip(f"your example of {dataset.class_names[dataset.y_train[index]]}: click to feed it "
+                                  "through")
             images.draw(draw, k, pos.x, pos.y, cols * cell, rows * cell)
-            if k in (frame.input_index, frame.picked_index) or hovered:
+            if mine:  # a frame in the visitor's colour (their label below is in it too)
+                draw.add_rect(imgui.ImVec2(pos.x - 3, pos.y - 3),
+                              imgui.ImVec2(pos.x + cols * cell + 2, pos.y + rows * cell + 2), rgba(*MINE), 3.0, 1.5)
+            if index in (frame.input_index, frame.picked_index) or hovered:
                 draw.add_rect(imgui.ImVec2(pos.x - 3, pos.y - 3),
                               imgui.ImVec2(pos.x + cols * cell + 2, pos.y + rows * cell + 2),
                               rgba(1.0, 0.8, 0.3), 3.0, 2.5)
-            name = dataset.class_names[dataset.y_train[k]]
+            name = dataset.class_names[dataset.y_train[index]]
             tw = imgui.calc_text_size(name).x
-            draw.add_text(imgui.ImVec2(pos.x + (tile - tw) / 2, pos.y + tile + 2), rgba(0.7, 0.75, 0.85), name)
+            draw.add_text(imgui.ImVec2(pos.x + (tile - tw) / 2, pos.y + tile + 2),
+                          rgba(*MINE) if mine else rgba(0.7, 0.75, 0.85), name)
+        if more:
+            imgui.same_line(0, pad)
+            imgui.text_colored(imgui.ImVec4(*MINE, 1.0), more)
+            if imgui.is_item_hovered():
+                imgui.set_tooltip(f"{left_out} more examples of yours")
     return strip_h + 8
 
 

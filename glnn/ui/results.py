@@ -13,7 +13,7 @@ from imgui_bundle import imgui, imgui_ctx, implot, implot_ctx
 from glnn import commands
 from glnn.core import confusion
 from glnn.ui.tiles import ImageStrip, Texture
-from glnn.ui.widgets import finite, rgba
+from glnn.ui.widgets import MINE, finite, rgba
 
 TRAIN_COLOUR = (0.33, 0.72, 1.0)  # the accent blue, as in the loss plot
 TEST_COLOUR = (1.0, 0.62, 0.25)
@@ -127,6 +127,10 @@ class ResultsTab:
             imgui.text_disabled("train to see which classes it mixes up")
             return
         self._split_switch(frame, split, out)
+        train = frame.results.get("train")
+        if train is not None and train.added:  # the examples added by hand are part of the training set
+            imgui.text_colored(_vec4(MINE), f"{train.added} of yours in the training set: "
+                                            f"{train.added_right} answered right")
         prepared = self._prepare(result, dataset)
         self._matrix(prepared, dataset.class_names, scale)
         self._misclassified(prepared, state, dataset, scale, out)
