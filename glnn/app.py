@@ -47,7 +47,7 @@ class App:
         self.hover_neuron = -1
         self.hover_link = -1
         self.focus_neuron = -1
-        self._pending_press: tuple[float, float] | None = None
+        self._pending_press: tuple[float, float, int] | None = None  # x, y, modifier keys
         self._strip_height = 0.0
         self._timeline_height = 0.0
         self.timings: dict[str, float] = {}
@@ -110,14 +110,22 @@ class App:
         # Handled in the next frame, once ImGui has seen where the pointer is now: a tap on a touch
         # screen moves the pointer and presses within one frame, so both ImGui's capture flag and
         # the hover picked last frame may belong to where the pointer was before.
-        self._pending_press = (float(x), float(self.window.height - y))
+        self._pending_press = (float(x), float(self.window.height - y), int(modifiers))
 
-    def _scene_press(self, x: float, y: float) -> None:
-        """A press on the scene (not on ImGui): feed a point of the decision map, or focus a neuron."""
+    def _scene_press(self, x: float, y: float, modifiers: int = 0) -> None:
+        """A press on the scene (not on ImGui): on the decision map add a training point there (of the
+        class chosen in the panel; with Shift the other) or feed that point through the network, as
+        the panel says; elsewhere focus a neuron."""
+        from pyglet.window import key
+
         from glnn.view import picking
         point = self.plane.point_at(x, y)
-        if point is not None:  # a click on the decision map feeds that point through the network
-            self.controller.apply(commands.ShowInput(point, f"the point ({point[0]:+.2f}, {point[1]:+.2f})"))
+        if point is not None:
+            if self.state.click_adds:
+                label = self.state.point_class ^ (1 if modifiers & key.MOD_SHIFT else 0)
+                self.controller.apply(commands.AddExample(point, label))
+            else:
+                self.controller.apply(commands.ShowInput(point, f"the point ({point[0]:+.2f}, {point[1]:+.2f})"))
             return
         tapped = picking.pick_neuron(self.layout, x, y)
         self.focus_neuron = -1 if tapped < 0 or tapped == self.focus_neuron else tapped
@@ -141,6 +149,8 @@ class App:
             return None
         command = {key.SPACE: commands.TogglePlay(), key.S: commands.Step(), key.R: commands.Reset(),
                    key.LEFT: commands.ScrubBy(-1), key.RIGHT: commands.ScrubBy(1)}.get(symbol)
+        if symbol == key.Z and modifiers & (key.MOD_CTRL | key.MOD_COMMAND):
+            command = commands.UndoExample()
         if command is not None:
             self.controller.apply(command)
             return True
@@ -295,7 +305,7 @@ class App:
         if not io.want_capture_mouse:
             overlay.tooltip(self.layout, frame, shown_net, tr.dataset, self.hover_neuron, self.hover_link,
                             state.palette)
-            plane_overlay.tooltip(self.plane, self.mouse, tr.dataset)
+            plane_overlay.tooltip(self.plane, self.mouse, tr.dataset, state.click_adds, state.point_class)
         if state.show_help and not help_window.draw(state):
             given.append(commands.Set("show_help", False))
         imgui.render()

@@ -308,7 +308,9 @@ def test_app_draws_a_tile_of_each_neurons_activation(make_app, pixels):
         time.sleep(1.1 / REFRESH_HZ)
         app.frame()
         assert view.renderer.uploads == uploads + 1
-        # a click on the map feeds that point through the network, and a gold ring marks it
+        # with "a click on the map shows the answer" chosen (adding a point is the default), a click
+        # on the map feeds that point through the network, and a gold ring marks it
+        app.controller.apply(commands.Set("click_adds", False))
         m = view.map
         px, py = m.x + 0.8 * m.side, m.y + 0.3 * m.side
         app.on_mouse_press(px, APP_SIZE[1] - py, 1, 0)

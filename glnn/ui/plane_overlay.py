@@ -41,13 +41,19 @@ def labels(plane, frame, dataset, palette: str, scale: float) -> None:
     items = [(pos, f"class {names[1]}", False), (neg, f"class {names[0]}", False)]
     if dataset.has_test:
         items.append(((0.8, 0.84, 0.92), "test data", True))
+    if dataset.added:
+        items.append(((0.8, 0.84, 0.92), "yours", "square"))
     widths = [2 * r + 6 * scale + imgui.calc_text_size(text).x for _, text, _ in items]
     gap = 16 * scale
     one_line = sum(widths) + gap * (len(items) - 1) <= m.side + 40 * scale
     x = m.x + (m.side - sum(widths) - gap * (len(items) - 1)) / 2 if one_line else m.x
     for (color, text, hollow), width in zip(items, widths):
         centre = imgui.ImVec2(x + r, y + line_h / 2)
-        if hollow:
+        if hollow == "square":  # a point added by hand
+            corner = imgui.ImVec2(centre.x - r, centre.y - r), imgui.ImVec2(centre.x + r, centre.y + r)
+            draw.add_rect_filled(*corner, rgba(*color))
+            draw.add_rect(*corner, rgba(0.97, 0.97, 1.0, 0.8), 0.0, 1.0)
+        elif hollow:
             draw.add_circle_filled(centre, r, rgba(0.01, 0.015, 0.03))
             draw.add_circle(centre, r - 0.5, rgba(*color), 0, 1.6 * scale)
         else:
@@ -60,8 +66,8 @@ def labels(plane, frame, dataset, palette: str, scale: float) -> None:
             y += line_h + 2 * scale
 
 
-def tooltip(plane, mouse, dataset) -> None:
-    """Over the map: the point under the pointer and what the network answers there."""
+def tooltip(plane, mouse, dataset, click_adds: bool = False, point_class: int = 1) -> None:
+    """Over the map: the point under the pointer, what the network answers there, what a click does."""
     m = plane.map
     if not plane.active or m is None or plane.field is None or not m.contains(*mouse):
         return
@@ -75,4 +81,8 @@ def tooltip(plane, mouse, dataset) -> None:
         imgui.text(f"output {value:.3f}: class {names[predicted_class([value])]}")
         imgui.text_disabled("the background is the network's answer everywhere;")
         imgui.text_disabled("the light line is where it changes its mind (0.5)")
-        imgui.text_disabled("click to feed this point through the network")
+        if click_adds:
+            imgui.text_disabled(f"click: add a point of class {names[point_class]} here "
+                                f"(shift-click: class {names[1 - point_class]})")
+        else:
+            imgui.text_disabled("click to feed this point through the network")
