@@ -158,7 +158,7 @@ def test_teaching_a_drawn_digit_until_it_is_answered_right(digits_gui):
           f"{seconds:.2f} s later")
     assert seconds <= 1.0, f"the network answered 1 only {seconds:.2f} s after the example was added"
     assert (painted(img) == want).all()  # the drawing is still what the scene shows
-    assert text_score(img, "1 of yours", (0, row_y, geo.panel_w, row_y + 60)) >= READS
+    assert text_score(img, "1 of yours,", (0, row_y, geo.panel_w, row_y + 60)) >= READS
     # Forget mine: back to the loaded set
     gui.click(*find_text(img, "Forget mine", (0, row_y, geo.panel_w, row_y + 60)))
     gui.move(*BLANK)

@@ -8,6 +8,7 @@ KEYS = (
     ("S", "one training step"),
     ("R", "reset: new random weights"),
     ("<- ->", "step back / forward through the timeline"),
+    ("Ctrl+Z", "take back the last example or point you added"),
     ("F", "full screen on / off"),
     ("H", "hide / show the panel"),
     ("Esc", "leave full screen, or quit"),
@@ -37,14 +38,20 @@ Things to try
 - Move the learning rate: small learns slowly, large learns fast but can overshoot.
 - Change the number of hidden neurons: with very few, some digits get confused.
 - Click a training picture at the bottom to see how the network answers it.
-- Open the Draw tab and draw your own digit.
+- Open the Draw tab and draw your own digit. If the network gets it wrong, press "this is a ..."
+  with the right digit: your drawing joins the training pictures (marked in the strip at the
+  bottom), and in a moment the network answers it right. "Forget mine" takes yours out again.
+- On a dataset of points (circle, xor, gauss, spiral), click on the map to add a point of your
+  own (shift-click adds the other class; the Draw tab chooses the class, or makes a click show
+  the network's answer there instead) and watch the map bend to it.
 - Open the Results tab: the gap between training and test accuracy is overfitting, and the
   matrix shows which digits it mixes up. Click a wrong picture to see how it answers it.
 
 Why your drawing may fool it
 The network only ever saw ten pictures, always the same ones. It has learned them by heart
 (overfitting), not what a digit looks like in general, so a drawing that differs by one pixel can
-get a wrong answer. The test accuracy measures exactly this, on shifted and altered copies."""
+get a wrong answer. The test accuracy measures exactly this, on shifted and altered copies. Teach it
+your drawing and it learns that one, which is not the same as learning what a digit looks like."""
 
 
 def draw(state) -> bool:

@@ -265,9 +265,9 @@ class Panel:
             if imgui.button(forget):
                 out.append(commands.ForgetExamples())
             imgui.same_line()
-            imgui.text_colored(imgui.ImVec4(*MINE, 1.0), f"{added} of yours")
+            imgui.text_colored(imgui.ImVec4(*MINE, 1.0), f"{added} of yours,")
             imgui.same_line()
-            imgui.text_disabled(f"{result.added_right} answered right")
+            imgui.text_disabled(f"{result.added_right} right")
         if state.data_message:
             imgui.text_wrapped(state.data_message)
 
@@ -291,14 +291,14 @@ class Panel:
                         and state.point_class != k:
                     out.append(commands.Set("point_class", k))
         result = frame.results.get("train")
-        with disabled(result is None or result.added == 0):
+        none = result is None or result.added == 0
+        with disabled(none):
             if imgui.button("Undo"):
                 out.append(commands.UndoExample())
-            imgui.same_line()
-        self._examples_row(frame, state, "Clear mine", out)
-        if result is None or result.added == 0:
-            imgui.same_line()
+        imgui.same_line()
+        if none:
             imgui.text_disabled("none of yours yet")
+        self._examples_row(frame, state, "Clear mine", out)
         imgui.separator()
         m = frame.metrics
         imgui.text(f"accuracy {finite(m.train_accuracy) * 100:.0f}%")
