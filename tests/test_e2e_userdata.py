@@ -232,4 +232,50 @@ def test_adding_points_by_click_and_shift_click(points_gui):
     gui.key("space")
     gui.wait_for("the map turning red around the point added", lambda im: colour(im, *beside)[0] > colour(im, *beside)[2] + 25,
                  timeout=15, name="points_learnt", explain=lambda im: f"{colour(im, *beside)}")
+    # Save data (Settings tab) writes the training set with the point added to the working directory
+    img = gui.grab()
+    gui.click(*find_text(img, "Settings", (0, 25, gui.geo.panel_w, 65)))
+    gui.move(*BLANK)
+    img, _ = gui.wait_for("the Settings tab", lambda im: text_score(im, "Save data", (0, 60, gui.geo.panel_w, SIZE[1]))
+                          >= READS, name="points_settings")
+    gui.click(*find_text(img, "Save data", (0, 60, gui.geo.panel_w, SIZE[1])))
+    saved = gui.shot_dir / "glnn-data.csv"
+    deadline = time.monotonic() + 10
+    while not saved.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    from glnn.core import data
+    ds = data.read_csv(str(saved))
+    assert len(ds.y_train) == 201 and ds.class_names == ("0", "1") and ds.y_train[-1] == 1
+    np.testing.assert_allclose(ds.x_train[-1], red_spot, atol=0.02)
+    gui.wait_for("'saved 201 samples' in the panel",
+                 lambda im: text_score(im, "saved 201 samples", (0, 60, gui.geo.panel_w, SIZE[1]))
+                 >= READS, name="points_saved")
+    assert not [p.name for p in gui.shot_dir.iterdir() if p.name.endswith(".tmp")]  # no temporary file left
+    gui.alive()
+
+
+# -- your own data file -----------------------------------------------------------------------------
+@pytest.fixture()
+def csv_gui(tmp_path_factory):
+    from glnn.core import data
+    folder = tmp_path_factory.mktemp("csv")
+    path = folder / "my points.csv"
+    data.write_csv(str(path), data.load("spiral"))
+    gui = launch(tmp_path_factory, "--dataset", str(path), "--hidden", "8,8", "--activation", "tanh",
+                 "--iterations", "20000", "--tab", "settings")
+    gui.csv = path
+    yield gui
+    gui.stop()
+
+
+def test_a_csv_file_opens_as_a_point_set_with_its_map(csv_gui):
+    gui = csv_gui
+    img, _ = gui.wait_for("the file named in the dataset box", lambda im: text_score(
+        im, "my points.csv", (0, 60, gui.geo.panel_w, 200)) >= READS, name="csv_settings")
+    m = map_rect()
+    assert text_score(img, "DECISION REGION", (m.x, m.y - 40, m.x + m.side, m.y)) >= READS
+    region = img[int(m.y) + 4:int(m.y + m.side) - 4, int(m.x) + 4:int(m.x + m.side) - 4, :3].astype(int)
+    red = (region[..., 0] > region[..., 2] + 40).mean()
+    blue = (region[..., 2] > region[..., 0] + 40).mean()
+    assert red > 0.2 and blue > 0.2, (red, blue)  # both classes' regions on the map
     gui.alive()

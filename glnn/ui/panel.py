@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,11 +24,13 @@ HIDDEN_MAX = 64
 
 
 def _choice(label: str, name: str, current, out: list) -> None:
-    """A combo of the setting's choices; a value that is none of them (a dataset's .csv file) is listed first."""
+    """A combo of the setting's choices; a value that is none of them (a dataset's .csv file, shown by
+    its file name) is listed first."""
     choices = settings.BY_NAME[name].choices
     if current not in choices:
         choices = (current, *choices)
-    changed, index = imgui.combo(label, choices.index(current), list(choices))
+    shown = [os.path.basename(c) if settings.is_csv(c) else c for c in choices]
+    changed, index = imgui.combo(label, choices.index(current), shown)
     if changed and choices[index] != current:
         out.append(commands.Set(name, choices[index]))
 
