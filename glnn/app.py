@@ -13,7 +13,10 @@ from glnn import commands
 from glnn.core.errors import GlnnError
 
 PLANE_LEFT = 6.0  # the input-plane pictures start this far right of the panel
-TIMELINE_MARGIN = 24.0  # times ui_scale, each side of the timeline bar
+# Lines kept for captions below the network. A kiosk shows them all the time (the attract demo's,
+# the hint), in two lines of large text; elsewhere one line while a caption can show (a video's,
+# a picture's, the step animation's), so the scene does not jump as captions come and go.
+KIOSK_CAPTION_LINES = 2
 
 
 def prepare_gl(headless: bool) -> None:
@@ -26,7 +29,11 @@ def prepare_gl(headless: bool) -> None:
 
 
 class App:
-    def __init__(self, window, controller, exhibit=None):
+    def __init__(self, window, controller, exhibit=None, clock=time.monotonic, governor=None):
+        """exhibit: kiosk mode (attract demo, hidden cursor). clock: seconds for the kiosk's timers
+        (a script can bring its own to show a moment of the demo). `governor` (a
+        glnn.view.governor.FrameGovernor, for the interactive window) lowers the scene's quality when
+        frames get slow; without one (screenshots, tests) the scene is always drawn in full."""
         import pyglet
         from imgui_bundle import imgui, implot
         from imgui_bundle.python_backends import pyglet_backend
@@ -38,22 +45,25 @@ class App:
         from glnn.view.scene import NetworkScene
 
         self.window = window
+        self.clock = clock
         self.controller = controller
         self.state = controller.state
         self.panel = Panel()
-        self.layout = None
-        self._layout_key = None
+        self.screen = None  # where everything goes (glnn.view.screen.Screen)
+        self.layout = None  # the network's part of it
+        self._screen_key = None
         self.mouse = (-1.0, -1.0)
         self.hover_neuron = -1
         self.hover_link = -1
         self.focus_neuron = -1
         self._pending_press: tuple[float, float, int] | None = None  # x, y, modifier keys
-        self._strip_height = 0.0
-        self._timeline_height = 0.0
         self.timings: dict[str, float] = {}
         self._last_frame = 0.0
         self.draw_calls = 0
+        self.instances = 0  # instances drawn by glnn's own passes (connections, neurons, bands) last frame
         self.imgui_draw_calls = 0
+        self.governor = governor
+        self._frame_start: float | None = None
         # GLNN_CHECK_FINITE=1 (set by scripts/fuzz_ui.py): say on stderr if a shown number is not finite
         self._check_finite = os.environ.get("GLNN_CHECK_FINITE") == "1"
         self._reported: set[str] = set()
@@ -64,8 +74,12 @@ class App:
         from glnn.ui.taps import TapSequencer
         self.taps = TapSequencer(window)
         window.push_handlers(self.taps)  # on top of ImGui's: sees button events first
+        from glnn.view import screen
+        if self.state.ui_scale == screen.AUTO_SCALE:  # follow the screen: its height is known now
+            self.state.ui_scale = round(screen.auto_scale(window.height), 2)
         theme.apply(self.state.ui_scale)
         self._ui_scale = self.state.ui_scale
+        self.measure = theme.TextMeasure()  # the layout measures text with the font ImGui draws it in
         fb_w, fb_h = window.get_framebuffer_size()
         self.scene = NetworkScene(fb_w, fb_h)
         self.plane = PlaneView()  # 2-D datasets: the decision map and a picture per neuron
@@ -76,37 +90,27 @@ class App:
         self.closed = False
         self.director = None
         self.cursor = None
+        self._kiosk_input = None
         if exhibit is not None:  # kiosk mode
             from glnn.kiosk import CursorHider, Director
-            now = time.monotonic()
+            now = clock()
             self.director = Director(controller, exhibit, now)
             self.cursor = CursorHider(self.state.cursor_hide, now)
             self._cursor_visible = True
+            self._kiosk_input = KioskInput(self.director, self.cursor, self.state.quit_chord, clock)
+            window.push_handlers(self._kiosk_input)  # on top of all: sees every event first
 
     # -- events (only when ImGui does not want them) -------------------------------------
-    def _touched(self) -> None:
-        """Any input: ends an attract demo and shows the cursor again (kiosk mode)."""
-        if self.director is not None:
-            now = time.monotonic()
-            self.director.touch(now)
-            self.cursor.moved(now)
-
     def on_mouse_motion(self, x, y, dx, dy):
         self.mouse = (float(x), float(self.window.height - y))
-        self._touched()
 
     def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
         self.mouse = (float(x), float(self.window.height - y))
-        self._touched()
-
-    def on_mouse_scroll(self, x, y, scroll_x, scroll_y):
-        self._touched()
 
     def on_mouse_leave(self, x, y):
         self.mouse = (-1.0, -1.0)
 
     def on_mouse_press(self, x, y, button, modifiers):
-        self._touched()
         # Handled in the next frame, once ImGui has seen where the pointer is now: a tap on a touch
         # screen moves the pointer and presses within one frame, so both ImGui's capture flag and
         # the hover picked last frame may belong to where the pointer was before.
@@ -133,20 +137,20 @@ class App:
     def on_key_press(self, symbol, modifiers):
         from imgui_bundle import imgui
         from pyglet.window import key
-        self._touched()
         if self.state.kiosk:
             if _is_chord(self.state.quit_chord, symbol, modifiers):
                 self.window.close()
-            elif symbol in (key.ESCAPE, key.F):  # a kiosk stays full screen and open
                 return True
+            if symbol in (key.ESCAPE, key.F):  # a kiosk stays full screen and open
+                return True
+        if imgui.get_io().want_text_input:  # a text field has the keyboard: every key is its (Esc leaves it)
+            return True if symbol == key.ESCAPE else None  # True: not pyglet's default Esc, which closes
         if symbol == key.ESCAPE:
             if self.window.fullscreen:
                 self.window.set_fullscreen(False)
             else:
                 self.window.close()
             return True  # stop pyglet's default handler
-        if imgui.get_io().want_text_input:
-            return None
         command = {key.SPACE: commands.TogglePlay(), key.S: commands.Step(), key.R: commands.Reset(),
                    key.LEFT: commands.ScrubBy(-1), key.RIGHT: commands.ScrubBy(1)}.get(symbol)
         if symbol == key.Z and modifiers & (key.MOD_CTRL | key.MOD_COMMAND):
@@ -172,8 +176,8 @@ class App:
     def frame(self) -> None:
         """One frame: train, lay out, pick what is hovered, draw the scene, draw the UI, act on its commands."""
         t0 = time.perf_counter()
-        self._kiosk_tick()
-        self.controller.advance()
+        self._govern(t0)
+        self.tick()
         t1 = time.perf_counter()
         frame = self.controller.frame()
         if self._check_finite:
@@ -193,12 +197,23 @@ class App:
         self.timings = {"train": t1 - t0, "prepare": t2 - t1, "scene_gl": t3 - t2, "ui": t4 - t3,
                         "ui_gl": t5 - t4, "commands": t6 - t5, "total": t6 - t0}
 
+    def tick(self) -> None:
+        """The frame's work before drawing: the kiosk's timers, then this frame's training."""
+        self._kiosk_tick()
+        self.controller.advance()
+
+    def _govern(self, now: float) -> None:
+        """The frame-time governor: the time since the last frame began sets this frame's quality."""
+        if self.governor is not None and self._frame_start is not None:
+            self.scene.quality = self.governor.frame(now - self._frame_start, now)
+        self._frame_start = now
+
     def _kiosk_tick(self) -> None:
         """Kiosk mode: the attract demo's clock, and the cursor hidden while nobody moves it."""
         self.taps.next_frame()
         if self.director is None:
             return
-        now = time.monotonic()
+        now = self.clock()
         self.director.update(now)
         visible = self.cursor.visible(now)
         if visible != self._cursor_visible:
@@ -206,21 +221,28 @@ class App:
             self._cursor_visible = visible
 
     def _lay_out(self, frame) -> float:
-        """Where the network goes (recomputed only when its shape or the room for it changes);
+        """Where everything goes (recomputed only when the window's size or content changes);
         returns the panel's width."""
-        from glnn.view import layout as layout_mod
+        from glnn.view import screen
         tr, state = self.controller.trainer, self.state
-        w, h = self.window.width, self.window.height
-        panel_w = self.panel.width(state.ui_scale) if state.show_panel else 0.0
-        area = layout_mod.scene_area(w, h, panel_w, self._strip_height + self._timeline_height, state.ui_scale)
-        area = self.plane.network_area(area, tr.dataset, state.ui_scale)
-        key = (frame.layer_sizes, area)
-        if key != self._layout_key:
-            self.layout = layout_mod.compute(frame.layer_sizes, tr.net.w_off, area)
-            self._layout_key = key
+        captions = KIOSK_CAPTION_LINES if state.kiosk else int(bool(state.caption) or frame.animation is not None)
+        content = screen.content_for(self.window.width, self.window.height, state.ui_scale, frame.layer_sizes,
+                                     tr.dataset, panel=state.show_panel,
+                                     timeline=state.show_panel and "timeline" in state.panel, caption_lines=captions)
+        key = (content, tuple(tr.net.w_off.tolist()))
+        if key != self._screen_key:
+            previous = self.layout
+            self.screen = screen.compute(content, self.measure, tr.net.w_off)
+            self._screen_key = key
+            self.layout = self.screen.layout
             self.scene.set_layout(self.layout)
-            self.focus_neuron = -1
-        self.plane.update(frame, tr, self.layout, panel_w + PLANE_LEFT, state.ui_scale)
+            if previous is None or previous.sizes != self.layout.sizes:
+                self.focus_neuron = -1
+            if self.governor is not None:
+                self.governor.reset()
+        panel_w = self.screen.panel.w if self.screen.panel is not None else 0.0
+        self.plane.place(tr.dataset, self.screen.plane.rect if self.screen.plane is not None else None)
+        self.plane.update(frame, tr, self.layout, panel_w + PLANE_LEFT, self.screen.scale)
         return panel_w
 
     def _hover(self, frame):
@@ -231,13 +253,17 @@ class App:
         from glnn.view.scene import Style
         state = self.state
         mx, my = self.mouse
-        if mx >= 0 and not imgui.get_io().want_capture_mouse:
-            self.hover_neuron = picking.pick_neuron(self.layout, mx, my)
-            self.hover_link = picking.pick_link(self.layout, mx, my) if self.hover_neuron < 0 else -1
-        else:
-            self.hover_neuron = self.hover_link = -1
         if self.focus_neuron >= self.layout.n_neurons:
             self.focus_neuron = -1
+        self.scene.update_detail(frame.params)  # what is drawn this frame is what can be hovered
+        if mx >= 0 and not imgui.get_io().want_capture_mouse:
+            self.hover_neuron = picking.pick_neuron(self.layout, mx, my)
+            self.hover_link = -1
+            if self.hover_neuron < 0:
+                drawn = self.scene.detail.drawn(self.focus_neuron)
+                self.hover_link = picking.pick_link(self.layout, mx, my, drawn=drawn)
+        else:
+            self.hover_neuron = self.hover_link = -1
         out_start = self.layout.n_neurons - frame.layer_sizes[-1]
         marked = out_start + frame.prediction if frame.layer_sizes[-1] > 1 else (
             out_start if frame.prediction == 1 else -1)
@@ -250,12 +276,13 @@ class App:
         """The network (connections, neurons, glow) and the input-plane pictures: our GL passes."""
         from glnn.view import globjects
         size, framebuffer = (self.window.width, self.window.height), self.window.get_framebuffer_size()
-        globjects.FrameStats.draw_calls = 0
+        globjects.FrameStats.reset()
         self.scene.update(frame.params, frame.activations,
                           frame.animation.deltas if frame.animation is not None else None)
         self.scene.draw(size, framebuffer, style)
         self.plane.draw(size, framebuffer, self.state.palette)
         self.draw_calls = globjects.FrameStats.draw_calls
+        self.instances = globjects.FrameStats.instances
 
     def _draw_ui(self, frame, panel_w: float) -> list:
         """The ImGui layer: panel, labels, tooltips, captions. Returns the commands the person gave."""
@@ -264,11 +291,12 @@ class App:
         from glnn.core.model import Network
         from glnn.ui import help as help_window
         from glnn.ui import overlay, plane_overlay, step_labels, theme, timeline_bar
-        tr, state = self.controller.trainer, self.state
-        w, h = self.window.width, self.window.height
-        if state.ui_scale != self._ui_scale:
-            theme.set_scale(state.ui_scale)
-            self._ui_scale = state.ui_scale
+        tr, state, screen = self.controller.trainer, self.state, self.screen
+        h = self.window.height
+        scale = screen.scale  # ui_scale, or less where the window is too small for it
+        if scale != self._ui_scale:
+            theme.set_scale(scale)
+            self._ui_scale = scale
         self.renderer.process_inputs()
         # the backend measures time with pyglet's clock, which the event loop also ticks, so its
         # delta (and ImGui's frames/s) would be too small: use the real time between frames
@@ -283,30 +311,25 @@ class App:
             self._pending_press = None
         given: list = []
         if state.show_panel:
-            given += self.panel.draw(frame, state, tr.settings, tr.dataset, h)
+            given += self.panel.draw(frame, state, tr.settings, tr.dataset, h, scale)
         shown_net = Network(tr.net.arch, frame.params)  # what the scene shows: live, or a snapshot
         animating = frame.animation is not None and frame.animation.phase != "done"
-        overlay.scene_labels(self.layout, frame, tr.dataset, self.plane.layers_without_values,
-                             values=not animating)
+        overlay.scene_labels(screen, frame, self.plane.layers_without_values, values=not animating)
         step_labels.scene_labels(self.layout, frame.animation, frame.params, tr.net.b_off, tr.arch.bias,
-                                 self.hover_neuron, tr.dataset.class_names, state.palette)
-        overlay.legend(self.layout, state.palette)
-        plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, state.ui_scale)
+                                 self.hover_neuron, screen.outputs, state.palette)
+        overlay.legend(screen, state.palette, self.measure)
+        plane_overlay.labels(self.plane, frame, tr.dataset, state.palette, scale, screen.plane)
         if state.receptive_fields:
-            self.receptive.draw(self.layout, shown_net, tr.dataset, state.palette)
-        overlay.caption(state.caption or step_labels.caption(frame.animation), self.layout, state.ui_scale)
-        self._strip_height = overlay.image_strip(frame, tr.dataset, panel_w, w - panel_w, h, state.ui_scale, given,
-                                                 self.strip_images)
-        self._timeline_height = 0.0
-        if state.show_panel and "timeline" in state.panel:
-            margin = TIMELINE_MARGIN * state.ui_scale
-            self._timeline_height = timeline_bar.draw(frame, panel_w + margin, w - panel_w - 2 * margin,
-                                                      h - self._strip_height, state.ui_scale, given)
+            self.receptive.draw(self.layout, shown_net, tr.dataset, state.palette, scale)
+        overlay.caption(state.caption or step_labels.caption(frame.animation, tr.dataset.noun), screen, self.measure)
+        overlay.image_strip(frame, screen.strip, tr.dataset, scale, given, self.strip_images)
+        if screen.timeline is not None:
+            timeline_bar.draw(frame, screen.timeline, scale, given)
         if not io.want_capture_mouse:
             overlay.tooltip(self.layout, frame, shown_net, tr.dataset, self.hover_neuron, self.hover_link,
                             state.palette)
-            plane_overlay.tooltip(self.plane, self.mouse, tr.dataset, state.click_adds, state.point_class)
-        if state.show_help and not help_window.draw(state):
+            plane_overlay.tooltip(self.plane, self.mouse, frame.params, tr.dataset, state.click_adds, state.point_class)
+        if state.show_help and not help_window.draw(state, tr.dataset):
             given.append(commands.Set("show_help", False))
         imgui.render()
         return given
@@ -341,8 +364,51 @@ class App:
         self.plane.release()
         self.renderer.shutdown()
         self.window.remove_handlers(self.taps)
+        if self._kiosk_input is not None:
+            self.window.remove_handlers(self._kiosk_input)
         implot.destroy_context(self.implot_context)
         imgui.destroy_context(self.imgui_context)
+
+
+class KioskInput:
+    """Kiosk mode: sees every input event before anything else does. Each one tells the director that
+    someone is there (it ends the attract demo) and shows the cursor; the events the director says only
+    woke the exhibit stop here, so that the touch that ends the demo presses no control under it."""
+
+    def __init__(self, director, cursor, quit_chord: str, clock=time.monotonic):
+        self.director = director
+        self.cursor = cursor
+        self.quit_chord = quit_chord
+        self.clock = clock
+
+    def _input(self, event: str, buttons: int = 0):
+        from pyglet.event import EVENT_HANDLED
+        now = self.clock()
+        self.cursor.moved(now)
+        return EVENT_HANDLED if self.director.input(now, event, buttons) else None
+
+    def on_mouse_motion(self, x, y, dx, dy):
+        return self._input("move")
+
+    def on_mouse_drag(self, x, y, dx, dy, buttons, modifiers):
+        return self._input("drag", buttons)
+
+    def on_mouse_press(self, x, y, button, modifiers):
+        return self._input("press", button)
+
+    def on_mouse_release(self, x, y, button, modifiers):
+        return self._input("release", button)
+
+    def on_mouse_scroll(self, x, y, scroll_x, scroll_y):
+        return self._input("scroll")
+
+    def on_key_press(self, symbol, modifiers):
+        if _is_chord(self.quit_chord, symbol, modifiers):  # staff must always get out, demo or not
+            return None
+        return self._input("key")
+
+    def on_text(self, text):
+        return self._input("text")
 
 
 def _is_chord(chord: str, symbol: int, modifiers: int) -> bool:

@@ -42,6 +42,8 @@ def add_setting_flags(parser: argparse.ArgumentParser, section: str, skip: tuple
                                help=f"{s.help} (default: {'on' if s.default else 'off'})")
         else:
             default = ",".join(map(str, s.default)) if s.kind in ("layers", "parts") else s.default
+            if s.name in settings.PRESET_KEYS:
+                default = f"the dataset's preset, {default} for {settings.BY_NAME['dataset'].default}"
             extra = f"; one of {', '.join(s.choices)}" if s.choices else ""
             if s.kind == "dataset":
                 extra += f", or a file ending in {settings.CSV_SUFFIX}"
@@ -69,9 +71,13 @@ def config(args: argparse.Namespace, section: str, base: dict[str, Any] | None =
 
 
 def make_trainer(args: argparse.Namespace, base: dict[str, Any] | None = None, kiosk: bool = False):
-    """A trainer from the flags given (over `base`, e.g. an exhibit config's train settings)."""
+    """A trainer from the flags given (over `base`, e.g. an exhibit config's train settings). The hidden
+    layers, activation and learning rate not given come from the dataset's preset, unless a network is
+    loaded (it brings its own)."""
     from glnn.core.trainer import Trainer
-    return Trainer.create(config(args, "train", base, kiosk), getattr(args, "load", None))
+    chosen = config(args, "train", base, kiosk)
+    load = getattr(args, "load", None)
+    return Trainer.create(chosen if load else settings.with_preset(chosen), load)
 
 
 def _at_least_one(text: str) -> int:
@@ -103,36 +109,63 @@ def train_parser() -> argparse.ArgumentParser:
 
 
 def cmd_train(argv: Sequence[str]) -> int:
+    """Train, print the figures; exit 0, or 1 with one line on stderr when the run ended diverged."""
     args = train_parser().parse_args(argv)
     from glnn.core import model
     if args.save:
-        model.save_target(args.save)  # refuse a bad path before training, not after
+        model.check_writable(args.save)  # refuse a bad place before training, not after
     trainer = make_trainer(args)
     total = args.iterations
     from tqdm import tqdm
-    chunk = max(10_000, min(500_000, total // 100 or 1))  # big calls: the kernel, not Python, sets the pace
+    # big calls, so that the kernel, not Python, sets the pace; yet a hundredth of the run at most,
+    # since a divergence with on_diverge = reset throws the rest of its call away
+    chunk = max(1_000, min(500_000, total // 100))
+    divergences, stopped_at, lr = 0, -1, trainer.settings["lr"]
+    trained, kernel_seconds = 0, 0.0  # for the rate: iterations that ran, seconds inside the kernel
     with tqdm(total=total, unit="it", unit_scale=True, disable=args.quiet, file=sys.stderr,
               dynamic_ncols=True, leave=False) as bar:
-        done = 0
+        done = 0  # iterations spent, whether on the network at the end or on one a divergence threw away
         while done < total:
-            ran = trainer.steps(min(chunk, total - done))
+            want = min(chunk, total - done)
+            seconds_before = trainer.kernel_seconds
+            ran = trainer.steps(want)
+            trained += ran
+            if trainer.diverged:
+                divergences += 1
+                if trainer.stopped:  # on_diverge = stop: the weights are the last finite ones
+                    stopped_at = trainer.iterations
+                    kernel_seconds += trainer.kernel_seconds - seconds_before
+                    break
+                trainer.clear_divergence()  # on_diverge = reset: new weights, training goes on
+                ran = want  # count the chunk as spent, so that a run that keeps diverging still ends
+            else:
+                kernel_seconds += trainer.kernel_seconds - seconds_before
             done += ran
             bar.update(ran)
-            if trainer.stopped:
-                break
     m = trainer.metrics()
-    rate = done / trainer.kernel_seconds if trainer.kernel_seconds > 0 else 0.0
     line = (f"{trainer.dataset.name} {'-'.join(map(str, trainer.arch.sizes))}: {m.iterations:,} iterations, "
-            f"loss {m.train_loss:.5f}, train accuracy {m.train_accuracy:.1%}")
+            f"mean loss {m.train_loss:.5f}, train accuracy {m.train_accuracy:.1%}")
     if m.has_test:
-        line += f", test accuracy {m.test_accuracy:.1%} (test loss {m.test_loss:.4f})"
-    print(line + f", {rate:,.0f} it/s")
-    if trainer.diverged:
-        print(f"note: {trainer.diverged}")
+        name, value = trainer.dataset.test_figure(m.test_accuracy)  # xor3: its one new pattern, right or wrong
+        shown = f"test accuracy {m.test_accuracy:.1%}" if name == "test accuracy" else f"{name}: {value}"
+        line += f", {shown} (test loss {m.test_loss:.4f})"
+    print(line + f", {trained / kernel_seconds if kernel_seconds > 0 else 0.0:,.0f} it/s")
     if args.save:
         trainer.save(args.save)
         print(f"saved {args.save}")
-    return 1 if trainer.stopped else 0
+    if not divergences:
+        return 0
+    # The run ended diverged: either it stopped, or (on_diverge = reset) the network above is one
+    # that started afresh after the last divergence and did not train the iterations asked for.
+    if stopped_at >= 0:
+        why = (f"training diverged at learning rate {lr:g} after iteration {stopped_at:,} and stopped there; "
+               "lower --lr")
+    else:
+        times = "once" if divergences == 1 else f"{divergences} times"
+        why = (f"training diverged {times} at learning rate {lr:g} and the weights were reset: the network above "
+               f"trained only the last {m.iterations:,} of {total:,} iterations; lower --lr")
+    print(f"glnn: {why}", file=sys.stderr)
+    return 1
 
 
 # -- glnn bench -------------------------------------------------------------------------------

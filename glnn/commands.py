@@ -54,6 +54,19 @@ class Set:
 
 
 @dataclasses.dataclass(frozen=True)
+class Choose:
+    """A person chose a dataset or an activation in the panel: it comes with its preset (a dataset with
+    its hidden layers, activation and learning rate; an activation with its learning rate for the
+    dataset), so that what is chosen learns. Set changes the one setting alone."""
+    name: str
+    value: Any
+
+    def __post_init__(self):
+        if self.name not in ("dataset", "activation"):
+            raise ValueError(f"Choose: {self.name!r} has no preset; use Set")
+
+
+@dataclasses.dataclass(frozen=True)
 class ShowSample:
     """Feed training sample `index` through the network and show it."""
     index: int
@@ -133,7 +146,7 @@ class SaveData:
     path: str
 
 
-Command = Union[TogglePlay, Play, Step, Train, Reset, Set, ShowSample, ShowInput, FollowTraining, Save, Load,
+Command = Union[TogglePlay, Play, Step, Train, Reset, Set, Choose, ShowSample, ShowInput, FollowTraining, Save, Load,
                 Animate, Scrub, ScrubBy, ScrubTo, AddExample, UndoExample, ForgetExamples, SaveData]
 ALL = Command.__args__
 SCRUB = (Scrub, ScrubBy, ScrubTo)

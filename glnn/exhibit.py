@@ -35,6 +35,11 @@ DEFAULT_CAPTIONS = {
 }
 
 
+# The "hint" caption takes the caption line for the last HINT_SECONDS of every HINT_PERIOD of the demo
+# (one line is all a caption has), and all of a step that has no caption of its own.
+HINT_PERIOD, HINT_SECONDS = 10.0, 3.0
+
+
 @dataclasses.dataclass(frozen=True)
 class Step:
     action: str
@@ -211,16 +216,24 @@ def default_text() -> str:
                 extra = f" ({' | '.join(s.choices)}{' | a file.csv' if s.kind == 'dataset' else ''})"
             elif s.lo is not None:
                 extra = f" ({int(s.lo)} to {int(s.hi)})" if s.kind == "int" else f" ({s.lo:g} to {s.hi:g})"
+                if s.special is not None:
+                    extra = f"{extra[:-1]}, or {s.special:g})"
             elif s.kind == "parts":
                 extra = f" (any of: {', '.join(settings.PANEL_PARTS)})"
             lines.append(f"# {s.help}{extra}")
             value = settings.KIOSK_DEFAULTS.get(s.name, s.default)
             if s.name in settings.KIOSK_DEFAULTS:
                 lines.append(f"# (on an exhibit; the desktop default is {_toml_value(s.default)})")
+            if s.name in settings.PRESET_KEYS:  # left out, it follows the dataset chosen: a network that learns
+                lines.append(f"# (left out: the dataset's preset; {settings.BY_NAME['dataset'].default}'s is this)")
+                lines.append(f"# {s.name} = {_toml_value(value)}")
+                continue
             lines.append(f"{s.name} = {_toml_value(value)}")
         lines.append("")
     lines.append("# What the visitor reads during the attract demo. Translate freely; these fields are")
-    lines.append(f"# filled in: {', '.join('{' + f + '}' for f in CAPTION_FIELDS)}.")
+    lines.append(f"# filled in: {', '.join('{' + f + '}' for f in CAPTION_FIELDS)}. The hint takes the caption line for")
+    lines.append(f"# {HINT_SECONDS:g} of every {HINT_PERIOD:g} seconds of the demo, and all of a step without a caption; "
+                 '"" shows none.')
     lines.append("[captions]")
     for key, text in DEFAULT_CAPTIONS.items():
         lines.append(f"{key} = {_toml_value(text)}")

@@ -11,9 +11,12 @@ import numpy as np
 
 from glnn import commands
 from glnn.core.trainer import Trainer
-from glnn.exhibit import Exhibit, Step
+from glnn.exhibit import HINT_PERIOD, HINT_SECONDS, Exhibit, Step
 
 INTERACTIVE, DEMO = "interactive", "demo"
+# A touch screen moves the pointer, then presses, within milliseconds: a press this soon after the
+# input that ended the demo belongs to the same touch, and so do its drags and its release.
+WAKE_SECONDS = 0.5
 
 
 class Attract:
@@ -100,27 +103,66 @@ class Director:
         self.exhibit = exhibit
         self.attract = Attract(exhibit.script, controller.state.idle_timeout, now)
         self._saved = None  # (trainer, state) of the visitor, kept aside during the demo
+        self._demo_start = now
+        self._story = ""  # the current step's caption; the caption line shows it or the hint
+        self._woke = -float("inf")  # when the last demo ended
+        self._held = 0  # mouse buttons (pyglet's bit mask) pressed as part of the touch that ended it
 
     @property
     def running(self) -> bool:
         return self.attract.mode == DEMO
 
-    def touch(self, now: float) -> None:
+    def touch(self, now: float) -> bool:
+        """Someone used the exhibit; returns whether that ended a demo."""
         if self.attract.touch(now):
             self._end_demo()
+            self._woke = now
+            return True
+        return False
+
+    def input(self, now: float, event: str, buttons: int = 0) -> bool:
+        """An input event: "move", "press", "release", "drag" (`buttons`: pyglet's mouse button bits),
+        "scroll", "key" or "text". Returns True if it must go no further: the first touch after the demo
+        only ends the demo; the control under the finger is not pressed. Pointer moves always go on
+        (where the pointer is harms nobody, and ImGui must know it)."""
+        self.touch(now)
+        waking = now - self._woke <= WAKE_SECONDS
+        if event == "move":
+            return False
+        if event == "press":
+            if waking:
+                self._held |= buttons
+            return waking
+        if event in ("release", "drag"):
+            mine = bool(self._held & buttons)
+            if event == "release":
+                self._held &= ~buttons
+            return mine
+        return waking  # a key (and its text) or a scroll that ended the demo does nothing else
 
     def update(self, now: float) -> None:
         for event in self.attract.update(now):
             if event[0] == "start":
-                self._begin_demo()
+                self._begin_demo(now)
             else:
                 self._enter(event[2])
         if self.running:
             self._during(self.attract.step, self.attract.progress(now))
+            self.controller.state.caption = self.caption_at(now)
+
+    def caption_at(self, now: float) -> str:
+        """The demo's caption line at `now`: the step's own caption, or the hint to take over."""
+        hint = self.exhibit.captions.get("hint", "")
+        in_period = (now - self._demo_start) % HINT_PERIOD
+        if hint and (not self._story or in_period >= HINT_PERIOD - HINT_SECONDS):
+            return hint
+        return self._story
 
     # -- the demo --------------------------------------------------------------------------
-    def _begin_demo(self) -> None:
+    def _begin_demo(self, now: float) -> None:
         c = self.controller
+        self._demo_start = now
+        self._story = ""
         with c._locked():
             # the visitor has gone: whoever comes next starts from the original training set, with
             # nothing of the last visitor's (their drawing, their examples) left on screen
@@ -173,10 +215,10 @@ class Director:
             c.apply(commands.Play(False))
         elif step.action == "dataset":
             c.apply(commands.Play(False))
-            c.apply(commands.Set("dataset", step.dataset))
+            c.apply(commands.Choose("dataset", step.dataset))  # with its preset, as a visitor's choice
         else:
             c.apply(commands.Play(False))
-        c.state.caption = self._caption(step)
+        self._story = self._caption(step)
 
     def _during(self, step: Step, progress: float) -> None:
         c = self.controller
@@ -188,10 +230,10 @@ class Director:
             x = tr.dataset.x_train[k]
             if c.state.shown_input is None or c.state.shown_input.shape != x.shape or (c.state.shown_input != x).any():
                 c.apply(commands.ShowSample(k))
-                c.state.caption = self._caption(step, digit=tr.dataset.class_names[tr.dataset.y_train[k]],
+                self._story = self._caption(step, digit=tr.dataset.class_names[tr.dataset.y_train[k]],
                                                 guess=self._guess(x))
         elif step.action == "draw":
             if c.state.shown_input is None and tr.dataset.has_test:
                 x = tr.dataset.x_test[0]
                 c.apply(commands.ShowInput(x, "a drawing"))
-                c.state.caption = self._caption(step, guess=self._guess(x))
+                self._story = self._caption(step, guess=self._guess(x))

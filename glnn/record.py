@@ -64,12 +64,13 @@ def schedule(iterations: int, frames: int, kind: str = "log") -> np.ndarray:
     return targets
 
 
-def caption_text(metrics) -> str:
-    """The line over the video: iteration, loss and accuracy, every number finite."""
+def caption_text(metrics, dataset) -> str:
+    """The line over the video: iteration, mean loss (over the training set) and accuracy, every number finite."""
     loss_text = widgets.loss_text(metrics.train_loss, decimals=4)
-    text = f"iteration {metrics.iterations:,} · loss {loss_text} · accuracy {widgets.finite(metrics.train_accuracy):.0%}"
+    text = f"iteration {metrics.iterations:,} · mean loss {loss_text} · accuracy {widgets.finite(metrics.train_accuracy):.0%}"
     if metrics.has_test:
-        text += f" · test accuracy {widgets.finite(metrics.test_accuracy):.0%}"
+        name, value = dataset.test_figure(metrics.test_accuracy)
+        text += f" · {name} {value}" if name == "test accuracy" else f" · {name}: {value}"
     if metrics.diverged:
         text += " · diverged"
     return text
@@ -218,7 +219,7 @@ def _render(args: Recording, trainer, state, size, ext: str, path: str) -> tuple
         controller = Controller(trainer, state, threaded=False)
         app = App(window, controller)
         fb_w, fb_h = window.get_framebuffer_size()
-        state.caption = caption_text(trainer.metrics())
+        state.caption = caption_text(trainer.metrics(), trainer.dataset)
         for _ in range(WARMUP_FRAMES):
             app.frame()
         writer = _Writer(path, ext, args.fps)
@@ -228,7 +229,7 @@ def _render(args: Recording, trainer, state, size, ext: str, path: str) -> tuple
             for target in targets:
                 if target > trained and not trainer.stopped:
                     trained += trainer.steps(int(target) - trained)
-                state.caption = caption_text(trainer.metrics())
+                state.caption = caption_text(trainer.metrics(), trainer.dataset)
                 app.frame()
                 writer.append(read_pixels(fb_w, fb_h))
                 bar.update(1)

@@ -1,7 +1,11 @@
 #version 330 core
-// One instance per connection, expanded to a quad from gl_VertexID (triangle strip, 4 vertices).
-// Weights, activations and neuron positions are read from buffers the CPU updates once a frame.
-layout(location = 0) in ivec3 i_link;   // source neuron, target neuron, weight index
+// One instance per connection drawn, expanded to a quad from gl_VertexID (triangle strip, 4 vertices).
+// Weights, activations and neuron positions are read from buffers the CPU updates once a frame;
+// the connections themselves from a table written when the topology changes. A big network draws
+// only some of its connections (glnn.view.lod): each instance names the one it draws.
+layout(location = 0) in int i_index;    // the connection drawn: an index into u_links
+
+uniform isamplerBuffer u_links;   // per connection: source neuron, target neuron, weight index, 0
 
 uniform samplerBuffer u_params;   // the network's flat parameter array
 uniform samplerBuffer u_acts;     // activations of every neuron for the shown input
@@ -14,6 +18,7 @@ uniform vec3 u_pos_color;
 uniform vec3 u_neg_color;
 uniform int u_hover;              // index of the hovered connection, or -1
 uniform int u_focus;              // neuron whose connections are emphasised, or -1
+uniform int u_hover_neuron;       // the hovered neuron, or -1: its connections stand out too (others stay)
 // step-through animation (glnn.step_animation); with an empty u_pulse_links and u_change 0 nothing changes
 uniform samplerBuffer u_deltas;   // every neuron's error signal dLoss/dz once the backward pass reached it, else 0
 uniform ivec2 u_pulse_links;      // connections [first, end) carrying pulses this frame
@@ -35,6 +40,7 @@ flat out float v_pulse_dir;   // +1 the pulse travels towards the line's end, -1
 flat out float v_pulse_radius;
 
 void main() {
+    ivec3 i_link = texelFetch(u_links, i_index).xyz;
     vec4 a = texelFetch(u_nodes, i_link.x);
     vec4 b = texelFetch(u_nodes, i_link.y);
     float w = texelFetch(u_params, i_link.z).r;
@@ -42,11 +48,12 @@ void main() {
 
     float m = clamp(abs(w) / u_weight_scale, 0.0, 1.0);
     float signal = clamp(abs(w * source_act) / u_weight_scale, 0.0, 1.0);
-    bool hovered = gl_InstanceID == u_hover;
+    bool hovered = i_index == u_hover;
     bool focused = u_focus >= 0 && (i_link.x == u_focus || i_link.y == u_focus);
+    bool of_hovered = u_hover_neuron >= 0 && (i_link.x == u_hover_neuron || i_link.y == u_hover_neuron);
 
     float delta_target = texelFetch(u_deltas, i_link.y).r;
-    bool pulsing = gl_InstanceID >= u_pulse_links.x && gl_InstanceID < u_pulse_links.y;
+    bool pulsing = i_index >= u_pulse_links.x && i_index < u_pulse_links.y;
     float carried = u_pulse_backward == 1 ? abs(w * delta_target) : abs(w * source_act);
     // a power below 1: weak signals still show as faint pulses beside the strong ones
     v_pulse = pulsing ? pow(clamp(carried / max(u_pulse_scale, 1e-30), 0.0, 1.0), 0.7) : 0.0;
@@ -59,7 +66,7 @@ void main() {
     v_color = base * (0.55 + 0.45 * m + u_signal_glow * signal * signal);
     if (hovered) v_color = mix(base, vec3(1.0), 0.6) * 2.2;
     v_alpha = 0.06 + 0.84 * m;
-    if (focused) v_alpha = min(1.0, v_alpha * 1.8 + 0.15);
+    if (focused || of_hovered) v_alpha = min(1.0, v_alpha * 1.8 + 0.15);
     if (u_focus >= 0 && !focused && !hovered) v_alpha *= 0.25;
     if (hovered) v_alpha = 1.0;
     if (u_change > 0.0 && u_change_scale > 0.0) {
@@ -85,7 +92,7 @@ void main() {
     v_pulse_dir = u_pulse_backward == 1 ? -1.0 : 1.0;
     // each connection's pulse a little early or late (a fixed hash of its index): a swarm of
     // sparks rather than one front, which on dense layers would merge into a wall of light
-    float jitter = (fract(sin(float(gl_InstanceID) * 12.9898) * 43758.5453) - 0.5) * 0.16;
+    float jitter = (fract(sin(float(i_index) * 12.9898) * 43758.5453) - 0.5) * 0.16;
     float travelled = u_pulse_pos + jitter;
     v_pulse_head = (u_pulse_backward == 1 ? 1.0 - travelled : travelled) * seg_len;
     v_across = side * extent;

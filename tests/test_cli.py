@@ -114,13 +114,51 @@ def test_save_onto_a_directory_is_a_one_line_error(tmp_path):
     assert_one_line_error(result, str(target))
 
 
-def test_diverging_run_says_so_and_exits_1():
-    result = glnn("train", "--quiet", "--iterations", "5000", "--hidden", "64,64,64,64", "--activation", "relu",
-                  "--loss", "xent", "--lr", "10")
-    assert result.returncode == 1, result.stderr
-    assert "note: training diverged" in result.stdout
+def unwritable_folder(tmp_path: Path) -> Path:
+    """A folder nobody may create files in: a read-only one of our own, or (root ignores file modes) /sys."""
+    if os.geteuid() == 0:
+        return Path("/sys")
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    return folder
+
+
+def test_save_to_an_unwritable_folder_fails_before_training(tmp_path):
+    target = unwritable_folder(tmp_path) / "net.npz"
+    # 200 M iterations take minutes: only a check made before training answers within the timeout
+    result = glnn("train", "--quiet", "--iterations", "200000000", "--save", str(target))
+    assert_one_line_error(result, str(target))
+    assert result.stdout == ""  # no training summary: nothing was trained
+    assert not target.exists()
+
+
+DIVERGING = ("--iterations", "5000", "--hidden", "64,64,64,64", "--activation", "relu", "--loss", "xent", "--lr", "10")
+
+
+def assert_one_line_divergence(result: subprocess.CompletedProcess, *words: str):
+    """A run that ends diverged: exit 1, its figures on stdout, one line on stderr that says so."""
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
-    assert "nan" not in result.stdout.lower()
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("glnn: training diverged"), result.stderr
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+    assert "nan" not in result.stdout.lower() and "diverged" not in result.stdout
+
+
+def test_diverging_run_that_stops_says_so_on_one_line_and_exits_1():
+    result = glnn("train", "--quiet", *DIVERGING)
+    assert_one_line_divergence(result, "stopped", "learning rate 10", "--lr")
+
+
+def test_diverging_run_whose_weights_were_reset_exits_1_too(tmp_path):
+    """on_diverge=reset keeps training on new weights: the network at the end did not train the iterations
+    asked for, so the run ended diverged as well."""
+    path = tmp_path / "net.npz"
+    result = glnn("train", "--quiet", *DIVERGING, "--on-diverge", "reset", "--save", str(path))
+    assert_one_line_divergence(result, "reset", "learning rate 10", "of 5,000 iterations")
+    assert f"saved {path}" in result.stdout and path.is_file()  # the last finite weights, kept
 
 
 def test_save_never_replaces_a_device_or_a_pipe(tmp_path):

@@ -120,6 +120,18 @@ def test_save_and_load_round_trip_and_say_so(tmp_path):
     assert c.trainer.iterations == 500 and np.array_equal(c.trainer.net.params, saved)
 
 
+def test_save_and_load_name_the_whole_path_of_a_relative_name(tmp_path, monkeypatch):
+    """The Save box holds a bare name by default: the message says in which folder the file went."""
+    monkeypatch.chdir(tmp_path)
+    c = make()
+    c.apply(commands.Save("glnn-network.npz"))
+    assert c.state.message == f"saved {tmp_path / 'glnn-network.npz'}"
+    c.apply(commands.Load("glnn-network.npz"))
+    assert c.state.message == f"loaded {tmp_path / 'glnn-network.npz'}"
+    c.apply(commands.Save("no-such-folder/net.npz"))
+    assert str(tmp_path / "no-such-folder") in c.state.message
+
+
 def test_load_of_a_bad_file_keeps_the_network_and_says_why(tmp_path):
     c = make()
     bad = tmp_path / "bad.npz"
@@ -207,3 +219,12 @@ def test_every_command_type_is_a_dataclass_with_a_test_here():
 
 def _snake(name: str) -> str:
     return "".join("_" + ch.lower() if ch.isupper() else ch for ch in name).lstrip("_")
+
+
+def test_choose_brings_the_preset_and_refuses_a_setting_without_one():
+    c = make()
+    c.apply(commands.Choose("dataset", "xor3"))
+    s = c.trainer.settings
+    assert (s["dataset"], s["hidden"], s["activation"], s["lr"]) == ("xor3", (4,), "sigmoid", 0.5)
+    with pytest.raises(ValueError):
+        commands.Choose("lr", 0.1)

@@ -15,6 +15,7 @@ Every screenshot is saved under pytest's tmp dir; the interesting ones are also 
 """
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -91,16 +92,17 @@ def _ncc(gray: np.ndarray, t: np.ndarray) -> np.ndarray:
     return num / den
 
 
-def text_matches(img: np.ndarray, text: str, box) -> list[tuple[float, int, int, int, int]]:
+def text_matches(img: np.ndarray, text: str, box, scale: float = 1.0) -> list[tuple[float, int, int, int, int]]:
     """Every place in box (x0, y0, x1, y1) where `text` reads, best size per place:
     (score, x, y, w, h) in window coordinates, best first. Score 1 = pixel perfect; the panel's
-    real text scores about 0.8-0.95, other text and the scene below about 0.6."""
+    real text scores about 0.8-0.95, other text and the scene below about 0.6. `scale`: the
+    ui_scale the text is drawn at."""
     x0, y0, x1, y1 = (int(v) for v in box)
     x0, y0 = max(0, x0), max(0, y0)
     x1, y1 = min(img.shape[1], x1), min(img.shape[0], y1)
     gray = img[y0:y1, x0:x1, :3].astype(np.float64).mean(axis=2)
     found = []
-    for size in (14.5, 15.0, 15.5):
+    for size in (14.5 * scale, 15.0 * scale, 15.5 * scale):
         t = _template(text, size)
         if t.shape[0] > gray.shape[0] or t.shape[1] > gray.shape[1]:
             continue
@@ -120,8 +122,8 @@ def text_matches(img: np.ndarray, text: str, box) -> list[tuple[float, int, int,
     return distinct
 
 
-def text_score(img, text, box) -> float:
-    m = text_matches(img, text, box)
+def text_score(img, text, box, scale: float = 1.0) -> float:
+    m = text_matches(img, text, box, scale)
     return m[0][0] if m else 0.0
 
 
@@ -129,10 +131,10 @@ READS = 0.75  # a text_score at least this reads as the text
 ABSENT = 0.65  # at most this: the text is not there
 
 
-def find_text(img, text, box, topmost=False) -> tuple[float, float]:
+def find_text(img, text, box, topmost=False, scale: float = 1.0) -> tuple[float, float]:
     """Centre of `text` in box (the best match, or the topmost one that reads); fails if absent."""
-    matches = [m for m in text_matches(img, text, box) if m[0] >= READS]
-    assert matches, f"{text!r} not found in {box} (best score {text_score(img, text, box):.2f})"
+    matches = [m for m in text_matches(img, text, box, scale) if m[0] >= READS]
+    assert matches, f"{text!r} not found in {box} (best score {text_score(img, text, box, scale):.2f})"
     s, x, y, w, h = min(matches, key=lambda m: m[2]) if topmost else matches[0]
     return x + w / 2, y + h / 2
 
@@ -142,34 +144,23 @@ class Geometry:
     def __init__(self, size):
         from glnn.core import settings
         from glnn.core.data import load
-        from glnn.ui.panel import PANEL_WIDTH
-        from glnn.ui import timeline_bar
-        from glnn.ui.theme import BASE_FONT_SIZE
-        from glnn.view import layout as layout_mod
+        from glnn.core.model import Architecture
+        from glnn.ui.theme import TextMeasure
+        from glnn.view import screen
         w, h = size
         self.dataset = load(settings.defaults()["dataset"])
         ds = self.dataset
         sizes = (ds.n_inputs, *settings.defaults()["hidden"], ds.n_outputs)
         scale = settings.defaults("view")["ui_scale"]
-        panel_w = PANEL_WIDTH * scale
-        line_h = BASE_FONT_SIZE * scale  # ImGui's text line height is the font size
-        # glnn/ui/overlay.py image_strip
-        rows, cols = ds.image_shape
-        cell = (7 if rows <= 5 else 4) * scale
-        self.tile = cell * cols
-        pad = 10 * scale
-        n = len(ds.y_train)
-        strip_w = n * (self.tile + pad) + pad
-        strip_h = self.tile + pad * 2 + line_h
-        strip_x = panel_w + max(0.0, (w - panel_w - strip_w) / 2)
-        strip_y = h - strip_h - 8
-        window_pad = 8.0  # ImGui's default WindowPadding; glnn's theme keeps it
-        self.tiles = [(strip_x + window_pad + k * (self.tile + pad), strip_y + window_pad) for k in range(n)]
-        # glnn/app.py _lay_out(): the scene's area
-        area = layout_mod.scene_area(w, h, panel_w, (strip_h + 8) + timeline_bar.height(scale, line_h), scale)
-        self.layout = layout_mod.compute(sizes, np.zeros(len(sizes) - 1, np.int64), area)
+        # the layout glnn/app.py computes, with the font ImGui draws in
+        content = screen.content_for(w, h, scale, sizes, ds)
+        self.screen = screen.compute(content, TextMeasure.standalone(), Architecture(sizes).offsets()[0])
+        self.layout = self.screen.layout
+        strip = self.screen.strip
+        self.tile = float(strip.tiles[0, 2])
+        self.tiles = [(float(x), float(y)) for x, y, _, _ in strip.tiles]
         self.sizes = sizes
-        self.panel_w = panel_w
+        self.panel_w = self.screen.panel.w
 
     def neuron(self, layer: int, index: int) -> tuple[float, float, float]:
         x, y, r, _ = self.layout.nodes[int(self.layout.layer_start[layer]) + index]
@@ -287,6 +278,23 @@ class Gui:
             assert self.proc.poll() is None, f"glnn exited with {self.proc.returncode}: {self.log.read_text()[-2000:]}"
             time.sleep(0.15)
 
+    def steady(self, region, name: str, timeout: float = 10.0) -> np.ndarray:
+        """A screenshot once `region` (a pair of slices) stops changing: at this machine's few frames a
+        second, a hover highlight can outlive the move of the pointer by a frame or two."""
+        deadline = time.monotonic() + timeout
+        last = self.grab()
+        while True:
+            time.sleep(0.6)
+            img = self.grab()
+            if np.array_equal(img[region], last[region]):
+                self.save(img, name)
+                return img
+            assert time.monotonic() < deadline, f"{name}: the picture keeps changing"
+            last = img
+
+    def window_size(self) -> tuple[int, int]:
+        return _window_box(self.display, self.wid)[2:]
+
     def alive(self) -> None:
         assert self.proc.poll() is None, f"glnn exited with {self.proc.returncode}: {self.log.read_text()[-2000:]}"
 
@@ -346,9 +354,10 @@ def _window_box(display: str, wid: str) -> tuple[int, int, int, int]:
     return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
 
 
-@pytest.fixture(scope="module")
-def gui(tmp_path_factory):
-    shot_dir = tmp_path_factory.mktemp("e2e")
+@contextlib.contextmanager
+def running_glnn(shot_dir: Path, args=("--size", f"{SIZE[0]}x{SIZE[1]}"), fullscreen: bool = False):
+    """glnn started with `args` in an Xvfb of its own, its window found and (unless full screen, which fills
+    the screen) moved down by WINDOW_Y; yields the Gui once the window exists. Both are ended on exit."""
     xvfb_log = open(shot_dir / "xvfb.log", "wb")
     app_log_path = shot_dir / "glnn.log"
     app_log = open(app_log_path, "wb")
@@ -360,7 +369,7 @@ def gui(tmp_path_factory):
         env["DISPLAY"] = display
         env["PYTHONPATH"] = os.pathsep.join([str(APP_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         # in a directory of its own (glnn finds its code through PYTHONPATH): nothing lands in the checkout
-        app = subprocess.Popen([sys.executable, "-m", "glnn", "--size", f"{SIZE[0]}x{SIZE[1]}"], cwd=shot_dir, env=env,
+        app = subprocess.Popen([sys.executable, "-m", "glnn", *args], cwd=shot_dir, env=env,
                                stdout=app_log, stderr=subprocess.STDOUT, start_new_session=True)
         # the window's title is exactly "glnn" (a hidden helper window is named after __main__.py)
         try:
@@ -369,16 +378,29 @@ def gui(tmp_path_factory):
                                  timeout=40).stdout.split()[0]
         except subprocess.TimeoutExpired:
             pytest.fail(f"no glnn window after 40 s; glnn said: {app_log_path.read_text()[-2000:]}")
-        subprocess.run(["xdotool", "windowmove", wid, "0", str(WINDOW_Y)], env={**os.environ, "DISPLAY": display},
-                       capture_output=True, timeout=10)
+        want = SCREEN if fullscreen else SIZE
+        if not fullscreen:
+            subprocess.run(["xdotool", "windowmove", wid, "0", str(WINDOW_Y)],
+                           env={**os.environ, "DISPLAY": display}, capture_output=True, timeout=10)
         deadline = time.monotonic() + 10
-        while (box := _window_box(display, wid))[1] != WINDOW_Y and time.monotonic() < deadline:
+        while ((box := _window_box(display, wid))[1] != (0 if fullscreen else WINDOW_Y) or box[2:] != want) \
+                and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert box[2:] == SIZE, f"window is {box[2]}x{box[3]}, asked for {SIZE}"
+        assert box[2:] == want, f"window is {box[2]}x{box[3]}, asked for {want}"
         g = Gui(display, app, wid, box, shot_dir, app_log_path)
         g.xdo("mousemove", box[0] + BLANK[0], box[1] + BLANK[1])  # keyboard focus follows the pointer
         g.xdo("windowfocus", wid)
+        yield g
+    finally:
+        _kill(app)
+        _kill(xvfb)
+        app_log.close()
+        xvfb_log.close()
 
+
+@pytest.fixture(scope="module")
+def gui(tmp_path_factory):
+    with running_glnn(tmp_path_factory.mktemp("e2e")) as g:
         def ready(img):  # panel drawn, the strip measured and the scene laid out with it
             x, y = g.geo.tiles[0]
             tile = img[int(y):int(y + g.geo.tile), int(x):int(x + g.geo.tile)]
@@ -387,11 +409,6 @@ def gui(tmp_path_factory):
         g.wait_for("the first frames", ready, timeout=40, name="start")
         time.sleep(0.5)
         yield g
-    finally:
-        _kill(app)
-        _kill(xvfb)
-        app_log.close()
-        xvfb_log.close()
 
 
 # -- helpers on pictures ------------------------------------------------------------------------
@@ -640,6 +657,95 @@ def test_space_plays_and_pauses(gui):
     f = gui.shot("paused_again_b")
     assert same(e, f), "still training after the second Space"
     assert text_score(f, "Play", (0, 60, geo.panel_w, 100)) >= READS
+
+
+HELP_TITLE = "Help: what am I looking at?"
+
+
+def test_shortcut_keys_never_press_focus_or_highlight_a_panel_control(gui):
+    """Left/Right used to move ImGui's keyboard focus through the panel too, so that the next Space
+    played AND pressed the focused button (Help opened), and tooltips jumped to that button."""
+    geo = gui.geo
+    img = gui.open_tab("Train")
+    gui.move(*BLANK)
+    _, figures_y = find_text(img, "iterations", (0, 150, 170, 450), topmost=True)
+    controls = (slice(0, int(figures_y) - 12), slice(0, int(geo.panel_w)))  # title, tabs, buttons, sliders
+    below_play = (slice(100, int(figures_y) - 12), slice(0, int(geo.panel_w)))
+    before = gui.steady(controls, "keys_before")
+    assert text_score(before, "Play", (0, 60, geo.panel_w, 100)) >= READS, "the test expects training paused"
+    for name in ("Right", "Right", "Left", "Right"):
+        gui.key(name)
+        time.sleep(0.3)
+    time.sleep(0.5)
+    after_arrows = gui.shot("keys_after_arrows")
+    changed = np.argwhere((before[controls] != after_arrows[controls]).any(axis=2))
+    assert len(changed) == 0, (f"the arrow keys changed the panel's controls (a focus highlight?) at "
+                               f"{changed.min(axis=0)[::-1]}..{changed.max(axis=0)[::-1]} (x, y)")
+    gui.key("space")
+    img, _ = gui.wait_for("Space to start training", lambda im: text_score(im, "Pause", (0, 60, geo.panel_w, 100)) >= READS,
+                          name="keys_space_plays")
+    time.sleep(1.0)
+    img = gui.shot("keys_playing")
+    assert text_score(img, HELP_TITLE, (0, 0, SIZE[0], SIZE[1])) < ABSENT, "Space pressed the Help button"
+    assert np.array_equal(before[below_play], img[below_play]), "Space changed a panel control"
+    gui.key("space")
+    gui.wait_for("Space to pause again", lambda im: text_score(im, "Play", (0, 60, geo.panel_w, 100)) >= READS,
+                 name="keys_space_pauses")
+    time.sleep(0.5)
+    end = gui.shot("keys_end")
+    assert np.array_equal(before[controls], end[controls]), "the panel's controls look different after the keys"
+    assert text_score(end, HELP_TITLE, (0, 0, SIZE[0], SIZE[1])) < ABSENT
+
+
+def test_a_text_field_takes_the_shortcut_keys_while_typing(gui):
+    """While the Save box has the keyboard, Space, S, R, F, H and the arrows are text; Esc leaves the field
+    (it does not quit); afterwards the keys are shortcuts again."""
+    geo = gui.geo
+    img = gui.open_tab("Train")
+    gui.move(*BLANK)
+    _, figures_y = find_text(img, "iterations", (0, 150, 170, 450), topmost=True)
+    figures = (slice(int(figures_y) - 10, int(figures_y) + 10), slice(165, int(geo.panel_w) - 10))  # iterations value
+    trained = gui.shot("typing_before")[figures]
+    img = gui.open_tab("Settings")
+    x, y = find_text(img, "glnn-network.npz", (0, 60, geo.panel_w, SIZE[1]))
+    gui.click(x, y)
+    time.sleep(0.3)
+    gui.key("ctrl+a")
+    gui.xdo("type", "--delay", "60", "srhf net")
+    for name in ("Left", "Left", "Left"):
+        gui.key(name)
+    gui.xdo("type", "X")
+    box = (0, y - 20, geo.panel_w, y + 20)
+    gui.wait_for("the typed name in the Save box", lambda im: text_score(im, "srhf Xnet", box) >= READS,
+                 name="typing_typed")
+    gui.key("space")  # a space, not play
+    gui.wait_for("the space in the Save box", lambda im: text_score(im, "srhf X net", box) >= READS,
+                 name="typing_space")
+    gui.key("Return")  # done: the field lets the keyboard go
+    assert gui.window_size() == SIZE, "F toggled full screen"
+    # Esc in the field leaves it instead of quitting glnn
+    gui.click(x, y)
+    time.sleep(0.5)
+    gui.key("Escape")
+    try:
+        gui.proc.wait(3)
+        pytest.fail(f"Esc in the Save box quit glnn (exit status {gui.proc.returncode})")
+    except subprocess.TimeoutExpired:
+        pass
+    img = gui.open_tab("Train")
+    gui.move(*BLANK)
+    time.sleep(0.5)
+    img = gui.shot("typing_after")
+    assert text_score(img, "Play", (0, 60, geo.panel_w, 100)) >= READS, "a typed Space started training"
+    assert np.array_equal(trained, img[figures]), "a typed S or R trained or reset the network"
+    assert text_score(img, HELP_TITLE, (0, 0, SIZE[0], SIZE[1])) < ABSENT
+    # and out of the field the letters are shortcuts again: H hides the panel and shows it again
+    gui.key("h")
+    gui.wait_for("H to hide the panel", lambda im: text_score(im, "iterations", (0, 150, 170, 450)) < ABSENT,
+                 name="typing_h_hides")
+    gui.key("h")
+    gui.wait_for("H to show the panel", lambda im: text_score(im, "iterations", (0, 150, 170, 450)) >= READS,
+                 name="typing_h_shows")
 
 
 def test_escape_quits(gui):

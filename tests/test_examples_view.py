@@ -9,7 +9,7 @@ from pyglet.event import EventDispatcher
 
 from glnn import commands
 from glnn.core.trainer import Trainer
-from glnn.ui.overlay import strip_indices
+from glnn.view import screen
 from glnn.ui.widgets import MINE
 
 pytestmark = pytest.mark.gl
@@ -37,14 +37,29 @@ def press(app, x: float, y: float, modifiers: int = 0, frames: int = 4) -> None:
 
 # -- the strip -----------------------------------------------------------------------------------
 def test_strip_shows_the_loaded_images_then_the_newest_examples_that_fit():
+    # (merge of layering: the strip is laid out by glnn.view.screen now, not overlay.strip_indices)
+    measure = screen.ApproxMeasure()
     tr = Trainer()
-    assert strip_indices(tr.dataset, 930, 35, 10) == (list(range(10)), 0)
+
+    def strip_of(dataset):
+        content = screen.content_for(1280, 720, 1.0, (25, 16, 10), dataset)
+        return screen.strip_layout(content, measure, 1.0, 0.0, 930.0, 700.0)
+
+    alone = strip_of(tr.dataset)
+    assert alone.indices.tolist() == list(range(10)) and alone.more is None and alone.loaded == 10
     for k in range(30):
         tr.add_example(np.roll(BOXY_EIGHT, k), k % 10)
-    shown, left_out = strip_indices(tr.dataset, 930, 35, 10)
-    assert shown == list(range(10)) + list(range(40 - 9, 40)) and left_out == 21  # (930 - 55) // 45 = 19 tiles
-    big = Trainer({"dataset": "gauss"}).dataset  # no images, but the rule is the same: too many loaded
-    assert strip_indices(big, 930, 35, 10) == ([], 0)
+    strip = strip_of(tr.dataset)
+    shown = strip.indices.tolist()
+    mine = len(shown) - 10
+    assert 0 < mine < 30 and shown == list(range(10)) + list(range(40 - mine, 40))
+    assert strip.more is not None and strip.more.text == f"+{30 - mine}"
+    # the examples take only room the loaded images leave: one row, at the loaded images' size
+    assert strip.rows == alone.rows == 1 and strip.cell == alone.cell
+    assert strip.rect.x >= 0 and strip.rect.right <= 930 and strip.more.rect.inside(strip.rect)
+    big = Trainer({"dataset": "gauss"}).dataset  # no images: no strip
+    content = screen.content_for(1280, 720, 1.0, (2, 4, 1), big)
+    assert content.images == 0 and content.mine_labels == ()
 
 
 def test_a_taught_drawing_shows_in_the_strip_marked_and_a_click_feeds_it(make_app, pixels):
@@ -106,7 +121,7 @@ def test_click_adds_a_point_shift_click_the_other_class_drawn_as_squares(make_ap
     assert app.state.shown_input is None  # adding is not showing
     img = pixels(*SIZE).astype(int)
     radius = float(np.clip(app.plane.map.side / 85.0, 3.0, 6.0))
-    assert radius > 5.0
+    assert radius > 4.5  # (the map is 424 px in layering's screen layout: radius 4.99)
     for (x1, x2), red in ((corner_a, True), (corner_b, False)):
         x, y = at(app, x1, x2)
         for dx, dy in ((0, 0), (0.75 * radius, 0.75 * radius), (-0.75 * radius, -0.75 * radius)):

@@ -55,7 +55,7 @@ def test_self_check_names_a_non_finite_number():
                 has_test=False, rate=1.0, diverged="")
     ok = dict(params=np.zeros(4, np.float32), activations=np.zeros(3, np.float32), layer_sizes=(1, 1, 1),
               outputs=np.zeros(1, np.float32), prediction=0, input_index=0, picked_index=-1, metrics=m,
-              loss_x=np.arange(3.0), loss_y=np.ones(3), metric_x=np.arange(3.0), metric_y=np.ones(3),
+              metric_x=np.arange(3.0), metric_y=np.ones(3),
               iterations_per_second=10.0)
     assert Frame(**ok).non_finite() == []
     bad = {**ok, "outputs": np.array([np.nan], np.float32), "metrics": Metrics(**{**m.__dict__, "train_loss": np.inf})}

@@ -306,8 +306,8 @@ def test_draw_calls_do_not_depend_on_network_size(ctx, scene):
             if len(sizes) > 3:  # 16,384 random weights in that gap: both signs
                 assert reddish > 50 and bluish > 50, (sizes, glow, reddish, bluish)
     assert gl_err() == 0
-    for glow in (True, False):
-        assert counts[(2, 2, 2), glow] == counts[(64, 256, 256, 10), glow], counts
+    for glow in (True, False):  # the big network draws one more: the faint band of the connections it leaves out
+        assert counts[(2, 2, 2), glow] + 1 == counts[(64, 256, 256, 10), glow], counts
     assert counts[(2, 2, 2), False] >= 3  # connections, neurons, the final combine
     assert counts[(2, 2, 2), True] > counts[(2, 2, 2), False]
 
@@ -351,13 +351,15 @@ def test_release_deletes_gl_objects(ctx):
     bloom = scene.bloom
     targets = [scene.target, bloom.bright_target, *bloom.ping, *bloom.pong]
     buffers = [scene.params.buffer.id.value, scene.acts.buffer.id.value, scene.nodes.buffer.id.value,
-               scene.connections.links.id.value]
+               scene.connections.table.buffer.id.value, scene.connections.drawn.id.value,
+               scene.bands.instances.id.value]
     textures = [scene.params.texture.value, scene.acts.texture.value, scene.nodes.texture.value,
-                *(t.texture.value for t in targets)]
+                scene.connections.table.texture.value, *(t.texture.value for t in targets)]
     framebuffers = [t.fbo.value for t in targets]
-    arrays = [scene.connections.vao.id.value, scene.neurons.vao.id.value, bloom.vao.id.value]
-    programs = [scene.connections.program.id, scene.neurons.program.id, bloom.bright.id, bloom.blur.id,
-                bloom.combine.id]
+    arrays = [scene.connections.vao.id.value, scene.bands.vao.id.value, scene.neurons.vao.id.value,
+              bloom.vao.id.value]
+    programs = [scene.connections.program.id, scene.bands.program.id, scene.neurons.program.id, bloom.bright.id,
+                bloom.blur.id, bloom.combine.id]
     kinds = {"buffer": (gl.glIsBuffer, buffers), "texture": (gl.glIsTexture, textures),
              "framebuffer": (gl.glIsFramebuffer, framebuffers), "vertex array": (gl.glIsVertexArray, arrays),
              "program": (gl.glIsProgram, programs)}

@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 
 import reference as ref
+from glnn.core import kernels
 from glnn.core.model import Network
 from glnn.core.trainer import Trainer
 from glnn_testutil import kernel_steps, layers_of
@@ -304,6 +305,41 @@ def test_forward_and_evaluate_match_reference(settings):
             ref_losses.append(ref.loss_of(ws, bs, x_all[r], int(y_all[r]), settings["activation"], settings["loss"]))
         assert loss_mean == pytest.approx(np.mean(ref_losses), rel=1e-4, abs=1e-6)
         assert acc == pytest.approx(np.mean(trainer.predict(out) == y_all))
+
+
+def tanh_sweep() -> np.ndarray:
+    """float32 inputs from 1e-6 to 10 in magnitude, log-spaced, both signs (an odd count, so that the
+    vectorised loops of the kernels also run their scalar remainder)."""
+    z = np.logspace(-6, 1, 2001).astype(np.float32)
+    return np.concatenate([-z[::-1], z])
+
+
+def tanh_relative_error(values: np.ndarray, z: np.ndarray) -> float:
+    exact = np.tanh(z.astype(np.float64))
+    return float(np.max(np.abs(values.astype(np.float64) - exact) / np.abs(exact)))
+
+
+def test_kernel_tanh_is_accurate_near_zero_and_beyond():
+    """The kernels' float32 tanh within 1e-5 of float64 for |z| in 1e-6..10, through the two code paths
+    that use it: the grid forward pass (a vectorised loop over many inputs) and a network's forward pass.
+
+    A 1-1-1 network with weight 1 and bias 0 makes the hidden neuron's activation tanh(z) of its input z.
+    """
+    z = tanh_sweep()
+    sizes = np.array([1, 1, 1], np.uint64)
+    w_off, b_off = np.array([0, 2], np.uint64), np.array([1, 3], np.uint64)
+    params = np.array([1.0, 0.0, 1.0, 0.0], np.float32)  # w, b of layer 0, then of layer 1
+    act, loss = kernels.ACT_TANH, kernels.LOSS_SSE
+    out = np.zeros((3, z.shape[0]), np.float32)
+    kernels.forward_all(params, sizes, w_off, b_off, True, act, loss, z[:, None].copy(), out)
+    assert tanh_relative_error(out[1], z) <= 1e-5
+    acts = np.zeros(3, np.float32)
+    a_off = np.array([0, 1, 2, 3], np.uint64)
+    single = np.zeros_like(z)
+    for r in range(0, z.shape[0], 37):
+        kernels.forward(params, sizes, w_off, b_off, True, act, loss, z[r:r + 1], acts, a_off)
+        single[r] = acts[1]
+    assert tanh_relative_error(single[::37], z[::37]) <= 1e-5
 
 
 def test_kernel_reports_divergence_by_returning_early():

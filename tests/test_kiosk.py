@@ -1,5 +1,6 @@
 """The attract loop, driven by a fake clock: idle -> demo -> touch -> interactive, untouched."""
 import numpy as np
+import pytest
 
 from glnn import exhibit
 from glnn.controller import Controller
@@ -85,3 +86,88 @@ def test_director_plays_the_demo_on_its_own_trainer_and_restores_the_visitors():
     np.testing.assert_array_equal(trainer.net.params, params_before)
     assert c.state.speed == 7 and c.state.palette == "green-red" and c.state.caption == ""
     assert c.state.playing is False and c.state.shown_input is None
+
+
+def _demo(hint: str = exhibit.DEFAULT_CAPTIONS["hint"], script=SCRIPT):
+    """A director whose demo started at t = 5 on a fresh visitor's network (trained 50 iterations)."""
+    trainer = Trainer({"hidden": (4,)})
+    trainer.steps(50)
+    c = Controller(trainer, AppState(idle_timeout=5.0), threaded=False)
+    captions = {**exhibit.DEFAULT_CAPTIONS, "hint": hint}
+    d = Director(c, exhibit.Exhibit({}, captions, script), now=0.0)
+    d.update(5.0)
+    assert d.running
+    return d, c, trainer
+
+
+def test_the_touch_that_ends_the_demo_presses_nothing():
+    """A touch screen moves the pointer, then presses and releases: the move ends the demo, and the
+    press and release of that same touch go no further (a press where Reset sits wiped the visitor's
+    network). The next touch works."""
+    d, c, visitor = _demo()
+    assert d.input(6.0, "move") is False  # the pointer's position is news to everyone; it ends the demo
+    assert not d.running and c.trainer is visitor
+    assert d.input(6.01, "press", 1) is True
+    assert d.input(6.05, "drag", 1) is True
+    assert d.input(7.5, "release", 1) is True  # a long press: its release is the same touch
+    assert d.input(7.6, "press", 1) is False  # the next touch is the visitor's
+    assert d.input(7.7, "release", 1) is False
+
+
+def test_a_press_that_ends_the_demo_goes_no_further():
+    d, c, visitor = _demo()
+    assert d.input(6.0, "press", 4) is True  # no move before it: the pointer was already there
+    assert not d.running
+    assert d.input(6.1, "drag", 4) is True and d.input(6.2, "release", 4) is True
+    assert d.input(9.0, "press", 1) is False
+
+
+def test_a_key_that_ends_the_demo_does_nothing_else():
+    d, c, visitor = _demo()
+    assert d.input(6.0, "key") is True and d.input(6.0, "text") is True
+    assert not d.running
+    assert d.input(8.0, "key") is False and d.input(8.0, "text") is False
+
+
+def test_nothing_is_held_back_while_nobody_watched_a_demo():
+    d, c, visitor = _demo()
+    d.input(6.0, "move")
+    for t, event in ((9.0, "move"), (9.1, "press"), (9.2, "drag"), (9.3, "release"), (9.4, "scroll"), (9.5, "key"),
+                     (9.5, "text")):
+        assert d.input(t, event, 1) is False, event
+    trainer = Trainer({"hidden": (4,)})
+    c = Controller(trainer, AppState(idle_timeout=5.0), threaded=False)
+    d = Director(c, exhibit.defaults(), now=0.0)
+    assert d.input(1.0, "press", 1) is False and d.input(1.1, "release", 1) is False  # never a demo at all
+
+
+def test_the_demo_shows_the_touch_hint_between_its_captions():
+    """The hint ("Touch the screen to take over") takes the caption line for HINT_SECONDS of every
+    HINT_PERIOD of the demo, and all of a step without a caption of its own."""
+    from glnn.kiosk import HINT_PERIOD, HINT_SECONDS
+    script = (Step("reset", 30.0, "reset"), Step("pause", 30.0, ""))
+    d, c, _ = _demo(script=script)
+    hint, story = exhibit.DEFAULT_CAPTIONS["hint"], exhibit.DEFAULT_CAPTIONS["reset"]
+    shown = {}
+    for k in range(int(30 / 0.25)):
+        t = 5.0 + k * 0.25
+        d.update(t)
+        shown[t - 5.0] = c.state.caption
+    assert shown[0.0] == story  # the demo opens with its story
+    assert {text for text in shown.values()} == {hint, story}
+    hinted = [t for t, text in shown.items() if text == hint]
+    assert len(hinted) == pytest.approx(30 / HINT_PERIOD * HINT_SECONDS / 0.25, abs=2)
+    assert all(t % HINT_PERIOD >= HINT_PERIOD - HINT_SECONDS - 1e-9 for t in hinted)
+    d.update(5.0 + 31.0)  # the step without a caption: the hint all along
+    assert c.state.caption == hint
+    d.update(5.0 + 45.0)
+    assert c.state.caption == hint
+    d.input(5.0 + 46.0, "move")
+    assert c.state.caption == ""  # the visitor's screen has no demo captions
+
+
+def test_no_hint_when_the_exhibit_blanks_it():
+    d, c, _ = _demo(hint="", script=(Step("reset", 30.0, "reset"),))
+    for k in range(120):
+        d.update(5.0 + k * 0.25)
+        assert c.state.caption == exhibit.DEFAULT_CAPTIONS["reset"]

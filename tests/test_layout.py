@@ -27,11 +27,13 @@ def test_columns_left_to_right_inside_area(sizes, area):
     assert cols.shape == (len(sizes),)
     assert np.all(np.diff(cols) > 0), cols
     assert np.all(cols >= area.x) and np.all(cols <= area.x + area.w), (cols, area)
-    # every neuron sits on its layer's column, neurons are listed layer by layer
+    # every neuron sits on its layer's column (within the block of a wrapped layer, see the wrap test),
+    # neurons are listed layer by layer
     assert lay.n_neurons == sum(sizes)
     layers = lay.nodes[:, 3].astype(int)
     assert np.array_equal(layers, np.repeat(np.arange(len(sizes)), sizes))
-    np.testing.assert_allclose(lay.nodes[:, 0], cols[layers], rtol=0, atol=1e-3)
+    assert np.all(np.abs(lay.nodes[:, 0] - cols[layers]) <= lay.half_width[layers] + 1e-3)
+    np.testing.assert_allclose(lay.nodes[lay.wrap[layers] == 1, 0], cols[layers][lay.wrap[layers] == 1], atol=1e-3)
 
 
 @pytest.mark.parametrize("area", AREAS)
@@ -54,10 +56,32 @@ def test_every_neuron_inside_area_with_positive_radius(sizes, area):
 def test_neurons_of_a_column_do_not_overlap(sizes):
     lay = make(sizes, Area(370, 56, 820, 560))
     for l in range(len(sizes)):
+        block = lay.nodes[lay.layer_start[l]:lay.layer_start[l + 1]].astype(np.float64)
+        if len(block) > 1:
+            d = np.hypot(block[:, None, 0] - block[None, :, 0], block[:, None, 1] - block[None, :, 1])
+            d[np.diag_indices(len(block))] = np.inf
+            assert d.min() > 2 * block[:, 2].max() - 1e-4
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_a_wide_layer_wraps_into_a_compact_block(area):
+    """256 neurons in one column would sit 2 px apart (a solid line): they wrap into a few
+    sub-columns of small discs, in order down each sub-column, clear of the next column."""
+    lay = make((64, 256, 256, 10), area)
+    for l, n in enumerate(lay.sizes):
         block = lay.nodes[lay.layer_start[l]:lay.layer_start[l + 1]]
-        ys = np.sort(block[:, 1])
-        if len(ys) > 1:
-            assert np.all(np.diff(ys) > 2 * block[:, 2].max() - 1e-4)
+        subs = int(lay.wrap[l])
+        assert len(np.unique(block[:, 0])) == subs
+        if area.h / n >= layout_mod.WRAP_SPACING:
+            assert subs == 1 and lay.half_width[l] == 0
+            continue
+        assert subs > 1
+        rows = int(np.ceil(n / subs))
+        spacing = float(block[1, 1] - block[0, 1])
+        assert spacing >= layout_mod.WRAP_SPACING - 1e-3 or lay.half_width[l] >= 0.4 * min(np.diff(lay.column_x)) - spacing
+        assert np.all(np.diff(block[:rows, 1]) > 0) and np.all(block[:rows, 0] == block[0, 0])  # down the first
+        assert np.all(np.diff(np.unique(block[:, 0])) > 2 * block[0, 2])  # sub-columns apart
+        assert lay.half_width[l] < 0.5 * min(np.diff(lay.column_x))  # clear of the neighbouring columns
 
 
 @pytest.mark.parametrize("sizes", NETS)

@@ -13,7 +13,7 @@ from glnn.core.data import load
 from glnn.core.model import Architecture, Network
 from glnn.core.trainer import Trainer
 from glnn.view import layout as layout_mod
-from glnn.view import plane_layout
+from glnn.view import plane_layout, screen
 from glnn.view.layout import Area
 
 
@@ -60,6 +60,10 @@ def test_field_is_every_neurons_activation_over_the_plane():
     # the input tiles are the coordinates: x1 grows to the right, x2 upwards
     assert (np.diff(values[0], axis=1) > 0).all() and (np.diff(values[1], axis=0) < 0).all()
     assert field.value_at(field.n_neurons - 1, *field.points[5 * 24 + 17]) == pytest.approx(values[-1, 5, 17])
+    # and at any point, not only the grid's: the exact forward pass of that point
+    for x1, x2 in ((-0.34, 0.46), (0.91, -0.07)):
+        np.testing.assert_allclose(field.exact(trainer.net.params, x1, x2),
+                                   np.concatenate(trainer.forward(np.array([x1, x2]))), rtol=2e-5, atol=2e-6)
 
 
 def test_extent_covers_every_point_with_a_margin():
@@ -121,13 +125,14 @@ def overlaps(a, b) -> bool:
 
 @pytest.mark.parametrize("hidden", [(8, 8), (16,), (3,), (4, 4, 4)])
 def test_map_and_tiles_fit_without_overlapping(hidden):
-    area = Area(380, 56, 840, 634)
-    net_area, m = plane_layout.split(area)
-    assert m.x >= net_area.x + net_area.w and m.x + m.side <= area.x + area.w + 1e-3
-    assert area.y <= m.y and m.y + m.side <= area.y + area.h
     sizes = (2, *hidden, 1)
     net = Network(Architecture(sizes))
-    lay = layout_mod.compute(sizes, net.w_off, net_area)
+    # the window laid out as the app does (glnn.view.screen; more sizes and scales in tests/test_screen.py)
+    s = screen.compute(screen.Content(1280, 720, 1.0, sizes, ("0", "1"), plane=True, has_test=True),
+                       screen.ApproxMeasure(), net.w_off)
+    net_area, m, lay = s.network, s.plane.rect, s.layout
+    assert m.x >= net_area.x + net_area.w and m.x + m.side <= s.scene.x + s.scene.w + 1e-3
+    assert net_area.y <= m.y and m.y + m.side <= net_area.y + net_area.h
     rects, neurons = plane_layout.neuron_tiles(lay, left_edge=356)
     assert set(neurons.tolist()) == set(range(sum(sizes) - 1))  # every input and hidden neuron, not the output
     assert (rects[:, 0] >= 356).all()
@@ -216,9 +221,12 @@ def test_renderer_colours_values_and_points(gl_context, pixels):
         # the training point at (-0.5, 0.5) is a filled disc of class 0's colour (blue) on a red region
         cx, cy = m.x + 0.25 * m.side, m.y + 0.25 * m.side
         assert bluish(px(cx, cy))
-        # the test point at (0.5, -0.5) is hollow: a dark centre inside a ring of class 1's colour
+        # the test point at (0.5, -0.5) is hollow: a ring of class 1's colour (red, bright) around the
+        # map's own colour there (blue), not a dark dot
         tx, ty = m.x + 0.75 * m.side, m.y + 0.75 * m.side
-        assert px(tx, ty).sum() < 120 and reddish(px(tx + 4, ty))
+        ring, centre, beside = px(tx + 4, ty), px(tx, ty), px(tx + 14, ty)
+        assert reddish(ring) and ring[0] > 200, ring
+        assert bluish(centre) and np.abs(centre - beside).max() <= 10, (centre, beside)
         # uploads draw: after a second upload the pass shows the new values
         r.upload(1.0 - values)
         gl.glClear(gl.GL_COLOR_BUFFER_BIT)
@@ -395,3 +403,28 @@ def test_screenshot_of_xor_shows_the_four_quadrants(tmp_path):
     left = img[:, int(w * 0.3):int(w * 0.6)]
     red_l, blue_l = colour_classes(left)
     assert red_l.sum() > 2000 and blue_l.sum() > 2000
+
+
+@pytest.mark.gl
+def test_hovering_the_map_reads_what_a_click_there_feeds_through(make_app):
+    """The map's tooltip and a click on the same pixel must give the same output: the click feeds the
+    exact point through the network, so the hover must read that too, not the coarse grid behind the
+    picture (which read 0.039 where the click gave 0.084)."""
+    app = plane_app(make_app, {"dataset": "spiral", "hidden": (8, 8), "activation": "tanh"}, 20000)
+    app.controller.apply(commands.Set("click_adds", False))  # (userdata: a click adds a point by default)
+    for _ in range(2):
+        app.frame()
+    m, extent = app.plane.map, app.plane.field.extent
+    checked = []
+    for x1, x2 in ((-0.34, 0.46), (0.1, 0.1), (0.62, -0.55), (-0.8, -0.2), (0.33, 0.71), (-0.05, -0.9)):
+        px, py = m.x + (x1 / extent * 0.5 + 0.5) * m.side, m.y + (0.5 - x2 / extent * 0.5) * m.side
+        app.mouse = (px, py)
+        app.frame()
+        hover = app.plane.reading_at(px, py, app.controller.frame().params)
+        app.on_mouse_press(px, APP_SIZE[1] - py, 1, 0)
+        app.frame()  # the press is handled in this frame
+        clicked = app.controller.frame()
+        np.testing.assert_allclose(hover[:2], clicked.activations[:2], atol=1e-6)  # the same point
+        checked.append((round(hover[2], 3), round(float(clicked.outputs[0]), 3)))
+    assert all(abs(h - c) < 1e-3 for h, c in checked), checked
+    assert len({c for _, c in checked}) > 3  # the points differ: the network's answer varies over the map

@@ -3,9 +3,10 @@ import numpy as np
 import pytest
 
 from glnn.core.model import Architecture, Network
-from glnn.ui.receptive import MIN_SIDE, WEIGHT_SCALE, placement, weight_rgba
+from glnn.ui.receptive import WEIGHT_SCALE, weight_rgba
 from glnn.view import layout as layout_mod
 from glnn.view.palette import PALETTES
+from glnn.view.screen import RECEPTIVE_FRAME, RECEPTIVE_MIN, receptive_pictures
 
 
 def test_each_picture_shows_its_neurons_weights_in_the_palette():
@@ -21,17 +22,21 @@ def test_each_picture_shows_its_neurons_weights_in_the_palette():
 
 
 @pytest.mark.parametrize("hidden,height", [(4, 600), (16, 460), (64, 460)])
-def test_pictures_do_not_overlap_and_sit_left_of_their_neuron(hidden, height):
+def test_pictures_do_not_overlap_and_each_sits_level_with_its_neuron(hidden, height):
+    """One column, each picture centred on its own neuron's height and joined to its rim by a leader
+    (never staggered into two columns, where it was unclear whose picture was whose); more cases,
+    over every window size and scale, in tests/test_screen.py."""
     sizes = (25, hidden, 10)
     lay = layout_mod.compute(sizes, Network(Architecture(sizes)).w_off, layout_mod.Area(380, 56, 840, height))
-    corners, side = placement(lay, (5, 5))
-    if side == 0:
-        assert hidden == 64 and len(corners) == 0  # 7 pixels apart: no room for a readable picture
+    pictures = receptive_pictures(lay)
+    if pictures.side == 0:
+        assert hidden == 64 and len(pictures.rects) == 0  # 7 pixels apart: no room for a readable picture
         return
-    assert side >= MIN_SIDE and len(corners) == hidden
+    assert pictures.side >= RECEPTIVE_MIN and len(pictures.rects) == hidden
     nodes = lay.nodes[lay.layer_start[1]:lay.layer_start[2]]
-    assert (corners[:, 0] + side < nodes[:, 0] - nodes[:, 2]).all()
-    for a in range(hidden):
-        for b in range(a + 1, hidden):
-            apart = (abs(corners[a, 0] - corners[b, 0]) >= side) or (abs(corners[a, 1] - corners[b, 1]) >= side)
-            assert apart, (a, b)
+    x, y, side = pictures.rects[:, 0], pictures.rects[:, 1], pictures.side
+    assert len(set(x.tolist())) == 1  # one column
+    np.testing.assert_allclose(y + side / 2, nodes[:, 1])
+    assert (x + side + RECEPTIVE_FRAME < nodes[:, 0] - nodes[:, 2]).all()
+    np.testing.assert_allclose(pictures.leaders[:, 2], nodes[:, 0] - nodes[:, 2])  # the leader ends on the rim
+    assert (np.diff(y) >= side + 2 * RECEPTIVE_FRAME).all()  # apart, frames included

@@ -11,6 +11,7 @@ import pytest
 
 from glnn import cli
 from glnn.record import caption_text, schedule
+from glnn.core.data import load
 from glnn.core.trainer import Metrics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,10 +55,13 @@ def test_schedule_edge_cases():
 
 
 def test_caption_shows_finite_numbers():
-    text = caption_text(Metrics(12345, 0.0123, 0.9, 0.0, 0.0, False, 0.0, ""))
-    assert text == "iteration 12,345 · loss 0.0123 · accuracy 90%"
-    text = caption_text(Metrics(7, float("nan"), float("inf"), 0.5, 0.25, True, 0.0, ""))
+    digits5, xor3 = load("digits5"), load("xor3")
+    text = caption_text(Metrics(12345, 0.0123, 0.9, 0.0, 0.0, False, 0.0, ""), digits5)
+    assert text == "iteration 12,345 · mean loss 0.0123 · accuracy 90%"
+    text = caption_text(Metrics(7, float("nan"), float("inf"), 0.5, 0.25, True, 0.0, ""), digits5)
     assert "nan" not in text.lower() and "inf" not in text.lower() and "test accuracy 25%" in text
+    text = caption_text(Metrics(0, 0.25, 0.4, 0.1, 1.0, True, 0.0, ""), xor3)  # one unseen pattern, not 100 %
+    assert text.endswith(" · new pattern [1, 1, 0]: right") and "100%" not in text
 
 
 # -- videos (headless EGL) --------------------------------------------------------------------

@@ -44,18 +44,20 @@ def confusion_matrix(true: np.ndarray, predicted: np.ndarray, n_classes: int) ->
     return np.bincount(true * n_classes + predicted, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
 
 
-def split_result(trainer, split: str) -> SplitResult | None:
-    """The confusion matrix and the misclassified samples of `split`; None when the dataset has no such split."""
-    ds = trainer.dataset
-    labels = ds.y_train if split == "train" else ds.y_test
+def _result(dataset, split: str, iterations: int, predicted: np.ndarray) -> SplitResult | None:
+    labels = dataset.y_train if split == "train" else dataset.y_test
     if len(labels) == 0:
         return None
-    predicted = trainer.predictions(split)
     wrong = np.flatnonzero(predicted != labels).astype(np.int32)
-    added = ds.added if split == "train" else 0
+    added = dataset.added if split == "train" else 0
     added_right = int((predicted[len(labels) - added:] == labels[len(labels) - added:]).sum()) if added else 0
-    return SplitResult(split, trainer.iterations, confusion_matrix(labels, predicted, ds.n_classes),
+    return SplitResult(split, iterations, confusion_matrix(labels, predicted, dataset.n_classes),
                        wrong, labels[wrong].copy(), predicted[wrong].copy(), added, added_right)
+
+
+def split_result(trainer, split: str) -> SplitResult | None:
+    """The confusion matrix and the misclassified samples of `split`; None when the dataset has no such split."""
+    return _result(trainer.dataset, split, trainer.iterations, trainer.predictions(split))
 
 
 def results(trainer) -> dict[str, SplitResult]:
@@ -63,6 +65,16 @@ def results(trainer) -> dict[str, SplitResult]:
     out = {}
     for split in SPLITS:
         r = split_result(trainer, split)
+        if r is not None:
+            out[split] = r
+    return out
+
+
+def results_of(dataset, evaluation) -> dict[str, SplitResult]:
+    """SplitResult for each split of an evaluation (glnn.core.trainer.Evaluation), at its iteration."""
+    out = {}
+    for split, (_, _, predicted) in evaluation.splits.items():
+        r = _result(dataset, split, evaluation.iterations, predicted)
         if r is not None:
             out[split] = r
     return out

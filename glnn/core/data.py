@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import math
 import os
 from functools import lru_cache
 
@@ -60,6 +61,27 @@ class Dataset:
     @property
     def has_test(self) -> bool:
         return len(self.y_test) > 0
+
+    @property
+    def noun(self) -> str:
+        """What one sample is called on screen: an image (the digits), a point (the 2-D sets) or a
+        pattern (xor3's rows of bits)."""
+        if self.image_shape is not None:
+            return "image"
+        return "point" if self.n_inputs == 2 else "pattern"
+
+    def sample_text(self, x: np.ndarray) -> str:
+        """A sample without a picture, written out: [1, 1, 0]."""
+        return "[" + ", ".join(f"{v:g}" for v in np.asarray(x).tolist()) + "]"
+
+    def test_figure(self, accuracy: float) -> tuple[str, str]:
+        """The test result as (name, value): ("test accuracy", "64%"). A test set of one sample (xor3's
+        unseen pattern) has no accuracy worth a percentage: 100 % there means that one answer is right,
+        even at iteration 0, so it is ("new pattern [1, 1, 0]", "right") or "wrong"."""
+        accuracy = accuracy if math.isfinite(accuracy) else 0.0
+        if len(self.y_test) == 1:
+            return f"new {self.noun} {self.sample_text(self.x_test[0])}", "right" if accuracy >= 0.5 else "wrong"
+        return "test accuracy", f"{accuracy * 100:.0f}%"
 
 
 def _bitmap(art: str) -> np.ndarray:

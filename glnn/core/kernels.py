@@ -65,6 +65,10 @@ _ONE = np.float32(1.0)
 _ZERO = np.float32(0.0)
 _TWO = np.float32(2.0)
 _DIVERGED = np.float32(1e30)
+_TINY = np.float32(1e-30)  # outputs are clamped to this inside the log of the cross-entropy
+# tanh's Taylor coefficients -1/3, 2/15, -17/315, 62/2835 and where that polynomial takes over
+_TANH3, _TANH5, _TANH7, _TANH9 = (np.float32(c) for c in (-1 / 3, 2 / 15, -17 / 315, 62 / 2835))
+_TANH_NEAR = np.float32(0.25)
 
 if _numba_config.DISABLE_JIT:
     def _pow2(n):
@@ -108,232 +112,261 @@ def _sigmoid(z):
 
 @njit(**_JIT, inline="always")
 def _tanh(z):
-    return _ONE - _TWO / (_exp(_TWO * z) + _ONE)
+    """float32 tanh within about 1e-7 relative of the exact value for every z, branch-free.
 
-
-@njit(**_JIT, inline="always")
-def _activate(v, lo, n, act):
-    """Apply the hidden activation to v[lo:lo+n] in place."""
-    if act == ACT_SIGMOID:
-        for j in range(n):
-            v[lo + j] = _sigmoid(v[lo + j])
-    elif act == ACT_TANH:
-        for j in range(n):
-            v[lo + j] = _tanh(v[lo + j])
-    else:
-        for j in range(n):
-            v[lo + j] = max(v[lo + j], _ZERO)
-
-
-@njit(**_JIT, inline="always")
-def _forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, acts, a_off, active):
-    """Forward pass for the input already in acts[0:sizes[0]]; fills every later layer."""
-    n_layers = sizes.shape[0] - 1
-    for l in range(n_layers):
-        n_in = sizes[l]
-        n_out = sizes[l + 1]
-        a0 = a_off[l]
-        z0 = a_off[l + 1]
-        w0 = w_off[l]
-        b0 = b_off[l]
-        if l == 0:  # input-major rows: z += a_i * row_i over the non-zero inputs, four rows at a time
-            for j in range(n_out):
-                acts[z0 + j] = params[b0 + j] if has_bias else _ZERO
-            nz = 0
-            for i in range(n_in):  # blank pixels (and ReLU zeros) cost nothing
-                if acts[a0 + i] != _ZERO:
-                    active[nz] = i
-                    nz += 1
-            k = 0
-            while k + 4 <= nz:  # one load and store of z per four weight rows
-                i0, i1, i2, i3 = active[k], active[k + 1], active[k + 2], active[k + 3]
-                c0, c1, c2, c3 = acts[a0 + i0], acts[a0 + i1], acts[a0 + i2], acts[a0 + i3]
-                r0, r1, r2, r3 = w0 + i0 * n_out, w0 + i1 * n_out, w0 + i2 * n_out, w0 + i3 * n_out
-                for j in range(n_out):
-                    acts[z0 + j] += (c0 * params[r0 + j] + c1 * params[r1 + j]) + (
-                        c2 * params[r2 + j] + c3 * params[r3 + j])
-                k += 4
-            while k < nz:
-                i = active[k]
-                ai = acts[a0 + i]
-                row = w0 + i * n_out
-                for j in range(n_out):
-                    acts[z0 + j] += ai * params[row + j]
-                k += 1
-        else:  # output-major rows: z_j = row_j . a, two rows per pass over a
-            j = np.uint64(0)
-            while j + np.uint64(2) <= n_out:
-                r0 = w0 + j * n_in
-                r1 = r0 + n_in
-                s0 = _ZERO
-                s1 = _ZERO
-                for i in range(n_in):
-                    ai = acts[a0 + i]
-                    s0 += params[r0 + i] * ai
-                    s1 += params[r1 + i] * ai
-                acts[z0 + j] = s0 + (params[b0 + j] if has_bias else _ZERO)
-                acts[z0 + j + np.uint64(1)] = s1 + (params[b0 + j + np.uint64(1)] if has_bias else _ZERO)
-                j += np.uint64(2)
-            if j < n_out:
-                row = w0 + j * n_in
-                s = params[b0 + j] if has_bias else _ZERO
-                for i in range(n_in):
-                    s += params[row + i] * acts[a0 + i]
-                acts[z0 + j] = s
-        if l < n_layers - 1:
-            _activate(acts, z0, n_out, act)
-        elif loss_kind == LOSS_XENT and n_out > 1:
-            m = acts[z0]
-            for j in range(n_out):
-                m = max(m, acts[z0 + j])
-            s = _ZERO
-            for j in range(n_out):
-                acts[z0 + j] = _exp(acts[z0 + j] - m)
-                s += acts[z0 + j]
-            for j in range(n_out):
-                acts[z0 + j] /= s
-        else:
-            _activate(acts, z0, n_out, ACT_SIGMOID)
-
-
-@njit(**_JIT, inline="always")
-def _output_delta(acts, deltas, o0, n_out, label, on_value, loss_kind):
-    """Write dLoss/dz of the output layer (at o0) into deltas; return this sample's loss."""
-    loss = _ZERO
-    for j in range(n_out):
-        if n_out == 1:
-            t = on_value if label == 1 else _ZERO
-        else:
-            t = on_value if j == label else _ZERO
-        y = acts[o0 + j]
-        if loss_kind == LOSS_SSE:
-            e = y - t
-            loss += e * e
-            deltas[o0 + j] = _TWO * e * y * (_ONE - y)
-        else:
-            # cross-entropy of softmax (or, for one output, of a sigmoid); y is clamped
-            # only inside the log so that a saturated output gives a large, finite loss
-            loss -= t * np.log(max(y, np.float32(1e-30)))
-            if n_out == 1:
-                loss -= (_ONE - t) * np.log(max(_ONE - y, np.float32(1e-30)))
-            deltas[o0 + j] = y - t
-    return loss
-
-
-@njit(**_JIT, inline="always")
-def _backward(params, target, scale, sizes, w_off, b_off, has_bias, act, acts, deltas, a_off):
-    """Backpropagate the output deltas, adding scale * gradient into target.
-
-    With target = params and scale = -lr this is the SGD update itself, fused with the
-    backward pass: each weight row is read for the delta, then updated.
+    1 - 2/(exp(2z) + 1) cancels its leading digits near zero (15% off at |z| = 1e-4), so
+    below |z| = 1/4 the odd Taylor polynomial to z**9 (truncation error < 1e-8 relative)
+    takes over. Both are computed and one is selected, so loops of this still vectorise.
     """
-    n_layers = sizes.shape[0] - 1
-    for l in range(n_layers - 1, -1, -1):
-        n_in = sizes[l]
-        n_out = sizes[l + 1]
-        a0 = a_off[l]
-        d0 = a_off[l + 1]
-        w0 = w_off[l]
-        if has_bias:
-            b0 = b_off[l]
-            for j in range(n_out):
-                target[b0 + j] += scale * deltas[d0 + j]
-        if l == 0:  # input-major; nothing to propagate further
-            for i in range(n_in):
-                c = scale * acts[a0 + i]
-                if c != _ZERO:
-                    row = w0 + i * n_out
-                    for j in range(n_out):
-                        target[row + j] += c * deltas[d0 + j]
-            continue
-        for i in range(n_in):
-            deltas[a0 + i] = _ZERO
-        j = np.uint64(0)
-        while j + np.uint64(2) <= n_out:  # two rows per pass over the previous layer
-            dj0 = deltas[d0 + j]
-            dj1 = deltas[d0 + j + np.uint64(1)]
-            c0 = scale * dj0
-            c1 = scale * dj1
-            r0 = w0 + j * n_in
-            r1 = r0 + n_in
-            for i in range(n_in):
-                ai = acts[a0 + i]
-                # read the weights before updating them (the same elements when fused)
-                deltas[a0 + i] += params[r0 + i] * dj0 + params[r1 + i] * dj1
-                target[r0 + i] += c0 * ai
-                target[r1 + i] += c1 * ai
-            j += np.uint64(2)
-        if j < n_out:
-            dj = deltas[d0 + j]
-            c = scale * dj
-            row = w0 + j * n_in
-            for i in range(n_in):
-                deltas[a0 + i] += params[row + i] * dj
-                target[row + i] += c * acts[a0 + i]
-        if act == ACT_SIGMOID:
-            for i in range(n_in):
-                deltas[a0 + i] *= acts[a0 + i] * (_ONE - acts[a0 + i])
-        elif act == ACT_TANH:
-            for i in range(n_in):
-                deltas[a0 + i] *= _ONE - acts[a0 + i] * acts[a0 + i]
-        else:
-            for i in range(n_in):
-                if acts[a0 + i] <= _ZERO:
-                    deltas[a0 + i] = _ZERO
+    far = _ONE - _TWO / (_exp(_TWO * z) + _ONE)
+    z2 = z * z
+    near = z + z * z2 * (_TANH3 + z2 * (_TANH5 + z2 * (_TANH7 + z2 * _TANH9)))
+    return near if abs(z) < _TANH_NEAR else far
 
 
 @njit(**_JIT, inline="always")
-def _next_sample(order, state, n_samples, shuffle):
-    """Index of the next training sample; reshuffles `order` at each epoch start if asked."""
-    pos = state[0]
-    if pos == 0 and shuffle:
-        # a 31-bit LCG seeded by the trainer: reproducible, independent of numpy's global
-        # state, and free of integer overflow (so NUMBA_DISABLE_JIT=1 gives the same order)
-        for k in range(n_samples - 1, 0, -1):
-            state[1] = (state[1] * 1103515245 + 12345) % 2147483648
-            m = (state[1] >> 8) % (k + 1)
-            tmp = order[k]
-            order[k] = order[m]
-            order[m] = tmp
-    idx = order[pos]
-    pos += 1
-    if pos == n_samples:
-        pos = 0
-    state[0] = pos
-    return idx
+def _shuffle(order, rng, n):
+    """Fisher-Yates shuffle of order[:n] with a 31-bit LCG; returns the generator's new state.
 
-
-next_sample = _next_sample  # callable from Python too: the trainer asks which sample comes next
+    Seeded by the trainer: reproducible, independent of numpy's global state, and free of
+    integer overflow (so NUMBA_DISABLE_JIT=1 gives the same order).
+    """
+    for k in range(n - 1, 0, -1):
+        rng = (rng * 1103515245 + 12345) % 2147483648
+        m = (rng >> 8) % (k + 1)
+        tmp = order[k]
+        order[k] = order[m]
+        order[m] = tmp
+    return rng
 
 
 @njit(**_JIT)
-def train_steps(params, grad, sizes, w_off, b_off, has_bias, act, loss_kind, x, labels, order, state,
-                n_iter, lr, batch, shuffle, on_value, acts, deltas, a_off, losses):
-    """Run up to n_iter SGD iterations (one weight update each) in place.
+def next_sample(order, state, n_samples, shuffle):
+    """Index of the next training sample, as the training loop picks it (state = [position, RNG state]);
+    reshuffles `order` at each epoch start if asked. Callable from Python: the trainer asks what comes next."""
+    pos = state[0]
+    if pos == 0 and shuffle:
+        state[1] = _shuffle(order, state[1], n_samples)
+    state[0] = pos + 1 if pos + 1 < n_samples else 0
+    return order[pos]
 
-    losses[k] receives iteration k's loss (the mean over its batch). Returns the number
-    of iterations completed: fewer than n_iter only if the loss stopped being finite,
-    in which case params may hold non-finite values and the caller must restore them.
+
+@njit(**_JIT, inline="always")
+def _passes(params, grad, sizes, w_off, b_off, has_bias, act, loss_kind, x, labels, order, state,
+            n_iter, lr, batch, shuffle, on_value, acts, deltas, a_off, losses, outputs, train):
+    """Training (train=True: see train_steps) or evaluation (train=False: see evaluate), in one body.
+
+    Written as one function on purpose: Numba increments and decrements a reference count
+    for every array passed to a function, even an inlined one, which had cost about 45% of
+    the time. So no array is passed to a helper inside the loop; the helpers take scalars.
     """
     n_samples = x.shape[0]
-    n_in = sizes[0]
     n_layers = sizes.shape[0] - 1
+    last = n_layers - 1
+    n_in0 = sizes[0]
     o0 = a_off[n_layers]
     n_out = sizes[n_layers]
-    active = np.empty(n_in, np.uint64)  # indices of the non-zero inputs of the current sample
+    softmax = loss_kind == LOSS_XENT and n_out > np.uint64(1)
+    active = np.empty(n_in0, np.uint64)  # indices of the non-zero inputs of the current sample
+    # batch 1 fuses the SGD update into the backward pass (each weight row is read for the
+    # deltas, then updated); larger batches add up the gradient in grad and update at the end
     fused = batch == 1
+    target = params if fused else grad  # for the loops that write parameters without reading them
+    scale = -lr if fused else _ONE
+    pos = state[0]
+    rng = state[1]
     for k in range(n_iter):
         total = _ZERO
-        for b in range(batch):
-            idx = _next_sample(order, state, n_samples, shuffle)
-            for i in range(n_in):
-                acts[i] = x[idx, i]
-            _forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, acts, a_off, active)
-            total += _output_delta(acts, deltas, o0, n_out, labels[idx], on_value, loss_kind)
-            if fused:
-                _backward(params, params, -lr, sizes, w_off, b_off, has_bias, act, acts, deltas, a_off)
+        for _ in range(batch):
+            # -- the sample: its inputs, and which output should be on ----------------------------
+            if train:
+                if pos == 0 and shuffle:
+                    rng = _shuffle(order, rng, n_samples)
+                idx = np.uint64(order[pos])
+                pos += 1
+                if pos == n_samples:
+                    pos = 0
             else:
-                _backward(params, grad, _ONE, sizes, w_off, b_off, has_bias, act, acts, deltas, a_off)
+                idx = np.uint64(k)
+            label = labels[idx]
+            if n_out == np.uint64(1):  # one output: on for label 1
+                hot = np.uint64(0)
+                t_hot = on_value if label == 1 else _ZERO
+            else:
+                hot = np.uint64(label)
+                t_hot = on_value
+            nz = 0  # the non-zero inputs are active[:nz]: blank pixels (and ReLU zeros) cost nothing
+            for i in range(n_in0):  # listed without a branch, which would be mispredicted
+                xi = x[idx, i]
+                acts[i] = xi
+                active[nz] = i
+                nz += np.int64(xi != _ZERO)
+            # -- forward -------------------------------------------------------------------------
+            for l in range(n_layers):
+                n_in = sizes[l]
+                n_out_l = sizes[l + 1]
+                a0 = a_off[l]
+                z0 = a_off[l + 1]
+                w0 = w_off[l]
+                b0 = b_off[l]
+                if l == 0:  # input-major rows: z += a_i * row_i over the non-zero inputs, four rows at a time
+                    for j in range(n_out_l):
+                        acts[z0 + j] = params[b0 + j] if has_bias else _ZERO
+                    kk = 0
+                    while kk + 4 <= nz:  # one load and store of z per four weight rows
+                        i0, i1, i2, i3 = active[kk], active[kk + 1], active[kk + 2], active[kk + 3]
+                        c0, c1, c2, c3 = acts[a0 + i0], acts[a0 + i1], acts[a0 + i2], acts[a0 + i3]
+                        r0, r1, r2, r3 = w0 + i0 * n_out_l, w0 + i1 * n_out_l, w0 + i2 * n_out_l, w0 + i3 * n_out_l
+                        for j in range(n_out_l):
+                            acts[z0 + j] += (c0 * params[r0 + j] + c1 * params[r1 + j]) + (
+                                c2 * params[r2 + j] + c3 * params[r3 + j])
+                        kk += 4
+                    while kk < nz:
+                        i = active[kk]
+                        ai = acts[a0 + i]
+                        row = w0 + i * n_out_l
+                        for j in range(n_out_l):
+                            acts[z0 + j] += ai * params[row + j]
+                        kk += 1
+                else:  # output-major rows: z_j = row_j . a, two rows per pass over a
+                    j = np.uint64(0)
+                    while j + np.uint64(2) <= n_out_l:
+                        r0 = w0 + j * n_in
+                        r1 = r0 + n_in
+                        s0 = _ZERO
+                        s1 = _ZERO
+                        for i in range(n_in):
+                            ai = acts[a0 + i]
+                            s0 += params[r0 + i] * ai
+                            s1 += params[r1 + i] * ai
+                        acts[z0 + j] = s0 + (params[b0 + j] if has_bias else _ZERO)
+                        acts[z0 + j + np.uint64(1)] = s1 + (params[b0 + j + np.uint64(1)] if has_bias else _ZERO)
+                        j += np.uint64(2)
+                    if j < n_out_l:
+                        row = w0 + j * n_in
+                        s = params[b0 + j] if has_bias else _ZERO
+                        for i in range(n_in):
+                            s += params[row + i] * acts[a0 + i]
+                        acts[z0 + j] = s
+                if l < last:
+                    if act == ACT_SIGMOID:
+                        for j in range(n_out_l):
+                            acts[z0 + j] = _sigmoid(acts[z0 + j])
+                    elif act == ACT_TANH:
+                        for j in range(n_out_l):
+                            acts[z0 + j] = _tanh(acts[z0 + j])
+                    else:
+                        for j in range(n_out_l):
+                            acts[z0 + j] = max(acts[z0 + j], _ZERO)
+            # -- the outputs, the loss and dLoss/dz of the outputs ---------------------------------
+            if softmax:  # with cross-entropy: only the target output's term of the loss is not zero
+                m = acts[o0]
+                for j in range(n_out):
+                    m = max(m, acts[o0 + j])
+                s = _ZERO
+                for j in range(n_out):
+                    acts[o0 + j] = _exp(acts[o0 + j] - m)
+                    s += acts[o0 + j]
+                for j in range(n_out):
+                    acts[o0 + j] /= s
+                # the output is clamped only inside the log, so that a saturated one gives a large, finite loss
+                loss = -t_hot * np.log(max(acts[o0 + hot], _TINY))
+                for j in range(n_out):
+                    deltas[o0 + j] = acts[o0 + j] - (t_hot if j == hot else _ZERO)
+            elif loss_kind == LOSS_SSE:  # sigmoid outputs, squared error
+                loss = _ZERO
+                for j in range(n_out):
+                    y = _sigmoid(acts[o0 + j])
+                    acts[o0 + j] = y
+                    e = y - (t_hot if j == hot else _ZERO)
+                    loss += e * e
+                    deltas[o0 + j] = _TWO * e * y * (_ONE - y)
+            else:  # one sigmoid output, binary cross-entropy
+                y = _sigmoid(acts[o0])
+                acts[o0] = y
+                loss = -t_hot * np.log(max(y, _TINY)) - (_ONE - t_hot) * np.log(max(_ONE - y, _TINY))
+                deltas[o0] = y - t_hot
+            if not train:
+                losses[k] = loss
+                for j in range(n_out):
+                    outputs[k, j] = acts[o0 + j]
+                continue
+            total += loss
+            # -- backward, adding scale * gradient into the parameters (or grad) ------------------
+            if has_bias:
+                b0 = b_off[last]
+                for j in range(n_out):
+                    target[b0 + j] += scale * deltas[o0 + j]
+            for l in range(last, 0, -1):  # deltas of layer l's inputs, a hidden layer; layer l's weights
+                n_in = sizes[l]
+                n_out_l = sizes[l + 1]
+                a0 = a_off[l]
+                d0 = a_off[l + 1]
+                w0 = w_off[l]
+                j = np.uint64(0)
+                while j + np.uint64(2) <= n_out_l:  # two rows per pass over the layer below
+                    dj0 = deltas[d0 + j]
+                    dj1 = deltas[d0 + j + np.uint64(1)]
+                    c0 = scale * dj0
+                    c1 = scale * dj1
+                    r0 = w0 + j * n_in
+                    r1 = r0 + n_in
+                    # each weight is read for the deltas, then updated. Written twice so that LLVM sees
+                    # which array is updated: were it `target`, LLVM could not rule out a partial overlap
+                    # with params and would run this loop unvectorised when they are the same array
+                    if fused:
+                        for i in range(n_in):
+                            ai = acts[a0 + i]
+                            deltas[a0 + i] = (deltas[a0 + i] if j > 0 else _ZERO) + (
+                                params[r0 + i] * dj0 + params[r1 + i] * dj1)
+                            params[r0 + i] += c0 * ai
+                            params[r1 + i] += c1 * ai
+                    else:
+                        for i in range(n_in):
+                            ai = acts[a0 + i]
+                            deltas[a0 + i] = (deltas[a0 + i] if j > 0 else _ZERO) + (
+                                params[r0 + i] * dj0 + params[r1 + i] * dj1)
+                            grad[r0 + i] += c0 * ai
+                            grad[r1 + i] += c1 * ai
+                    j += np.uint64(2)
+                if j < n_out_l:
+                    dj = deltas[d0 + j]
+                    c = scale * dj
+                    row = w0 + j * n_in
+                    if fused:
+                        for i in range(n_in):
+                            deltas[a0 + i] = (deltas[a0 + i] if j > 0 else _ZERO) + params[row + i] * dj
+                            params[row + i] += c * acts[a0 + i]
+                    else:
+                        for i in range(n_in):
+                            deltas[a0 + i] = (deltas[a0 + i] if j > 0 else _ZERO) + params[row + i] * dj
+                            grad[row + i] += c * acts[a0 + i]
+                if act == ACT_SIGMOID:
+                    for i in range(n_in):
+                        deltas[a0 + i] *= acts[a0 + i] * (_ONE - acts[a0 + i])
+                elif act == ACT_TANH:
+                    for i in range(n_in):
+                        deltas[a0 + i] *= _ONE - acts[a0 + i] * acts[a0 + i]
+                else:
+                    for i in range(n_in):
+                        if acts[a0 + i] <= _ZERO:
+                            deltas[a0 + i] = _ZERO
+                if has_bias:  # the biases of the layer below
+                    b0 = b_off[l - 1]
+                    for i in range(n_in):
+                        target[b0 + i] += scale * deltas[a0 + i]
+            # layer 0, stored input-major: only the rows of the non-zero inputs change
+            n_out_l = sizes[1]
+            d0 = a_off[1]
+            w0 = w_off[0]
+            for kk in range(nz):
+                i = active[kk]
+                c = scale * acts[i]
+                row = w0 + i * n_out_l
+                for j in range(n_out_l):
+                    target[row + j] += c * deltas[d0 + j]
+        if not train:
+            continue
         if not fused:
             step = -lr / np.float32(batch)
             for p in range(params.shape[0]):
@@ -342,35 +375,47 @@ def train_steps(params, grad, sizes, w_off, b_off, has_bias, act, loss_kind, x, 
         loss = total / np.float32(batch)
         losses[k] = loss
         if not (loss < _DIVERGED):  # also true for NaN
+            state[0] = pos
+            state[1] = rng
             return k
+    state[0] = pos
+    state[1] = rng
     return n_iter
+
+
+@njit(**_JIT)
+def train_steps(params, grad, sizes, w_off, b_off, has_bias, act, loss_kind, x, labels, order, state,
+                n_iter, lr, batch, shuffle, on_value, acts, deltas, a_off, losses):
+    """Run up to n_iter SGD iterations (one weight update each) in place.
+
+    Each iteration visits `batch` samples in the order of `order`, from position state[0]
+    (reshuffled at each epoch start if `shuffle`, from the generator state state[1]).
+    losses[k] receives iteration k's loss (the mean over its batch). Returns the number
+    of iterations completed: fewer than n_iter only if the loss stopped being finite,
+    in which case params may hold non-finite values and the caller must restore them.
+    """
+    no_outputs = np.empty((0, 0), np.float32)
+    return _passes(params, grad, sizes, w_off, b_off, has_bias, act, loss_kind, x, labels, order, state,
+                   n_iter, lr, batch, shuffle, on_value, acts, deltas, a_off, losses, no_outputs, True)
 
 
 @njit(**_JIT)
 def evaluate(params, sizes, w_off, b_off, has_bias, act, loss_kind, x, labels, on_value, acts, deltas, a_off,
              outputs, losses):
     """Forward every row of x: outputs[r] gets the output activations, losses[r] the loss."""
-    n_in = sizes[0]
-    n_layers = sizes.shape[0] - 1
-    o0 = a_off[n_layers]
-    n_out = sizes[n_layers]
-    active = np.empty(n_in, np.uint64)
-    for r in range(x.shape[0]):
-        for i in range(n_in):
-            acts[i] = x[r, i]
-        _forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, acts, a_off, active)
-        losses[r] = _output_delta(acts, deltas, o0, n_out, labels[r], on_value, loss_kind)
-        for j in range(n_out):
-            outputs[r, j] = acts[o0 + j]
+    _passes(params, np.empty(0, np.float32), sizes, w_off, b_off, has_bias, act, loss_kind, x, labels,
+            np.empty(0, np.int32), np.zeros(2, np.int64), x.shape[0], _ZERO, 1, False, on_value,
+            acts, deltas, a_off, losses, outputs, False)
 
 
 @njit(**_JIT)
 def forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, x, acts, a_off):
     """Forward one input; acts receives every layer's activations (the view shows them all)."""
-    active = np.empty(sizes[0], np.uint64)
-    for i in range(sizes[0]):
-        acts[i] = x[i]
-    _forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, acts, a_off, active)
+    n_out = sizes[sizes.shape[0] - 1]
+    _passes(params, np.empty(0, np.float32), sizes, w_off, b_off, has_bias, act, loss_kind,
+            x.reshape((1, x.shape[0])), np.zeros(1, np.int32), np.empty(0, np.int32), np.zeros(2, np.int64), 1,
+            _ZERO, 1, False, _ONE, acts, np.empty_like(acts), a_off, np.empty(1, np.float32),
+            np.empty((1, n_out), np.float32), False)
 
 
 

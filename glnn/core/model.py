@@ -125,6 +125,20 @@ def save_target(path: str | os.PathLike) -> Path:
     return target
 
 
+def check_writable(path: str | os.PathLike) -> Path:
+    """save_target(path), and proof that a file can be made in its folder: a probe file is created
+    and removed there, as the save will (a name alone says nothing of the folder's permissions or
+    a read-only file system). Lets `glnn train --save` refuse a bad place before training."""
+    target = save_target(path)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=target.parent)
+    except OSError as e:
+        raise GlnnError(f"cannot write {path}: {e.strerror or e}") from None
+    os.close(fd)
+    os.unlink(probe)
+    return target
+
+
 def _new_file_mode(existing: Path) -> int:
     """Keep an overwritten file's permissions; a new file gets the usual 0666 less the umask."""
     try:

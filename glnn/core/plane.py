@@ -56,7 +56,8 @@ class PlaneField:
                  clock=time.perf_counter):
         self.arch = arch
         self.extent = float(extent)
-        self.resolution = resolution or resolution_for(int(arch.offsets()[2]))
+        self.n_params = int(arch.offsets()[2])
+        self.resolution = resolution or resolution_for(self.n_params)
         self.points = grid_points(self.resolution, self.extent)
         self._shape = kernels.NetworkShape.of(arch, w_off, b_off)
         n_neurons = int(sum(arch.sizes))
@@ -100,6 +101,14 @@ class PlaneField:
         self._last_time = now
         self.evaluations += 1
         return True
+
+    def exact(self, params: np.ndarray, x1: float, x2: float) -> np.ndarray:
+        """Every neuron's activation at the point (x1, x2) itself, through the same kernel: what the
+        network answers there, not the value of the grid cell around it."""
+        point = np.array([[x1, x2]], np.float32)
+        out = np.zeros((self.n_neurons, 1), np.float32)
+        kernels.forward_all(*self._shape.args(np.ascontiguousarray(params, np.float32)), point, out)
+        return out[:, 0]
 
     def value_at(self, neuron: int, x1: float, x2: float) -> float:
         """The stored value of the grid cell containing (x1, x2) (for tooltips)."""

@@ -27,6 +27,42 @@ MAX_HIDDEN_NEURONS = 256
 
 
 @dataclasses.dataclass(frozen=True)
+class Preset:
+    """A network that learns its dataset: hidden layer sizes, activation, and a learning rate for each
+    activation (TensorFlow Playground's idea). Every preset is checked in tests/test_presets.py."""
+    hidden: tuple[int, ...]
+    activation: str
+    lr: dict[str, float]  # per activation
+
+    def settings(self, activation: str | None = None) -> dict[str, Any]:
+        """The preset's settings; with `activation`, that activation and its learning rate."""
+        activation = activation or self.activation
+        return {"hidden": self.hidden, "activation": activation, "lr": self.lr[activation]}
+
+
+# Chosen in the panel, a dataset brings its preset, and an activation its learning rate for the dataset;
+# on the command line (and in an exhibit config) the preset is the default for what is not given.
+PRESETS = {
+    "digits5": Preset((16,), "sigmoid", {"sigmoid": 0.5, "tanh": 0.1, "relu": 0.1}),
+    "xor3": Preset((4,), "sigmoid", {"sigmoid": 0.5, "tanh": 0.3, "relu": 0.1}),
+    "digits8": Preset((32,), "sigmoid", {"sigmoid": 0.2, "tanh": 0.05, "relu": 0.05}),
+    "circle": Preset((4,), "tanh", {"sigmoid": 0.5, "tanh": 0.1, "relu": 0.1}),
+    "xor": Preset((4,), "tanh", {"sigmoid": 0.5, "tanh": 0.1, "relu": 0.1}),
+    "gauss": Preset((4,), "tanh", {"sigmoid": 0.5, "tanh": 0.1, "relu": 0.1}),
+    # ReLU at 0.5 leaves most of its neurons dead here; at 0.03 it learns the spiral in 100k iterations
+    # (tanh and sigmoid need about 400k)
+    "spiral": Preset((16, 16), "relu", {"sigmoid": 0.5, "tanh": 0.03, "relu": 0.03}),
+}
+PRESET_KEYS = ("hidden", "activation", "lr")  # what a preset sets
+CSV_PRESET = PRESETS["digits5"]  # a .csv file of your own has no preset of its own: the settings' defaults
+
+
+def preset_for(dataset: str) -> Preset:
+    """The preset of a built-in dataset; for a .csv file the settings' defaults (CSV_PRESET)."""
+    return CSV_PRESET if is_csv(dataset) else PRESETS[dataset]
+
+
+@dataclasses.dataclass(frozen=True)
 class Setting:
     name: str
     kind: str  # "int", "float", "bool", "choice", "dataset" (a choice or a .csv file), "layers", "parts", "chord"
@@ -36,6 +72,7 @@ class Setting:
     lo: float | None = None
     hi: float | None = None
     choices: tuple[str, ...] = ()
+    special: float | None = None  # a value outside lo..hi that means something of its own (e.g. "auto")
 
     @property
     def flag(self) -> str:
@@ -94,8 +131,12 @@ class Setting:
             value = float(value)
             if not math.isfinite(value):
                 raise GlnnError(f"{where}: expected a finite number, got {shown(value)}")
+        if self.special is not None and value == self.special:
+            return value
         if self.lo is not None and value < self.lo or self.hi is not None and value > self.hi:
             bounds = f"{int(self.lo)}..{int(self.hi)}" if self.kind == "int" else f"{self.lo:g}..{self.hi:g}"
+            if self.special is not None:
+                bounds += f" (or {self.special:g})"
             raise GlnnError(f"{where}: {value} is outside {bounds}")
         return value
 
@@ -128,12 +169,13 @@ SETTINGS: tuple[Setting, ...] = (
             "numeric feature columns, a last column 'label' of whole numbers)", choices=DATASETS),
     Setting("image_shape", "choice", "none", "draw a .csv file's feature columns as an image (25 columns: 5x5, "
             "64: 8x8); none: a point set (2 columns) or plain features", choices=IMAGE_SHAPES),
-    Setting("hidden", "layers", (16,), "hidden layer sizes, e.g. 16 or 16,16 (1-4 layers of 1-256)"),
-    Setting("activation", "choice", "sigmoid", "hidden-layer activation", choices=ACTIVATIONS),
+    # the next three default to the dataset's preset (PRESETS); these are digits5's
+    Setting("hidden", "layers", PRESETS["digits5"].hidden, "hidden layer sizes, e.g. 16 or 16,16 (1-4 layers of 1-256)"),
+    Setting("activation", "choice", PRESETS["digits5"].activation, "hidden-layer activation", choices=ACTIVATIONS),
     Setting("loss", "choice", "sse", "sse: sigmoid outputs, squared error to 0.99/0.0; xent: softmax, cross-entropy",
             choices=LOSSES),
     Setting("bias", "bool", True, "give every neuron a bias (off reproduces the 5x5 visualizer's network)"),
-    Setting("lr", "float", 0.5, "learning rate", lo=1e-4, hi=10.0),
+    Setting("lr", "float", PRESETS["digits5"].lr[PRESETS["digits5"].activation], "learning rate", lo=1e-4, hi=10.0),
     Setting("seed", "int", 1, "random seed for the initial weights", lo=0, hi=2**31 - 1),
     Setting("batch", "int", 1, "samples per weight update (1 = plain per-sample SGD)", lo=1, hi=256),
     Setting("shuffle", "bool", False, "visit the samples in a new random order each epoch instead of in turn"),
@@ -148,7 +190,9 @@ SETTINGS: tuple[Setting, ...] = (
             section="view", lo=0, hi=1_000_000),
     Setting("animation_speed", "float", 1.0, "pace of the step-through animation (Forward / Backprop buttons): "
             "0.5 = twice as slow, 2 = twice as fast", section="view", lo=0.1, hi=5.0),
-    Setting("ui_scale", "float", 1.0, "size of the panel's text and controls", section="view", lo=0.5, hi=4.0),
+    Setting("ui_scale", "float", 1.0, "size of the text and controls (0 = follow the screen's height: 36-pixel text "
+            "at 1080 lines; a window too small for a size uses the largest that fits)", section="view", lo=0.5, hi=4.0,
+            special=0.0),
     Setting("panel", "parts", PANEL_PARTS, "which parts of the panel to show, e.g. controls,figures,outputs",
             section="view"),
     Setting("tab", "choice", "train", "the panel tab open at the start", section="view", choices=TABS),
@@ -176,8 +220,28 @@ def defaults(section: str | None = None) -> dict[str, Any]:
 
 
 # An unattended exhibit differs from a desk in these defaults (glnn --kiosk, and the config
-# that --print-config writes): bigger controls, no expert settings, recovery by itself.
-KIOSK_DEFAULTS = {"ui_scale": 1.5, "panel": tuple(p for p in PANEL_PARTS if p != "settings"), "on_diverge": "reset"}
+# that --print-config writes): text that follows the screen's height (readable across a room on
+# any screen: 36-pixel text at 1080 lines, 72 at 2160), no expert settings, recovery by itself.
+KIOSK_DEFAULTS = {"ui_scale": 0.0, "panel": tuple(p for p in PANEL_PARTS if p != "settings"), "on_diverge": "reset"}
+
+
+def with_preset(chosen: dict[str, Any]) -> dict[str, Any]:
+    """Training settings `chosen` (flags, a config file), completed by its dataset's preset: the hidden
+    layers, activation and learning rate not chosen come from the preset (the learning rate for the
+    activation in use, chosen or not)."""
+    preset = preset_for(chosen.get("dataset", BY_NAME["dataset"].default))
+    return {**preset.settings(chosen.get("activation")), **chosen}
+
+
+def preset_changes(current: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
+    """The setting changes when a person chooses `value` for `name` in the panel: a dataset comes with
+    its preset, an activation with its learning rate for the current dataset; anything else alone."""
+    if name == "dataset":
+        return {"dataset": value, **preset_for(BY_NAME["dataset"].check(value)).settings()}
+    if name == "activation":
+        activation = BY_NAME["activation"].check(value)
+        return {"activation": activation, "lr": preset_for(current["dataset"]).lr[activation]}
+    return {name: value}
 
 
 def shown(value: Any) -> str:

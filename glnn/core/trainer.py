@@ -45,6 +45,52 @@ class Metrics:
     diverged: str  # '' or a message saying what happened
 
 
+@dataclasses.dataclass(frozen=True)
+class Evaluation:
+    """The whole training (and test) set through the network, at one iteration's weights."""
+    network: Any  # the Network evaluated: a rebuilt trainer has another, and a late result is recognised
+    iterations: int
+    splits: dict[str, tuple[float, float, np.ndarray]]  # split -> (mean loss, accuracy, predicted classes)
+    seconds: float  # what it cost
+    dataset: Any = None  # the dataset evaluated: examples added by hand make another, and a late result is recognised
+
+
+def _evaluate(shape: kernels.NetworkShape, params: np.ndarray, x: np.ndarray, y: np.ndarray,
+              on_value: np.float32) -> tuple[float, float, np.ndarray]:
+    """(mean loss, accuracy, outputs) of rows x with labels y; allocates its own scratch buffers."""
+    n_out = int(shape.sizes[-1])
+    out = np.zeros((x.shape[0], n_out), np.float32)
+    losses = np.zeros(x.shape[0], np.float32)
+    scratch = int(shape.a_off[-1])
+    kernels.evaluate(*shape.args(params), x, y, on_value, np.zeros(scratch, np.float32),
+                     np.zeros(scratch, np.float32), shape.a_off, out, losses)
+    return float(losses.mean()), float((predicted_classes(out) == y).mean()), out
+
+
+class EvaluationJob:
+    """An evaluation of the train and test sets, prepared under the trainer's lock (a copy of the
+    weights and what the kernel needs) so that run() can go without it, on another thread, while
+    training goes on (the kernels release the GIL)."""
+
+    def __init__(self, trainer: "Trainer"):
+        self.network = trainer.net
+        self.iterations = trainer.iterations
+        self.params = trainer.net.params.copy()
+        self.shape = trainer.shape
+        self.dataset = trainer.dataset
+        self.on_value = trainer.on_value
+
+    def run(self) -> Evaluation:
+        t0 = time.perf_counter()
+        ds = self.dataset
+        splits = {}
+        for split, x, y in (("train", ds.x_train, ds.y_train), ("test", ds.x_test, ds.y_test)):
+            if split == "train" or ds.has_test:
+                loss, accuracy, out = _evaluate(self.shape, self.params, x, y, self.on_value)
+                splits[split] = (loss, accuracy, predicted_classes(out))
+        return Evaluation(self.network, self.iterations, splits, time.perf_counter() - t0, ds)
+
+
 class Trainer:
     def __init__(self, settings: dict[str, Any] | None = None, network: Network | None = None,
                  iterations: int = 0):
@@ -85,8 +131,7 @@ class Trainer:
         self._order = np.arange(len(self._fit_y), dtype=np.int32)
         self._state = np.array([0, s["seed"] + 1], np.int64)  # [next position, shuffle RNG state]
         self._losses = np.zeros(MAX_CHUNK, np.float32)
-        self._eval_cache: dict[str, tuple[float, float, np.ndarray]] = {}  # see _evaluated
-        self._eval_key = -1
+        self._evaluation: Evaluation | None = None  # the latest at the current weights (see evaluation_now)
         self.iterations = 0
         self.rate = 0.0
         self.kernel_seconds = 0.0  # time spent inside the training kernel since the last rebuild
@@ -183,8 +228,7 @@ class Trainer:
         self._order = np.arange(n, dtype=np.int32)  # a shuffled order is drawn afresh at the next epoch
         if self.settings["shuffle"] or self._state[0] >= n:
             self._state[0] = 0
-        self._eval_cache = {}
-        self._eval_key = -1
+        self._evaluation = None  # made on the training set before
         if self.last_sample >= len(self.dataset.y_train):
             self.last_sample = -1
 
@@ -356,11 +400,7 @@ class Trainer:
                  params: np.ndarray | None = None) -> tuple[float, float, np.ndarray]:
         """(mean loss, accuracy, outputs) on rows x (float32, C order) with labels y (int32), at the
         current weights (or `params`)."""
-        out = np.zeros((x.shape[0], self.arch.sizes[-1]), np.float32)
-        losses = np.zeros(x.shape[0], np.float32)
-        kernels.evaluate(*self._kernel_args(params), x, y, self.on_value, np.zeros_like(self._acts),
-                         np.zeros_like(self._deltas), self._a_off, out, losses)
-        return float(losses.mean()), float((self.predict(out) == y).mean()), out
+        return _evaluate(self.shape, self.net.params if params is None else params, x, y, self.on_value)
 
     def evaluation(self, split: str = "train",
                    params: np.ndarray | None = None) -> tuple[float, float, np.ndarray]:
@@ -369,15 +409,61 @@ class Trainer:
         x, y = (ds.x_train, ds.y_train) if split == "train" else (ds.x_test, ds.y_test)
         return self.evaluate(x, y, params)
 
+    def evaluation_now(self) -> Evaluation:
+        """The train/test evaluation at the current weights: made once per iteration (or taken in by
+        accept() from a job that saw these weights)."""
+        e = self._evaluation
+        if e is None or e.network is not self.net or e.iterations != self.iterations or e.dataset is not self.dataset:
+            self.accept(self.evaluation_job().run(), record=False)
+        return self._evaluation
+
     def _evaluated(self) -> dict[str, tuple[float, float, np.ndarray]]:
         """(loss, accuracy, predicted classes) per split at the current weights, evaluated once per iteration."""
-        if self._eval_key != self.iterations or not self._eval_cache:
-            self._eval_cache = {}
-            for split in ("train", "test") if self.dataset.has_test else ("train",):
-                loss, accuracy, out = self.evaluation(split)
-                self._eval_cache[split] = (loss, accuracy, self.predict(out))
-            self._eval_key = self.iterations
-        return self._eval_cache
+        return self.evaluation_now().splits
+
+    def evaluation_job(self) -> EvaluationJob:
+        """The train/test evaluation at the current weights, to run later or elsewhere (see EvaluationJob)."""
+        return EvaluationJob(self)
+
+    def accept(self, evaluation: Evaluation, record: bool = True) -> Metrics | None:
+        """Take in an evaluation made by a job: the metrics it measured (None if it was made on another
+        network, before a rebuild or reset). It answers metrics() and predictions() while the weights
+        are still those it saw; with `record`, its point joins metric_history (once per iteration, in order)."""
+        if evaluation.network is not self.net or evaluation.dataset is not self.dataset:
+            return None
+        if evaluation.iterations == self.iterations:
+            self._evaluation = evaluation
+        if record:
+            h = self.metric_history
+            last = h.x[h.count - 1] if h.count else -1.0
+            if evaluation.iterations > last or h.count == 0:
+                m = self.metrics_of(evaluation)
+                h.add(np.array([m.iterations]),
+                      np.array([[m.train_loss, m.train_accuracy, m.test_loss, m.test_accuracy]]))
+        return self.metrics_of(evaluation)
+
+    def metrics_of(self, evaluation: Evaluation) -> Metrics:
+        """The Metrics an evaluation measured (with today's rate and divergence note)."""
+        train = evaluation.splits["train"]
+        test = evaluation.splits.get("test", (0.0, 0.0))
+        return Metrics(evaluation.iterations, train[0], train[1], test[0], test[1], self.dataset.has_test,
+                       self.rate, self.diverged)
+
+    def dead_neurons(self, params: np.ndarray | None = None) -> tuple[int, int]:
+        """(dead, all) hidden neurons at the current weights (or `params`). A neuron is dead when it gives
+        the same stuck value for every training sample: 0 for a ReLU (its input never above 0), or a
+        sigmoid or tanh saturated at the same end (within 1 % of it). It then tells no two samples apart,
+        and its gradient being (nearly) zero for every sample, training cannot bring it back."""
+        ds, sizes = self.dataset, self.arch.sizes
+        values = np.empty((int(self._a_off[-1]), len(ds.y_train)), np.float32)
+        kernels.forward_all(*self._kernel_args(params), ds.x_train, values)
+        hidden = values[sizes[0]:len(values) - sizes[-1]]
+        if self.arch.activation == "relu":
+            dead = (hidden <= 0.0).all(axis=1)
+        else:
+            low, high = (0.01, 0.99) if self.arch.activation == "sigmoid" else (-0.98, 0.98)
+            dead = (hidden <= low).all(axis=1) | (hidden >= high).all(axis=1)
+        return int(dead.sum()), int(hidden.shape[0])
 
     def predictions(self, split: str = "train") -> np.ndarray:
         """Predicted class of every sample of a split; shares the evaluation behind metrics()."""
@@ -394,7 +480,7 @@ class Trainer:
                        self.rate, self.diverged)
 
     def record_metrics(self) -> Metrics:
-        """Evaluate and append to metric_history (the app calls this once per frame while training)."""
+        """Evaluate (once per iteration) and append to metric_history (once per iteration)."""
         m = self.metrics()
         if self.metric_history.count == 0 or self.metric_history.x[self.metric_history.count - 1] != m.iterations:
             self.metric_history.add(np.array([m.iterations]),

@@ -6,6 +6,7 @@ from imgui_bundle import imgui, imgui_ctx
 from glnn import commands
 from glnn.ui.widgets import MINE, draw_weight_image, finite, rgba
 from glnn.view.palette import PALETTES
+from glnn.view.screen import LEGEND_SWATCH, caption_lines, legend_items
 
 SMALL_NET = 12  # layers at most this tall show each neuron's value beside it
 
@@ -25,141 +26,133 @@ def neuron_name(layout, dataset, neuron: int) -> str:
     return f"hidden neuron {index + 1}" + (f" of layer {layer}" if hidden_layers > 1 else "")
 
 
-def scene_labels(layout, frame, dataset, no_values=(), values: bool = True) -> None:
-    """Column titles, output names and (values=True; for small layers, except those in no_values)
-    each neuron's activation beside it."""
+TITLE = (0.55, 0.65, 0.85)
+CLASS = (0.93, 0.95, 1.0)  # an output's class name ...
+VALUE = (0.45, 0.74, 0.95)  # ... and its value: another colour, a clear gap apart, so "7" and "0.98"
+WINNER = (1.0, 0.82, 0.35)  # never read as "70.98"; the network's answer in gold
+WINNER_VALUE = (0.7, 0.92, 1.0)
+NEURON_VALUE = (0.7, 0.8, 0.9)
+CAPTION_BAND = (0.02, 0.03, 0.06, 0.78)
+CAPTION_TEXT = (0.95, 0.96, 1.0)
+CAPTION_SIDE_PAD = 14.0  # times the scale: the dark band reaches this far beside the text
+
+
+def _text(draw, label, colour, text: str | None = None) -> None:
+    """A glnn.view.screen.Label drawn where the layout put it."""
+    draw.add_text(imgui.get_font(), label.size, imgui.ImVec2(label.rect.x, label.rect.y), colour,
+                  label.text if text is None else text)
+
+
+def scene_labels(screen, frame, no_values=(), values: bool = True) -> None:
+    """Column titles, output classes and values, and (values=True; for small layers, except those in
+    no_values) each neuron's activation beside it: where glnn.view.screen placed them."""
     draw = imgui.get_background_draw_list()
-    names = ["INPUT"] + ["HIDDEN"] * (len(layout.sizes) - 2) + ["OUTPUT"]
-    top = layout.area.y - 6
-    for l, x in enumerate(layout.column_x):
-        text = names[l]
-        w = imgui.calc_text_size(text).x
-        draw.add_text(imgui.ImVec2(float(x) - w / 2, top - imgui.get_text_line_height()), rgba(0.55, 0.65, 0.85), text)
+    for title in screen.titles:
+        _text(draw, title, rgba(*TITLE))
+    layout, outputs = screen.layout, screen.outputs
+    n_out = layout.sizes[-1]
     out_start = int(layout.layer_start[-2])
-    for j in range(layout.sizes[-1]):
-        x, y, r, _ = layout.nodes[out_start + j]
-        label = dataset.class_names[j] if layout.sizes[-1] > 1 else ""
-        winner = j == frame.prediction if layout.sizes[-1] > 1 else False
-        colour = rgba(1.0, 0.82, 0.35) if winner else rgba(0.8, 0.85, 0.95)
-        draw.add_text(imgui.ImVec2(float(x + r + 8), float(y) - imgui.get_text_line_height() / 2), colour, label)
-    for l, n in enumerate(layout.sizes if values else ()):
+    for j, label in enumerate(outputs.classes):
+        _text(draw, label, rgba(*(WINNER if j == frame.prediction else CLASS)))
+    last = len(layout.sizes) - 1
+    if values and n_out <= SMALL_NET and last not in no_values:
+        for j, label in enumerate(outputs.values):
+            winner = n_out > 1 and j == frame.prediction
+            _text(draw, label, rgba(*(WINNER_VALUE if winner else VALUE)), f"{finite(frame.activations[out_start + j]):.2f}")
+    line_h = imgui.get_text_line_height()
+    for l, n in enumerate(layout.sizes[:-1] if values else ()):
         if n > SMALL_NET or l in no_values:
             continue
         start = int(layout.layer_start[l])
         for k in range(n):
             x, y, r, _ = layout.nodes[start + k]
             value = finite(frame.activations[start + k])
-            offset = 8 + (imgui.calc_text_size("0").x + 4 if l == len(layout.sizes) - 1 and n > 1 else 0)
-            draw.add_text(imgui.ImVec2(float(x + r + offset), float(y) - imgui.get_text_line_height() / 2),
-                          rgba(0.7, 0.8, 0.9), f"{value:.2f}")
+            draw.add_text(imgui.ImVec2(float(x + r + 8), float(y) - line_h / 2), rgba(*NEURON_VALUE), f"{value:.2f}")
 
 
-def legend(layout, palette: str) -> None:
-    """Which colour means what: one line in the window's top-right corner."""
+def legend(screen, palette: str, measure) -> None:
+    """Which colour means what: one line in the window's top-right corner (where the screen has room)."""
+    if screen.legend is None:
+        return
     draw = imgui.get_background_draw_list()
     pos, neg = PALETTES[palette]
-    line_h = imgui.get_text_line_height()
-    items = ((pos, "positive weight: excites"), (neg, "negative weight: inhibits"))
-    widths = [36 + imgui.calc_text_size(text).x for _, text in items]
-    x = imgui.get_io().display_size.x - sum(widths) - 20 - 16
-    if x < layout.column_x[-2]:  # a narrow window: the legend would cover the column titles
+    rect, s = screen.legend, screen.scale
+    y = rect.y + rect.h / 2
+    for color, (x, text_x, text) in zip((pos, neg), legend_items(rect, measure, screen.text_px, s)):
+        draw.add_line(imgui.ImVec2(x, y), imgui.ImVec2(x + LEGEND_SWATCH * s, y), rgba(*(min(c, 1.0) for c in color)),
+                      4.0 * s)
+        draw.add_text(imgui.get_font(), screen.text_px, imgui.ImVec2(text_x, rect.y), rgba(0.75, 0.8, 0.9), text)
+
+
+def caption(text: str, screen, measure) -> None:
+    """Large lines of text centred in the caption band below the network, on a dark band so that
+    they read over bright lines; wrapped onto the band's lines, and smaller only if even that fails."""
+    band = screen.caption
+    if not text or band is None:
         return
-    y = 8.0 + line_h / 2
-    for (color, text), width in zip(items, widths):
-        draw.add_line(imgui.ImVec2(x, y), imgui.ImVec2(x + 28, y), rgba(*(min(c, 1.0) for c in color)), 4.0)
-        draw.add_text(imgui.ImVec2(x + 36, y - line_h / 2), rgba(0.75, 0.8, 0.9), text)
-        x += width + 20
-
-
-def caption(text: str, layout, scale: float) -> None:
-    """A large line of text centred over the scene, on a dark band so it reads over bright lines."""
-    if not text:
+    side_pad = CAPTION_SIDE_PAD * screen.scale
+    lines, size = caption_lines(text, band, screen.caption_px, screen.content.caption_lines, measure, side_pad)
+    if not lines:
         return
     draw = imgui.get_background_draw_list()
-    grow = min(1.6, 0.95 * layout.area.w / max(1.0, imgui.calc_text_size(text).x))  # shrink to fit
-    font_size = imgui.get_font_size() * grow
-    width = imgui.calc_text_size(text).x * grow
-    cx = layout.area.x + layout.area.w / 2
-    y = layout.area.y + layout.area.h - font_size - 6 * scale
-    draw.add_rect_filled(imgui.ImVec2(cx - width / 2 - 14, y - 6), imgui.ImVec2(cx + width / 2 + 14, y + font_size + 6),
-                         rgba(0.02, 0.03, 0.06, 0.78), 8.0)
-    draw.add_text(imgui.get_font(), font_size, imgui.ImVec2(cx - width / 2, y), rgba(0.95, 0.96, 1.0), text)
+    line_h = measure.height(size)
+    width = max(measure.width(t, size) for t in lines)
+    cx = band.x + band.w / 2
+    top = band.y + (band.h - line_h * len(lines)) / 2
+    draw.add_rect_filled(imgui.ImVec2(cx - width / 2 - side_pad, band.y), imgui.ImVec2(cx + width / 2 + side_pad, band.bottom),
+                         rgba(*CAPTION_BAND), 8.0 * screen.scale)
+    for k, line in enumerate(lines):
+        w = measure.width(line, size)
+        draw.add_text(imgui.get_font(), size, imgui.ImVec2(cx - w / 2, top + k * line_h), rgba(*CAPTION_TEXT), line)
 
 
-MAX_STRIP_IMAGES = 20  # a training set this small is shown whole along the bottom
-
-
-def strip_indices(dataset, width: float, tile: float, pad: float) -> tuple[list[int], int]:
-    """The training images the strip shows, and how many examples added by hand it leaves out: the
-    loaded set when it is small (MAX_STRIP_IMAGES), then the newest examples added by hand that fit
-    in `width`."""
-    n = len(dataset.y_train)
-    n_base = n - dataset.added
-    shown = list(range(n_base)) if n_base <= MAX_STRIP_IMAGES else []
-    if dataset.added:
-        room = int((width - 2 * pad - tile) // (tile + pad))  # leave room for the "+N" note
-        mine = max(0, min(dataset.added, room - len(shown)))
-        shown += list(range(n - mine, n))
-        return shown, dataset.added - mine
-    return shown, 0
-
-
-def image_strip(frame, dataset, area_x: float, width: float, bottom: float, scale: float, out: list,
-                images) -> float:
-    """The training images as clickable tiles along the bottom (the examples added by hand marked,
-    after the others); returns the strip's height."""
+def image_strip(frame, strip, dataset, scale: float, out: list, images) -> None:
+    """The training images as clickable tiles along the bottom, where glnn.view.screen put them
+    (shrunk or wrapped to fit the width, never clipped)."""
+    if strip is None:
+        return
     shape = dataset.image_shape
-    if shape is None:
-        return 0.0
-    cell = (7 if shape[0] <= 5 else 4) * scale
-    tile = cell * shape[1]
-    pad = 10 * scale
-    indices, left_out = strip_indices(dataset, width, tile, pad)
-    if not indices:
-        return 0.0
-    n_base = len(dataset.y_train) - dataset.added
-    n = len(indices)
-    more = f"+{left_out}" if left_out else ""
-    strip_w = n * (tile + pad) + pad + (imgui.calc_text_size(more).x + pad if more else 0.0)
-    strip_h = tile + pad * 2 + imgui.get_text_line_height()
-    imgui.set_next_window_pos(imgui.ImVec2(area_x + max(0.0, (width - strip_w) / 2), bottom - strip_h - 8))
-    flags = (imgui.WindowFlags_.no_decoration | imgui.WindowFlags_.no_move | imgui.WindowFlags_.always_auto_resize
-             | imgui.WindowFlags_.no_saved_settings | imgui.WindowFlags_.no_focus_on_appearing)
+    rect = strip.rect
+    imgui.set_next_window_pos(imgui.ImVec2(rect.x, rect.y))
+    imgui.set_next_window_size(imgui.ImVec2(rect.w, rect.h))
+    flags = (imgui.WindowFlags_.no_decoration | imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_saved_settings
+             | imgui.WindowFlags_.no_focus_on_appearing | imgui.WindowFlags_.no_scroll_with_mouse)
+    imgui.push_style_var(imgui.StyleVar_.window_padding, imgui.ImVec2(0, 0))
     with imgui_ctx.begin("training images", None, flags):
+        imgui.pop_style_var()
         draw = imgui.get_window_draw_list()
         # one texture for all tiles (images: a tiles.LedStrip): one image call per tile, not one per pixel
-        images.ensure(dataset.x_train[indices], shape, 7 if shape[0] <= 5 else 4)
-        rows, cols = shape
-        for k, index in enumerate(indices):
-            if k:
-                imgui.same_line(0, pad)
-            pos = imgui.get_cursor_screen_pos()
-            mine = index >= n_base
+        indices = strip.indices if strip.indices is not None else range(len(strip.tiles))
+        if len(indices) and max(indices) >= len(dataset.y_train):  # laid out for a training set since changed
+            return
+        images.ensure(dataset.x_train[list(indices)], shape, 7 if shape[0] <= 5 else 4)
+        for k, ((x, y, w, h), (hx, hy, hw, hh), label, index) in enumerate(zip(
+                strip.tiles.tolist(), strip.hits.tolist(), strip.labels, [int(i) for i in indices])):
+            imgui.set_cursor_screen_pos(imgui.ImVec2(hx, hy))
+            mine = k >= strip.loaded and index >= len(dataset.y_train) - dataset.added
             with imgui_ctx.push_id(index):
-                if imgui.invisible_button("img", imgui.ImVec2(tile, tile + imgui.get_text_line_height())):
+                if imgui.invisible_button("img", imgui.ImVec2(hw, hh)):
                     out.append(commands.ShowSample(index))
                 hovered = imgui.is_item_hovered()
             if hovered and mine:
                 imgui.set_tooltip(f"your example of {dataset.class_names[dataset.y_train[index]]}: click to feed it "
                                   "through")
-            images.draw(draw, k, pos.x, pos.y, cols * cell, rows * cell)
+            images.draw(draw, k, x, y, w, h)
+            ring = 3.0 * min(scale, 1.0)
             if mine:  # a frame in the visitor's colour (their label below is in it too)
-                draw.add_rect(imgui.ImVec2(pos.x - 3, pos.y - 3),
-                              imgui.ImVec2(pos.x + cols * cell + 2, pos.y + rows * cell + 2), rgba(*MINE), 3.0, 1.5)
+                draw.add_rect(imgui.ImVec2(x - ring, y - ring), imgui.ImVec2(x + w + ring - 1, y + h + ring - 1),
+                              rgba(*MINE), 3.0, 1.5)
             if index in (frame.input_index, frame.picked_index) or hovered:
-                draw.add_rect(imgui.ImVec2(pos.x - 3, pos.y - 3),
-                              imgui.ImVec2(pos.x + cols * cell + 2, pos.y + rows * cell + 2),
+                draw.add_rect(imgui.ImVec2(x - ring, y - ring), imgui.ImVec2(x + w + ring - 1, y + h + ring - 1),
                               rgba(1.0, 0.8, 0.3), 3.0, 2.5)
-            name = dataset.class_names[dataset.y_train[index]]
-            tw = imgui.calc_text_size(name).x
-            draw.add_text(imgui.ImVec2(pos.x + (tile - tw) / 2, pos.y + tile + 2),
-                          rgba(*MINE) if mine else rgba(0.7, 0.75, 0.85), name)
-        if more:
-            imgui.same_line(0, pad)
-            imgui.text_colored(imgui.ImVec4(*MINE, 1.0), more)
+            _text(draw, label, rgba(*MINE) if mine else rgba(0.7, 0.75, 0.85))
+        if strip.more is not None:
+            _text(draw, strip.more, rgba(*MINE))
+            imgui.set_cursor_screen_pos(imgui.ImVec2(strip.more.rect.x, strip.more.rect.y))
+            imgui.invisible_button("more", imgui.ImVec2(max(1.0, strip.more.rect.w), strip.more.rect.h))
             if imgui.is_item_hovered():
+                left_out = strip.more.text[1:]
                 imgui.set_tooltip(f"{left_out} more examples of yours")
-    return strip_h + 8
 
 
 def tooltip(layout, frame, net, dataset, hover_neuron: int, hover_link: int, palette: str) -> None:

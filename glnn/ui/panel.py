@@ -17,31 +17,76 @@ from glnn.ui.draw_grid import DrawGrid
 from glnn.ui.results import ResultsTab
 from glnn.ui.widgets import MINE, disabled, finite, loss_text
 from glnn.view.palette import PALETTES
-
-PANEL_WIDTH = 350.0
+from glnn.view.screen import PANEL_WIDTH
 MAX_SPEED = 100_000  # iterations per frame at the right end of the slider; "max" goes beyond
 HIDDEN_MAX = 64
 
 
 def _choice(label: str, name: str, current, out: list) -> None:
-    """A combo of the setting's choices; a value that is none of them (a dataset's .csv file, shown by
-    its file name) is listed first."""
+    """A combo box; a dataset or an activation chosen comes with its preset (commands.Choose). A value
+    that is none of the setting's choices (a dataset's .csv file, shown by its file name) is listed first."""
     choices = settings.BY_NAME[name].choices
     if current not in choices:
         choices = (current, *choices)
     shown = [os.path.basename(c) if settings.is_csv(c) else c for c in choices]
     changed, index = imgui.combo(label, choices.index(current), shown)
     if changed and choices[index] != current:
-        out.append(commands.Set(name, choices[index]))
+        out.append((commands.Choose if name in ("dataset", "activation") else commands.Set)(name, choices[index]))
+
+
+def figure_rows(frame, dataset, framerate: float) -> list[tuple[str, str]]:
+    """The Train tab's figures as (name, value) rows. The loss is the mean over the training set
+    (the step animation shows the loss on one sample: both are named so)."""
+    m = frame.metrics
+    shown = f"{m.iterations:,}" + (f" of {frame.live_iterations:,}" if frame.scrubbed >= 0 else "")
+    rows = [("iterations", shown),
+            ("mean loss", loss_text(m.train_loss)),
+            ("accuracy", f"{finite(m.train_accuracy) * 100:.0f}%")]
+    if m.has_test:
+        rows.append(dataset.test_figure(m.test_accuracy))
+    rows += [("iterations/s", f"{finite(frame.iterations_per_second):,.0f}"),
+             ("frames/s", f"{finite(framerate):.0f}")]
+    return rows
+
+
+MANY_DEAD = 0.25  # the panel warns when at least this share of the hidden neurons is dead
+
+
+def dead_warning(dead: int, total: int, activation: str, noun: str) -> str:
+    """What the panel says when many hidden neurons are dead (Trainer.dead_neurons), else ''."""
+    if total == 0 or dead == 0 or dead < MANY_DEAD * total:
+        return ""
+    what = (f"dead: 0 for every training {noun}" if activation == "relu" else
+            f"stuck: saturated at the same end for every training {noun}")
+    verb, they = ("is", "it no longer learns") if dead == 1 else ("are", "they no longer learn")
+    return f"{dead} of {total} hidden neurons {verb} {what}, so {they}. Lower the learning rate, then press Reset."
+
+
+def outputs_heading(frame, state, dataset) -> str:
+    """What the output bars are for: the sample training is on (an image, a point, a pattern), or the
+    input chosen (clicked, drawn)."""
+    if frame.input_index < 0:
+        return f"Output for {state.shown_label}"
+    return f"Output for the {dataset.noun} being trained on"
+
+
+def drawing_answer(drawing, frame, dataset) -> tuple[str, str]:
+    """The Draw tab's answer as (sentence, the class said). An empty grid gets no answer: the network
+    would name some digit for it, which nothing drawn supports."""
+    if drawing is None or not np.any(drawing):
+        return "Nothing drawn yet: draw a digit above, and the network will say which one it sees.", ""
+    return "The network says:", dataset.class_names[frame.prediction]
 
 
 class Panel:
     def __init__(self):
         self.grid = DrawGrid()
         self.results = ResultsTab()
+        self.loss_plot = plots.LossPlot()
         self._honoured_tab: str | None = None  # state.tab when last seen: a change opens that tab
         self._select: str | None = None
         self._open: str | None = None  # the tab whose content was drawn last frame
+        self._scale = 1.0  # the text scale drawn at (glnn.view.screen.Screen.scale)
 
     @contextmanager
     def _tab(self, label: str, name: str, state, out: list) -> Iterator[bool]:
@@ -63,10 +108,11 @@ class Panel:
     def width(self, scale: float) -> float:
         return PANEL_WIDTH * scale
 
-    def draw(self, frame, state, trainer_settings: dict, dataset, height: float) -> list:
-        """Draw the panel; return the commands the person gave through it."""
+    def draw(self, frame, state, trainer_settings: dict, dataset, height: float, scale: float | None = None) -> list:
+        """Draw the panel at the text scale `scale` (the one the window is laid out at: ui_scale, or less
+        where the window is too small for it); return the commands the person gave through it."""
         out: list = []
-        scale = state.ui_scale
+        scale = self._scale = state.ui_scale if scale is None else scale
         imgui.set_next_window_pos(imgui.ImVec2(0, 0))
         imgui.set_next_window_size(imgui.ImVec2(self.width(scale), height))
         flags = (imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_resize | imgui.WindowFlags_.no_collapse
@@ -77,7 +123,9 @@ class Panel:
             imgui.text_disabled("watch a neural network learn")
             parts = set(state.panel)
             if "help" in parts:
-                imgui.same_line(imgui.get_window_width() - imgui.calc_text_size("Help").x - 24)
+                style = imgui.get_style()  # right-aligned: the button's own padding and the window's
+                imgui.same_line(imgui.get_window_width() - imgui.calc_text_size("Help").x - 2 * style.frame_padding.x
+                                - style.window_padding.x - style.scrollbar_size)
                 if imgui.small_button("Help"):
                     out.append(commands.Set("show_help", not state.show_help))
             self._select = state.tab if state.tab != self._honoured_tab else None
@@ -104,7 +152,7 @@ class Panel:
         if "results" in parts:
             with self._tab("Results", "results", state, out) as opened:
                 if opened:
-                    self.results.draw(frame, state, dataset, out)
+                    self.results.draw(frame, state, dataset, out, self._scale)
         if "settings" in parts:
             with self._tab("Settings", "settings", state, out) as opened:
                 if opened:
@@ -120,15 +168,21 @@ class Panel:
         if "controls" in parts:
             imgui.separator()
             step_labels.controls(frame.animation, state, "squared error" if s["loss"] == "sse" else "cross-entropy",
-                             dataset.class_names, out)
+                                 dataset.class_names, out, dataset.noun)
         imgui.separator()
         if m.diverged:
             imgui.text_colored(imgui.ImVec4(1.0, 0.45, 0.35, 1.0), "Diverged!")
             imgui.text_wrapped(m.diverged)
+        warning = dead_warning(*frame.dead_neurons, s["activation"], dataset.noun)
+        if warning:
+            with imgui_ctx.push_style_color(imgui.Col_.text, imgui.ImVec4(1.0, 0.7, 0.35, 1.0)):
+                imgui.text_wrapped(warning)
         if "figures" in parts:
             self._figures(frame, dataset)
         if "plot" in parts:
-            plots.loss_plot(frame, state.log_x, 120 * state.ui_scale)
+            test_name = dataset.test_figure(frame.metrics.test_accuracy)[0]
+            self.loss_plot.draw(frame, state.log_x, 120 * self._scale,
+                                "test accuracy" if test_name == "test accuracy" else f"new {dataset.noun}")
             changed, log_x = imgui.checkbox("log iterations", state.log_x)
             if changed:
                 out.append(commands.Set("log_x", log_x))
@@ -137,7 +191,7 @@ class Panel:
             self._outputs(frame, state, dataset, out)
 
     def _controls(self, state, out) -> None:
-        button_w = (imgui.get_content_region_avail().x - 16) / 3
+        button_w = (imgui.get_content_region_avail().x - 2 * imgui.get_style().item_spacing.x) / 3
         if imgui.button("Pause" if state.playing else "Play", imgui.ImVec2(button_w, 0)):
             out.append(commands.TogglePlay())
         imgui.same_line()
@@ -187,15 +241,7 @@ class Panel:
             out.append(commands.Set("speed", 0 if now_max else 1000))
 
     def _figures(self, frame, dataset) -> None:
-        m = frame.metrics
-        shown = f"{m.iterations:,}" + (f" of {frame.live_iterations:,}" if frame.scrubbed >= 0 else "")
-        rows = [("iterations", shown),
-                ("loss", loss_text(m.train_loss)),
-                ("accuracy", f"{finite(m.train_accuracy) * 100:.0f}%")]
-        if m.has_test:
-            rows.append(("test accuracy", f"{finite(m.test_accuracy) * 100:.0f}%"))
-        rows += [("iterations/s", f"{finite(frame.iterations_per_second):,.0f}"),
-                 ("frames/s", f"{finite(imgui.get_io().framerate):.0f}")]
+        rows = figure_rows(frame, dataset, imgui.get_io().framerate)
         with imgui_ctx.begin_table("figures", 2) as table:
             if not table:
                 return
@@ -207,8 +253,7 @@ class Panel:
                 imgui.text(value)
 
     def _outputs(self, frame, state, dataset, out) -> None:
-        label = state.shown_label if frame.input_index < 0 else "the image being trained on"
-        imgui.text_disabled(f"Output for {label}")
+        imgui.text_disabled(outputs_heading(frame, state, dataset))
         plots.output_bars(frame, dataset.class_names)
         if frame.input_index < 0 and imgui.button("Follow training"):
             out.append(commands.FollowTraining())
@@ -221,7 +266,7 @@ class Panel:
         below = (3 * imgui.get_frame_height_with_spacing() + 3 * imgui.get_text_line_height_with_spacing()
                  + (imgui.get_text_line_height() + 4) * len(frame.outputs) + 4 * style.item_spacing.y)
         avail = imgui.get_content_region_avail()
-        size = min(avail.x, 260 * state.ui_scale, max(100 * state.ui_scale, avail.y - below))
+        size = min(avail.x, 260 * self._scale, max(100 * self._scale, avail.y - below))
         if self.grid.draw(state.drawing, dataset.image_shape, size):
             out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
         if imgui.button("Clear"):
@@ -231,13 +276,15 @@ class Panel:
         imgui.same_line()
         if imgui.button("Feed it through"):
             out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
-        guess = dataset.class_names[frame.prediction]
-        imgui.text("The network says:")
-        imgui.same_line()
-        imgui.text_colored(imgui.ImVec4(1.0, 0.8, 0.3, 1.0), guess)
+        said, guess = drawing_answer(state.drawing, frame, dataset)
+        (imgui.text if guess else imgui.text_wrapped)(said)
+        if guess:
+            imgui.same_line()
+            imgui.text_colored(imgui.ImVec4(1.0, 0.8, 0.3, 1.0), guess)
         self._teach(frame, state, dataset, out)
-        imgui.separator()
-        plots.output_bars(frame, dataset.class_names)
+        if guess:
+            imgui.separator()
+            plots.output_bars(frame, dataset.class_names)
 
     def _teach(self, frame, state, dataset, out) -> None:
         """Buttons that add the drawing to the training set as the visitor's example of a class."""
@@ -245,7 +292,7 @@ class Panel:
         imgui.text("Teach it: this drawing is a")
         blank = not state.drawing.any()
         names = dataset.class_names
-        spacing = 4 * state.ui_scale
+        spacing = 4 * self._scale
         per_row = min(len(names), 10)
         width = (imgui.get_content_region_avail().x - spacing * (per_row - 1)) / per_row
         with disabled(blank), imgui_ctx.push_style_var(imgui.StyleVar_.item_spacing, imgui.ImVec2(spacing, spacing)):
@@ -313,6 +360,7 @@ class Panel:
 
     def _settings_tab(self, state, s, out) -> None:
         imgui.text_disabled("Network (changing these starts afresh)")
+        imgui.text_wrapped("A dataset comes with a network that learns it, an activation with its learning rate.")
         _choice("dataset", "dataset", s["dataset"], out)
         _choice("activation", "activation", s["activation"], out)
         _choice("loss", "loss", s["loss"], out)

@@ -12,12 +12,11 @@ from imgui_bundle import imgui, imgui_ctx, implot, implot_ctx
 
 from glnn import commands
 from glnn.core import confusion
+from glnn.ui import plots
 from glnn.ui.tiles import ImageStrip, Texture
-from glnn.ui.widgets import MINE, finite, rgba
+from glnn.ui.theme import SERIES
+from glnn.ui.widgets import MINE, finite, loss_text, rgba
 
-TRAIN_COLOUR = (0.33, 0.72, 1.0)  # the accent blue, as in the loss plot
-TEST_COLOUR = (1.0, 0.62, 0.25)
-GAP_COLOUR = (1.0, 0.35, 0.35)
 EMPTY_CELL = (0.10, 0.12, 0.18)
 RIGHT_CELL = (0.25, 0.85, 0.55)  # the diagonal: answered right
 WRONG_CELL = (1.0, 0.36, 0.30)  # off the diagonal: mixed up
@@ -104,20 +103,21 @@ class ResultsTab:
         self.matrix_box: tuple | None = None
         self.tile_grid: tuple | None = None
         self._curves_data: dict = {}
-        self._specs = {
-            "train": implot.Spec(line_color=_vec4(TRAIN_COLOUR), line_weight=2.0),
-            "test": implot.Spec(line_color=_vec4(TEST_COLOUR), line_weight=2.0),
-            "gap": implot.Spec(fill_color=_vec4(GAP_COLOUR), fill_alpha=0.40),
-        }
+        self._widths: dict[str, plots.PlotWidth] = {}  # per plot: its area's width, for the ticks
 
-    def draw(self, frame, state, dataset, out: list) -> None:
-        scale = state.ui_scale
+    @property
+    def plot_rects(self) -> dict[str, tuple]:
+        """Where each plot's area was drawn last, (x, y, w, h) in window pixels (read by the tests)."""
+        return {name: w.rect for name, w in self._widths.items() if w.rect is not None}
+
+    def draw(self, frame, state, dataset, out: list, scale: float | None = None) -> None:
+        scale = state.ui_scale if scale is None else scale
         m = frame.metrics
         self.matrix_box = self.tile_grid = None
         open_flag = imgui.TreeNodeFlags_.default_open
         # sections fold away, so that the mistakes fit on a small screen without scrolling
         if imgui.collapsing_header("Train vs test", open_flag):
-            self._table(m)
+            self._table(m, dataset)
             self._curves(frame, state, m.has_test, scale, out)
         split = state.results_split if state.results_split in frame.results else "train"
         result = frame.results.get(split)
@@ -136,34 +136,40 @@ class ResultsTab:
         self._misclassified(prepared, state, dataset, scale, out)
 
     # -- train against test -------------------------------------------------------------------
-    def _table(self, m) -> None:
+    def _table(self, m, dataset) -> None:
+        """The figures behind the curves, each value in its curve's colour (theme.SERIES). A test set of
+        one sample (xor3's new pattern) is right or wrong, not a percentage, and has no gap to speak of."""
+        test_name, test_value = dataset.test_figure(m.test_accuracy)
+        single = test_name != "test accuracy"
         with imgui_ctx.begin_table("gap", 4, imgui.TableFlags_.sizing_stretch_same) as table:
             if not table:
                 return
             imgui.table_next_row()
             imgui.table_next_column()
             imgui.text_disabled("")
-            for name, colour in (("train", TRAIN_COLOUR), ("test", TEST_COLOUR), ("gap", GAP_COLOUR)):
+            for name in ("train", "test", "gap"):
                 imgui.table_next_column()
-                imgui.text_colored(_vec4(colour), name)
-            rows = [("accuracy", f"{finite(m.train_accuracy) * 100:.0f}%", f"{finite(m.test_accuracy) * 100:.0f}%",
-                     f"{(finite(m.train_accuracy) - finite(m.test_accuracy)) * 100:+.0f}%"),
-                    ("loss", f"{finite(m.train_loss):.4f}", f"{finite(m.test_loss):.4f}",
-                     f"{finite(m.test_loss) - finite(m.train_loss):+.4f}")]
-            for name, train, test, gap in rows:
+                imgui.text_disabled(name)
+            rows = [("accuracy", "accuracy", f"{finite(m.train_accuracy) * 100:.0f}%", "test accuracy", test_value,
+                     "-" if single else f"{(finite(m.train_accuracy) - finite(m.test_accuracy)) * 100:+.0f}%"),
+                    ("mean loss", "mean loss", loss_text(m.train_loss, 4), "test loss", loss_text(m.test_loss, 4),
+                     "-" if single else f"{finite(m.test_loss) - finite(m.train_loss):+.4f}")]
+            for name, train_series, train, test_series, test, gap in rows:
                 imgui.table_next_row()
                 imgui.table_next_column()
                 imgui.text_disabled(name)
-                imgui.table_next_column()
-                imgui.text(train)
-                imgui.table_next_column()
-                imgui.text(test if m.has_test else "-")
-                imgui.table_next_column()
-                imgui.text(gap if m.has_test else "-")
+                for series, text in ((train_series, train), (test_series, test), ("gap", gap)):
+                    imgui.table_next_column()
+                    if (m.has_test or series == train_series) and text != "-":
+                        imgui.text_colored(_vec4(SERIES[series]), text)
+                    else:
+                        imgui.text_disabled("-")
+        if single and m.has_test:
+            imgui.text_disabled(f"test: the one {test_name}, never trained on")
 
     def _curves(self, frame, state, has_test: bool, scale: float, out: list) -> None:
         n = len(frame.metric_x)
-        key = (n, float(frame.metric_x[-1]) if n else -1.0, float(frame.metric_y[-1].sum()) if n else 0.0)
+        key = (n, float(frame.metric_x[-1]) if n else -1.0, float(frame.metric_y[-1].sum()) if n else 0.0, state.log_x)
         if key != self._curves_key:  # the history changes a few times a second, not every frame
             c = confusion.curves(frame.metric_x, frame.metric_y)
             for name in ("train_accuracy", "test_accuracy"):
@@ -172,8 +178,10 @@ class ResultsTab:
             lo, hi = (float(losses.min()), float(losses.max())) if n else (0.0, 1.0)
             hi = hi if hi > lo else lo + 1.0
             c["loss_range"] = (lo, hi)
-            c["loss_ticks"] = [lo, (lo + hi) / 2, hi]
-            c["loss_labels"] = [f"{v:.2g}" for v in c["loss_ticks"]]
+            c["loss_ticks"] = plots.value_ticks(lo, hi)
+            xs = c["x"][c["x"] >= 1] if state.log_x else c["x"]  # a log axis starts at iteration 1
+            x_lo, x_hi = (float(xs[0]), float(xs[-1])) if len(xs) else (0.0, 1.0)
+            c["x_range"] = (x_lo, x_hi) if x_hi > x_lo else (x_lo, x_lo + 10.0)
             self._curves_data, self._curves_key = c, key
         c = self._curves_data
         self._plot("##accuracy_gap", c, "accuracy", has_test, state.log_x, scale, bottom=False)
@@ -194,34 +202,40 @@ class ResultsTab:
             implot.pop_style_var()  # NB ImPlot reads the padding later, in its setup: this push has no effect
             if not plot:
                 return
-            # the two plots share the x axis: only the lower one labels it
-            x_flags = implot.AxisFlags_.auto_fit | (0 if bottom else implot.AxisFlags_.no_tick_labels)
+            # the two plots share the x axis and its ticks: only the lower one labels them
+            x_flags = implot.AxisFlags_.no_tick_labels if not bottom else 0
             if what == "accuracy":
-                implot.setup_axes("", "accuracy %", x_flags, 0)
+                implot.setup_axes("", "accuracy", x_flags, 0)
                 implot.setup_axis_limits(implot.ImAxis_.y1, -3.0, 105.0, imgui.Cond_.always)
-                implot.setup_axis_ticks(implot.ImAxis_.y1, 0.0, 100.0, 3)
+                implot.setup_axis_ticks(implot.ImAxis_.y1, [0.0, 50.0, 100.0], plots.PERCENT_TICKS[1])
             else:  # three ticks: ImPlot's own crowd a plot this short
                 lo, hi = c["loss_range"]
                 pad = (hi - lo) * 0.08
-                implot.setup_axes("", "loss", x_flags, 0)
+                implot.setup_axes("", "mean loss", x_flags, 0)
                 implot.setup_axis_limits(implot.ImAxis_.y1, lo - pad, hi + pad, imgui.Cond_.always)
-                implot.setup_axis_ticks(implot.ImAxis_.y1, c["loss_ticks"], c["loss_labels"])
+                implot.setup_axis_ticks(implot.ImAxis_.y1, *c["loss_ticks"])
             if log_x:
                 implot.setup_axis_scale(implot.ImAxis_.x1, implot.Scale_.log10)
+            x_lo, x_hi = c["x_range"]
+            implot.setup_axis_limits(implot.ImAxis_.x1, x_lo, x_hi, imgui.Cond_.always)
+            width = self._widths.setdefault(plot_id, plots.PlotWidth())
+            implot.setup_axis_ticks(implot.ImAxis_.x1, *plots.iteration_ticks(
+                x_lo, x_hi, log_x, width.get(), lambda text: imgui.calc_text_size(text).x))
             x = c["x"]
             if len(x):
                 train = c[f"train_{what}"]
                 if has_test:
                     test = c[f"test_{what}"]
-                    implot.plot_shaded("gap", x, train, test, self._specs["gap"])
-                    implot.plot_line("test", x, test, self._specs["test"])
+                    implot.plot_shaded("gap", x, train, test, plots.spec("gap", shaded=True))
+                    plots.line(f"test {what}", x, test)
                     gap = float(train[-1] - test[-1])
                     if what == "accuracy" and gap >= 8.0:  # name the gap where it is, when there is room for it
                         implot.plot_text(f"gap {gap:.0f}%", float(x[-1]), float(test[-1] + train[-1]) / 2,
                                          imgui.ImVec2(-34 * scale, 0))
-                implot.plot_line("train", x, train, self._specs["train"])
+                plots.line("accuracy" if what == "accuracy" else "mean loss", x, train)
             else:
                 implot.plot_text("train to see it", 0.5, 0.5)
+            width.measure()
 
     # -- confusion matrix ---------------------------------------------------------------------
     def _split_switch(self, frame, split: str, out: list) -> None:
@@ -295,7 +309,7 @@ class ResultsTab:
     # -- misclassified samples ----------------------------------------------------------------
     def _misclassified(self, p: _Prepared, state, dataset, scale: float, out: list) -> None:
         r = p.result
-        noun = "image" if dataset.image_shape is not None else "sample"
+        noun = dataset.noun
         if len(r.wrong) == 0:
             imgui.text_colored(_vec4(RIGHT_CELL), f"Every {r.split} {noun} is right")
             return
@@ -314,7 +328,7 @@ class ResultsTab:
         if dataset.image_shape is not None:
             self._tiles(shown, r.split, x, dataset.image_shape, scale, out)
         else:
-            self._lines(shown, r.split, x, out)
+            self._lines(shown, r.split, x, out, noun)
         if shown.total > len(shown.indices):
             imgui.text_disabled(f"and {shown.total - len(shown.indices)} more")
 
@@ -359,11 +373,11 @@ class ResultsTab:
                 if imgui.is_item_clicked():
                     self._feed(split, shown.indices[k], shown.labels[k], x, out, "image")
 
-    def _lines(self, shown: _Shown, split, x, out) -> None:
+    def _lines(self, shown: _Shown, split, x, out, noun: str) -> None:
         for k, index in enumerate(shown.indices):
             text = f"#{index} {shown.lines[k]}: {shown.labels[k]}"
             if imgui.selectable(f"{text}##{split}{index}", self._clicked == (split, index))[0]:
-                self._feed(split, index, shown.labels[k], x, out, "sample")
+                self._feed(split, index, shown.labels[k], x, out, noun)
 
     def release(self) -> None:
         self._strip.release()

@@ -25,7 +25,7 @@ DELTA = (0.82, 0.62, 1.0)
 TARGET = (0.45, 0.95, 0.8)
 ERROR = (1.0, 0.6, 0.4)
 PILL = (0.02, 0.03, 0.06, 0.82)
-TIPS = {"forward": "Watch one training image go through the network, then compare the outputs with the target",
+TIPS = {"forward": "Watch one training {noun} go through the network, then compare the outputs with the target",
         "backprop": "Watch the error flow back and the weights change (one step of learning)",
         "step": "Forward and Backprop in one go"}
 
@@ -39,14 +39,16 @@ def layer_name(l: int, n_layers: int) -> str:
     return "hidden" if n_layers == 3 else f"hidden {l}"
 
 
-def status(view, loss_name: str) -> str:
-    """One sentence on what the animation is doing now."""
+def status(view, loss_name: str, noun: str = "image") -> str:
+    """One sentence on what the animation is doing now. Its loss is the loss on the one training
+    sample (`noun`: image, point or pattern) it plays, not the mean over the set the panel shows."""
     n = len(view.lit)
     if view.phase == "forward":
         return (f"Forward: the signal goes from {layer_name(view.layer, n)} to {layer_name(view.layer + 1, n)}; "
                 "each neuron adds up w*a from its inputs plus its bias b, then squashes the sum (sigma).")
     if view.phase == "compare":
-        text = f"Compare: the outputs against the target. Loss ({loss_name}) = {view.sample.loss:.4f}."
+        text = (f"Compare: the outputs against the target. The loss on this {noun} ({loss_name}) "
+                f"= {view.sample.loss:.4f}.")
         return text + (" Press Backprop to send the error back." if view.waiting else "")
     if view.phase == "backward":
         return (f"Backprop: the error flows back from {layer_name(view.layer + 1, n)} to "
@@ -54,32 +56,32 @@ def status(view, loss_name: str) -> str:
     if view.phase == "update":
         return "Update: every weight moves by -learning rate * a * delta (brightest: the biggest change)."
     after = view.loss_after if view.loss_after is not None else view.sample.loss
-    return (f"Done: one step of learning. The loss on this sample went from {view.sample.loss:.4f} "
+    return (f"Done: one step of learning. The loss on this {noun} went from {view.sample.loss:.4f} "
             f"to {after:.4f}.")
 
 
-def caption(view) -> str:
-    """A short title of the phase, shown large over the scene."""
+def caption(view, noun: str = "image") -> str:
+    """A short title of the phase, shown large over the scene (noun: what a sample is, as in status)."""
     if view is None:
         return ""
     n = len(view.lit)
     if view.phase == "forward":
         return f"Forward pass: from {layer_name(view.layer, n)} to {layer_name(view.layer + 1, n)}"
     if view.phase == "compare":
-        return f"Compare with the target: loss {view.sample.loss:.4f}"
+        return f"Compare with the target: the loss on this {noun} is {view.sample.loss:.4f}"
     if view.phase == "backward":
         return f"Backpropagation: from {layer_name(view.layer + 1, n)} back to {layer_name(view.layer, n)}"
     if view.phase == "update":
         return "The weights change"
     after = view.loss_after if view.loss_after is not None else view.sample.loss
-    return f"Learned: the loss went from {view.sample.loss:.4f} to {after:.4f}"
+    return f"Learned: the loss on this {noun} went from {view.sample.loss:.4f} to {after:.4f}"
 
 
-def controls(view, state, loss_name: str, class_names, out: list) -> None:
+def controls(view, state, loss_name: str, class_names, out: list, noun: str = "image") -> None:
     """The Forward / Backprop / Animate step buttons, the speed slider and the animation's state."""
     running = view is not None and view.phase != "done"
     waiting = view is not None and view.waiting
-    button_w = (imgui.get_content_region_avail().x - 16) / 3
+    button_w = (imgui.get_content_region_avail().x - 2 * imgui.get_style().item_spacing.x) / 3
     for label, mode, enabled in (("Forward", "forward", not running),
                                  ("Backprop", "backprop", waiting or not running),
                                  ("Animate step", "step", not running)):
@@ -87,10 +89,11 @@ def controls(view, state, loss_name: str, class_names, out: list) -> None:
             if imgui.button(label, imgui.ImVec2(button_w, 0)):
                 out.append(commands.Animate(mode))
             if imgui.is_item_hovered(imgui.HoveredFlags_.allow_when_disabled):
-                imgui.set_tooltip(TIPS[mode])
+                imgui.set_tooltip(TIPS[mode].format(noun=noun))
         if mode != "step":
             imgui.same_line()
-    imgui.set_next_item_width(-170)
+    # room for the label at any text size (a fixed width clips it at kiosk scale)
+    imgui.set_next_item_width(-(imgui.calc_text_size("animation speed").x + imgui.get_style().item_inner_spacing.x + 4))
     changed, speed = imgui.slider_float("animation speed", float(state.animation_speed), 0.1, 5.0, "%.2fx",
                                         imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
     if changed and np.isfinite(speed):
@@ -100,7 +103,7 @@ def controls(view, state, loss_name: str, class_names, out: list) -> None:
     colour = {"forward": SIGMA, "compare": TARGET, "backward": DELTA, "update": (1.0, 1.0, 1.0)}.get(
         view.phase, (0.75, 0.8, 0.9))
     with imgui_ctx.push_style_color(imgui.Col_.text, imgui.ImVec4(*colour, 1.0)):
-        imgui.text_wrapped(status(view, loss_name))
+        imgui.text_wrapped(status(view, loss_name, noun))
     if view.compared:
         _compare_table(view, class_names)
 
@@ -172,8 +175,9 @@ _weight_labels_now = _Labels()
 
 
 def scene_labels(layout, view, params: np.ndarray, b_off: np.ndarray, has_bias: bool, hover_neuron: int,
-                 class_names, palette: str) -> None:
-    """The numbers of the step being animated, over the scene."""
+                 outputs, palette: str) -> None:
+    """The numbers of the step being animated, over the scene; beside the outputs in the columns
+    glnn.view.screen keeps for them (outputs: its Outputs)."""
     if view is None or view.phase == "done":
         return
     draw = imgui.get_background_draw_list()
@@ -186,14 +190,14 @@ def scene_labels(layout, view, params: np.ndarray, b_off: np.ndarray, has_bias: 
     if _neuron_labels.stale(owners, key):
         _neuron_labels.reset(owners, key)
         _prepare_neuron_labels(_neuron_labels, size, layout, view, params, b_off, has_bias, hover_neuron,
-                               class_names)
+                               outputs)
     _neuron_labels.draw(draw, font, size)
     _weight_labels_now.reset()
     _weight_labels(_weight_labels_now, size * 0.92, layout, params, hover_neuron, palette)
     _weight_labels_now.draw(draw, font, size * 0.92)
 
 
-def _prepare_neuron_labels(labels, size, layout, view, params, b_off, has_bias, hover_neuron, class_names) -> None:
+def _prepare_neuron_labels(labels, size, layout, view, params, b_off, has_bias, hover_neuron, outputs) -> None:
     sizes = layout.sizes
     n_layers = len(sizes)
     for l, n in enumerate(sizes):
@@ -225,31 +229,27 @@ def _prepare_neuron_labels(labels, size, layout, view, params, b_off, has_bias, 
             if view.delta_known[l] and l > 0:
                 delta = float(view.sample.deltas[l][index])
                 labels.add(size, x - r - 6, y - size / 2, DELTA, f"\u03b4 {delta:+.3f}", 1.0)
-    _output_labels(labels, size, layout, view, class_names)
+    _output_labels(labels, size, layout, view, outputs)
 
 
-def _output_labels(labels, size, layout, view, class_names) -> None:
-    """Beside each output: its value, then (from the comparison on) its target and its error."""
+def _output_labels(labels, size, layout, view, outputs) -> None:
+    """Beside each output, in the value column (right of the class names): its value, then (from the
+    comparison on) its target there and its error in the next column, headed where the layout says."""
     start = int(layout.layer_start[-2])
     n = layout.sizes[-1]
     if view.lit[-1] <= 0.5:
         return
     sample = view.sample
-    label_w = max(imgui.calc_text_size(str(c)).x for c in class_names) + 6 if n > 1 else 0.0
-    column_w = imgui.calc_text_size("-0.000").x * size / imgui.get_font_size() + 8
-    x0, y0, r0, _ = (float(v) for v in layout.nodes[start])
-    left = x0 + r0 + 8 + label_w
-    if view.compared:  # a little table beside the outputs: its heading above the first one
-        top = y0 - size / 2 - (size + 5)  # one row above the first output's
-        labels.add(size, left, top, TARGET, "target")
-        labels.add(size, left + column_w, top, ERROR, "error")
+    if view.compared:  # a little table beside the outputs, with its headings
+        for heading, colour in zip(outputs.headers, (TARGET, ERROR)):
+            labels.add(heading.size, heading.rect.x, heading.rect.y, colour, heading.text)
     for j in range(n):
-        x, y, r, _ = (float(v) for v in layout.nodes[start + j])
+        y = float(layout.nodes[start + j, 1])
         if not view.compared:
-            labels.add(size, left, y - size / 2, SIGMA, f"{sample.layers[-1][j]:.2f}")
+            labels.add(size, outputs.value_x, y - size / 2, SIGMA, f"{sample.layers[-1][j]:.2f}")
             continue
-        labels.add(size, left, y - size / 2, TARGET, f"{sample.target[j]:.2f}")
-        labels.add(size, left + column_w, y - size / 2, ERROR, f"{sample.errors[j]:+.2f}")
+        labels.add(size, outputs.value_x, y - size / 2, TARGET, f"{sample.target[j]:.2f}")
+        labels.add(size, outputs.error_x, y - size / 2, ERROR, f"{sample.errors[j]:+.2f}")
 
 
 def _weight_labels(labels, size, layout, params, hover_neuron: int, palette: str) -> None:

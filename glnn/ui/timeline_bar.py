@@ -27,25 +27,20 @@ def positions(timeline: np.ndarray, live: int, values: np.ndarray) -> np.ndarray
     return np.interp(np.log1p(values), np.log1p(stops), np.arange(len(stops), dtype=np.float64))
 
 
-def height(scale: float, line_h: float) -> float:
-    """The height the bar takes above the image strip (the e2e tests lay the scene out with it too)."""
-    return 50 * scale + 2 * line_h + 4 * scale
-
-
-def draw(frame, x: float, width: float, bottom: float, scale: float, out: list) -> float:
-    """Draw the bar with its lower edge at `bottom`; returns the height it takes. It shows before any
-    training too (only "now" on it), so that the scene does not jump when the first iteration runs."""
+def draw(frame, rect, scale: float, out: list) -> None:
+    """Draw the bar in `rect` (glnn.view.screen.Screen.timeline: its height is
+    screen.timeline_height). It shows before any training too (only "now" on it); the scene
+    keeps its room for it either way, so nothing jumps when the first iteration runs."""
     timeline, live = frame.timeline, frame.live_iterations
     slots = len(timeline)  # the present is slot `slots`, right of the last snapshot
     if slots < 1:
-        return 0.0
+        return
     pad = 10 * scale
     line_h = imgui.get_text_line_height()
     track_h = 8 * scale
     knob_r = 9 * scale
-    bar_h = height(scale, line_h) - 4 * scale  # pad, text, gap, knob, tick labels, pad; then a gap
-    imgui.set_next_window_pos(imgui.ImVec2(x, bottom - bar_h))
-    imgui.set_next_window_size(imgui.ImVec2(width, bar_h))
+    imgui.set_next_window_pos(imgui.ImVec2(rect.x, rect.y))
+    imgui.set_next_window_size(imgui.ImVec2(rect.w, rect.h))
     # the padding is pushed for Begin only, so that the hover tooltip inside keeps the usual one
     imgui.push_style_var(imgui.StyleVar_.window_padding, imgui.ImVec2(pad * 1.6, pad))
     with imgui_ctx.begin("timeline", None, _FLAGS):
@@ -132,4 +127,3 @@ def draw(frame, x: float, width: float, bottom: float, scale: float, out: list) 
         if hovered and not active and under_mouse != current:  # where a click would land
             where = int(timeline[under_mouse]) if under_mouse < slots else live
             imgui.set_tooltip(f"iteration {where:,}" + (" (now)" if under_mouse == slots else ""))
-    return bar_h + 4 * scale

@@ -1,4 +1,5 @@
-"""The glow: bright pass at half size, separable blur at 1/2, 1/4 and 1/8, additive combine.
+"""The glow: bright pass at half size, separable blur at 1/2, 1/4 and 1/8, additive combine
+(a quarter, 1/4 to 1/16, when the frame-time governor lowers it).
 
 Each step sets all the GL state it relies on (framebuffer, viewport, blending, program,
 textures), so the passes before and after it cannot leak state into it.
@@ -23,10 +24,12 @@ class BloomPass:
         self.pong = [globjects.RenderTarget(1, 1) for _ in range(LEVELS)]  # horizontal intermediate
         self.resize(width, height)
 
-    def resize(self, width: int, height: int) -> None:
-        self.bright_target.resize(width // 2, height // 2)
+    def resize(self, width: int, height: int, divisor: int = 2) -> None:
+        """The glow's buffers for a scene of width x height: the bright pass at 1/divisor of it (2; the
+        frame-time governor asks for 4 when frames are slow), each blur level half the one before."""
+        self.bright_target.resize(max(1, width // divisor), max(1, height // divisor))
         for k in range(LEVELS):
-            w, h = max(1, width >> (k + 1)), max(1, height >> (k + 1))
+            w, h = max(1, width // (divisor << k)), max(1, height // (divisor << k))
             self.ping[k].resize(w, h)
             self.pong[k].resize(w, h)
 

@@ -59,14 +59,20 @@ def set_uniforms(program: ShaderProgram, **values) -> None:
 
 
 class FrameStats:
-    """Draw calls issued by glnn's own passes in the current frame."""
+    """Draw calls (and instances drawn by them) issued by glnn's own passes in the current frame."""
     draw_calls = 0
+    instances = 0
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.draw_calls = cls.instances = 0
 
 
 def draw_instanced(mode: int, vertices: int, instances: int) -> None:
     if instances > 0:
         gl.glDrawArraysInstanced(mode, 0, vertices, instances)
         FrameStats.draw_calls += 1
+        FrameStats.instances += instances
 
 
 def enable_alpha_blending() -> None:

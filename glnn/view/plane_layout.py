@@ -1,7 +1,7 @@
 """Where the input-plane pictures go (datasets of two inputs). Pure numpy: tested without GL.
 
-The output's decision region is a square to the right of the network, which gives up that
-much of the scene's width; every input and hidden neuron gets a small tile of the same
+The output's decision region is a square to the right of the network (glnn.view.screen places
+it, with its title and legend); every input and hidden neuron gets a small tile of the same
 plane beside it, on its left where the receptive-field pictures of image datasets go.
 Coordinates are window pixels, origin top left, as in glnn.view.layout.
 """
@@ -11,13 +11,8 @@ import dataclasses
 
 import numpy as np
 
-from glnn.view.layout import Area, Layout
+from glnn.view.layout import Layout
 
-MAP_SHARE = 0.40  # of the scene's width, at most
-MAP_MAX = 520.0  # pixels (at ui scale 1)
-MAP_GAP = 44.0  # between the network's area and the map: room for the output's value label
-MAP_TITLE_ROOM = 30.0  # above the map
-MAP_LEGEND_ROOM = 46.0  # below it
 TILE_MAX = 64.0
 TILE_SHARE = 0.62
 TILE_MIN = 14.0  # smaller tiles would say nothing: the layer goes without
@@ -36,17 +31,6 @@ class MapRect:
     def to_plane(self, px: float, py: float, extent: float) -> tuple[float, float]:
         """Window pixel -> (x1, x2) on the input plane (x2 up)."""
         return ((px - self.x) / self.side * 2 - 1) * extent, (1 - (py - self.y) / self.side * 2) * extent
-
-
-def split(area: Area, scale: float = 1.0) -> tuple[Area, MapRect]:
-    """The network's part of the scene area, and the square map right of it."""
-    side = min(area.h - (MAP_TITLE_ROOM + MAP_LEGEND_ROOM) * scale, area.w * MAP_SHARE, MAP_MAX * scale)
-    side = float(max(side, 60.0))
-    gap = MAP_GAP * scale
-    x = area.x + area.w - side
-    y = area.y + max(MAP_TITLE_ROOM * scale, (area.h - side - MAP_LEGEND_ROOM * scale + MAP_TITLE_ROOM * scale) / 2)
-    network = Area(area.x, area.y, max(50.0, area.w - side - gap), area.h)
-    return network, MapRect(float(x), float(y), side)
 
 
 def neuron_tiles(layout: Layout, left_edge: float, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -68,8 +52,9 @@ def neuron_tiles(layout: Layout, left_edge: float, scale: float = 1.0) -> tuple[
         spacing[l] = float(layout.nodes[start + 1, 1] - layout.nodes[start, 1]) if n > 1 else layout.area.h
         if l == 0:
             room[l] = float(layout.column_x[0]) - r - pad - left_edge
-        else:
-            room[l] = float(layout.column_x[l] - layout.column_x[l - 1]) - 2 * r - pad
+        else:  # clear of this neuron's rim and of the previous column's discs (which may be larger)
+            r_prev = float(layout.nodes[int(layout.layer_start[l - 1]), 2])
+            room[l] = float(layout.column_x[l] - layout.column_x[l - 1]) - r - r_prev - 2 * pad
     # at most TILE_SHARE of the vertical spacing and of the gap between columns: the connections
     # must stay visible between the tiles
     gaps = {l: float(layout.column_x[l] - layout.column_x[l - 1]) if l else np.inf for l in room}

@@ -21,7 +21,6 @@ from pyglet import gl
 from glnn.core.plane import PlaneField, applies
 from glnn.view import globjects
 from glnn.view import plane_layout
-from glnn.view.layout import Area
 
 _VALUES_UNIT = 8  # texture unit of the value array (the scene uses 5-7, the glow 0-3)
 NEUTRAL = (0.13, 0.145, 0.19)  # undecided: a little lighter than the scene's background
@@ -185,15 +184,13 @@ class PlaneView:
         self._shown = np.zeros(0, np.int64)  # the neurons in the texture, in layer order
         self._all_shown = False
 
-    def network_area(self, area: Area, dataset, scale: float = 1.0) -> Area:
-        """The area left for the network: all of it, or all but the map on the right."""
-        self.active = applies(dataset)
+    def place(self, dataset, map_rect: plane_layout.MapRect | None) -> None:
+        """Where the map goes (glnn.view.screen lays it out beside the network), for a dataset that
+        has one (2-D): otherwise the view is inactive."""
+        self.active = applies(dataset) and map_rect is not None
+        self.map = map_rect if self.active else None
         if not self.active:
-            self.map = None
             self.layers_without_values = frozenset()
-            return area
-        network, self.map = plane_layout.split(area, scale)
-        return network
 
     def update(self, frame, trainer, layout, left_edge: float, scale: float = 1.0) -> None:
         """Per frame: rebuild what the network or layout changed, refresh the values when due."""
@@ -241,6 +238,17 @@ class PlaneView:
         if not self.active or self.map is None or self.field is None or not self.map.contains(x, y):
             return None
         return np.array(self.map.to_plane(x, y, self.field.extent), np.float32)
+
+    def reading_at(self, x: float, y: float, params: np.ndarray) -> tuple[float, float, float] | None:
+        """(x1, x2, output) at window pixel (x, y) if it is on the map, for the network `params`.
+
+        The output is the exact forward pass of that point, the one a click there feeds through; the
+        picture's grid is coarser (a cell is several pixels) and refreshed only a few times a second."""
+        point = self.point_at(x, y)
+        if point is None or len(params) != self.field.n_params:  # a network rebuilt since the last update
+            return None
+        x1, x2 = (float(v) for v in point)  # float32, as the click feeds it
+        return x1, x2, float(self.field.exact(params, x1, x2)[self.map_neuron])
 
     @property
     def map_neuron(self) -> int:

@@ -2,24 +2,28 @@
 
 The scene owns every GL object it draws with and frees them in release(). Per frame it
 receives two arrays (the flat parameters and the activations) and writes each to the
-GPU once; geometry is uploaded only when the layout changes.
+GPU once; geometry is uploaded only when the layout changes, and the list of connections
+drawn (a big network's level of detail, glnn.view.lod) only when that list changes.
 """
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import numpy as np
 from pyglet import gl
 
-from glnn.view import globjects
+from glnn.view import globjects, lod
+from glnn.view.bands import BandRenderer, band_geometry
 from glnn.view.bloom import BloomPass
 from glnn.view.connections import ConnectionRenderer
+from glnn.view.governor import FULL, Quality
 from glnn.view.layout import Layout
 from glnn.view.neurons import NeuronRenderer
 from glnn.view.palette import BACKGROUND, PALETTES
 
 
-_PARAMS_UNIT, _ACTS_UNIT, _NODES_UNIT, _DELTAS_UNIT = 5, 6, 7, 8  # texture units of the buffers
+_PARAMS_UNIT, _ACTS_UNIT, _NODES_UNIT, _DELTAS_UNIT, _LINKS_UNIT = 5, 6, 7, 8, 9  # texture units of the buffers
 
 
 @dataclasses.dataclass
@@ -65,24 +69,35 @@ class NetworkScene:
         self.deltas = globjects.TextureBuffer(gl.GL_R32F)  # the error signals while a step animation plays
         self._deltas_zero = False
         self.connections = ConnectionRenderer()
+        self.bands = BandRenderer()
         self.neurons = NeuronRenderer()
         self.target = globjects.RenderTarget(width, height)
         self.bloom = BloomPass(width, height)
         self.layout: Layout | None = None
+        self.detail = lod.Detail()  # which connections are drawn (pure: picking reads it too)
+        self.quality: Quality = FULL  # set by the app's frame-time governor
+        self.clock = time.monotonic  # paces the level of detail's refreshes
+        self._drawn: np.ndarray | None = None  # the drawn list last uploaded
+        self._bands_for = -1  # detail.refreshes when the bands were last uploaded
+        self._weight_scale = Style.weight_scale
 
     def set_layout(self, layout: Layout) -> None:
         """New topology or window size: upload positions and connection lists."""
         if self.layout is None or self.layout.sizes != layout.sizes or not np.array_equal(
                 self.layout.links, layout.links):
             self.connections.set_links(layout.links)
+            self._drawn = None
         self.nodes.upload(layout.nodes)
         self._deltas_zero = False
         self.neurons.count = layout.n_neurons
         self.layout = layout
+        self._bands_for = -1
 
     def update(self, params: np.ndarray, activations: np.ndarray, deltas: np.ndarray | None = None) -> None:
         """The per-frame writes: every weight, every activation (and, while a step animation
-        plays, every neuron's delta; otherwise zeros, written once)."""
+        plays, every neuron's delta; otherwise zeros, written once). A big network's choice of
+        connections to draw follows the weights a few times a second."""
+        self.update_detail(params)
         self.params.upload(params)
         self.acts.upload(activations)
         if deltas is not None:
@@ -92,10 +107,31 @@ class NetworkScene:
             self.deltas.upload(np.zeros(len(activations), np.float32))
             self._deltas_zero = True
 
+    def update_detail(self, params: np.ndarray) -> None:
+        """Refresh the level of detail if it is due (a no-op otherwise; safe to call twice a frame)."""
+        self.detail.level = self.quality.lod_level
+        self.detail.update(self.layout, params, self.clock())
+
+    def drawn(self, style: Style) -> np.ndarray:
+        """The connections drawn with this style: the level of detail plus the hovered and the selected
+        neuron's own (what picking may find)."""
+        return self.detail.drawn(style.hover_neuron, style.focus_neuron)
+
+    def _upload_detail(self, style: Style) -> None:
+        drawn = self.drawn(style)
+        if drawn is not self._drawn:
+            self.connections.set_drawn(drawn)
+            self._drawn = drawn
+        if self._bands_for != self.detail.refreshes or self._weight_scale != style.weight_scale:
+            self.bands.set_bands(band_geometry(self.layout, self.detail.bands, style.weight_scale))
+            self._bands_for, self._weight_scale = self.detail.refreshes, style.weight_scale
+
     def draw(self, window_size: tuple[int, int], framebuffer_size: tuple[int, int], style: Style) -> None:
         fb_w, fb_h = framebuffer_size
-        self.target.resize(fb_w, fb_h)
-        self.bloom.resize(fb_w, fb_h)
+        q = self.quality
+        self.target.resize(max(1, round(fb_w * q.resolution)), max(1, round(fb_h * q.resolution)))
+        self.bloom.resize(self.target.width, self.target.height, q.bloom_divisor)
+        self._upload_detail(style)
         self.target.bind_for_drawing()
         gl.glDisable(gl.GL_SCISSOR_TEST)
         gl.glDisable(gl.GL_DEPTH_TEST)
@@ -106,7 +142,8 @@ class NetworkScene:
         self.nodes.bind(_NODES_UNIT)
         self.deltas.bind(_DELTAS_UNIT)
         viewport = (float(window_size[0]), float(window_size[1]))
-        self.connections.draw(viewport, style, _PARAMS_UNIT, _ACTS_UNIT, _NODES_UNIT, _DELTAS_UNIT)
+        self.bands.draw(viewport, style)
+        self.connections.draw(viewport, style, _PARAMS_UNIT, _ACTS_UNIT, _NODES_UNIT, _DELTAS_UNIT, _LINKS_UNIT)
         self.neurons.draw(viewport, style, _ACTS_UNIT, _NODES_UNIT)
         strength = style.glow_strength if style.glow else 0.0
         if strength > 0:
@@ -116,7 +153,7 @@ class NetworkScene:
         gl.glActiveTexture(gl.GL_TEXTURE0)
 
     def release(self) -> None:
-        for owner in (self.params, self.acts, self.nodes, self.deltas, self.connections, self.neurons, self.target,
-                      self.bloom):
+        for owner in (self.params, self.acts, self.nodes, self.deltas, self.connections, self.bands, self.neurons,
+                      self.target, self.bloom):
             owner.release()
         self.layout = None
