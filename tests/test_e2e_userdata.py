@@ -174,16 +174,17 @@ def points_gui(tmp_path_factory):
     gui.stop()
 
 
-def map_rect():
-    """The decision map's (x, y, side) in window pixels, as glnn/app.py lays it out (no image strip)."""
-    from glnn.ui import timeline_bar
-    from glnn.ui.panel import PANEL_WIDTH
-    from glnn.ui.theme import BASE_FONT_SIZE
-    from glnn.view import layout as layout_mod
-    from glnn.view import plane_layout
-    area = layout_mod.scene_area(SIZE[0], SIZE[1], PANEL_WIDTH, timeline_bar.height(1.0, BASE_FONT_SIZE), 1.0)
-    _, m = plane_layout.split(area, 1.0)
-    return m
+def map_rect(dataset: str = "gauss", hidden=(4,)):
+    """The decision map's (x, y, side) in window pixels, as glnn/app.py lays it out (glnn.view.screen,
+    since the merge of layering: the map depends on the layer sizes; gauss's preset has 4 hidden)."""
+    from glnn.core.data import load
+    from glnn.core.model import Architecture
+    from glnn.ui.theme import TextMeasure
+    from glnn.view import screen
+    ds = load(dataset)
+    sizes = (ds.n_inputs, *hidden, ds.n_outputs)
+    content = screen.content_for(SIZE[0], SIZE[1], 1.0, sizes, ds)
+    return screen.compute(content, TextMeasure.standalone(), Architecture(sizes).offsets()[0]).plane.rect
 
 
 def test_adding_points_by_click_and_shift_click(points_gui):
@@ -272,7 +273,7 @@ def test_a_csv_file_opens_as_a_point_set_with_its_map(csv_gui):
     gui = csv_gui
     img, _ = gui.wait_for("the file named in the dataset box", lambda im: text_score(
         im, "my points.csv", (0, 60, gui.geo.panel_w, 200)) >= READS, name="csv_settings")
-    m = map_rect()
+    m = map_rect("spiral", (8, 8))
     assert text_score(img, "DECISION REGION", (m.x, m.y - 40, m.x + m.side, m.y)) >= READS
     region = img[int(m.y) + 4:int(m.y + m.side) - 4, int(m.x) + 4:int(m.x + m.side) - 4, :3].astype(int)
     red = (region[..., 0] > region[..., 2] + 40).mean()
