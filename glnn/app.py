@@ -56,7 +56,7 @@ class App:
         self.hover_neuron = -1
         self.hover_link = -1
         self.focus_neuron = -1
-        self._pending_press: tuple[float, float] | None = None
+        self._pending_press: tuple[float, float, int] | None = None  # x, y, modifier keys
         self.timings: dict[str, float] = {}
         self._last_frame = 0.0
         self.draw_calls = 0
@@ -114,17 +114,25 @@ class App:
         # Handled in the next frame, once ImGui has seen where the pointer is now: a tap on a touch
         # screen moves the pointer and presses within one frame, so both ImGui's capture flag and
         # the hover picked last frame may belong to where the pointer was before.
-        self._pending_press = (float(x), float(self.window.height - y))
+        self._pending_press = (float(x), float(self.window.height - y), int(modifiers))
 
-    def _scene_press(self, x: float, y: float) -> None:
-        """A press on the scene (not on ImGui): feed a point of the decision map, pick a hidden neuron for
-        the Space tab's view (while it is open), or focus a neuron."""
+    def _scene_press(self, x: float, y: float, modifiers: int = 0) -> None:
+        """A press on the scene (not on ImGui): on the decision map add a training point there (of the
+        class chosen in the panel; with Shift the other) or feed that point through the network, as
+        the panel says; on a hidden neuron while the Space tab is open, pick it for that view's axes;
+        elsewhere focus a neuron."""
+        from pyglet.window import key
+
         from glnn.core import layer_space
         from glnn.ui import space_tab
         from glnn.view import picking
         point = self.plane.point_at(x, y)
-        if point is not None:  # a click on the decision map feeds that point through the network
-            self.controller.apply(commands.ShowPoint(point))
+        if point is not None:
+            if self.state.click_adds:
+                label = self.state.point_class ^ (1 if modifiers & key.MOD_SHIFT else 0)
+                self.controller.apply(commands.AddExample(point, label))
+            else:  # feed that point through the network
+                self.controller.apply(commands.ShowPoint(point))
             return
         tapped = picking.pick_neuron(self.layout, x, y)
         if tapped >= 0 and space_tab.is_open(self.state, self.controller.trainer.dataset) and (
@@ -152,6 +160,8 @@ class App:
             return True  # stop pyglet's default handler
         command = {key.SPACE: commands.TogglePlay(), key.S: commands.Step(), key.R: commands.Reset(),
                    key.LEFT: commands.ScrubBy(-1), key.RIGHT: commands.ScrubBy(1)}.get(symbol)
+        if symbol == key.Z and modifiers & (key.MOD_CTRL | key.MOD_COMMAND):
+            command = commands.UndoExample()
         if command is not None:
             self.controller.apply(command)
             return True
@@ -328,7 +338,7 @@ class App:
         if not io.want_capture_mouse:
             overlay.tooltip(self.layout, frame, shown_net, tr.dataset, self.hover_neuron, self.hover_link,
                             state.palette)
-            plane_overlay.tooltip(self.plane, self.mouse, frame.params, tr.dataset)
+            plane_overlay.tooltip(self.plane, self.mouse, frame.params, tr.dataset, state.click_adds, state.point_class)
         if state.show_help and not help_window.draw(state, tr.dataset):
             given.append(commands.Set("show_help", False))
         imgui.render()

@@ -45,6 +45,8 @@ def add_setting_flags(parser: argparse.ArgumentParser, section: str, skip: tuple
             if s.name in settings.PRESET_KEYS:
                 default = f"the dataset's preset, {default} for {settings.BY_NAME['dataset'].default}"
             extra = f"; {'any' if s.kind == 'subset' else 'one'} of {', '.join(s.choices)}" if s.choices else ""
+            if s.kind == "dataset":
+                extra += f", or a file ending in {settings.CSV_SUFFIX}"
             group.add_argument(s.flag, type=_setting_type(s), default=None, metavar=s.kind.upper(),
                                help=f"{s.help}{extra} (default: {default})")
 

@@ -135,7 +135,32 @@ class ScrubTo:
     iteration: int
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class AddExample:
+    """Add `inputs` to the training set as the person's own example of class `label` (an index into
+    the class names): a drawing taught on the Draw tab, a point clicked on the decision map."""
+    inputs: np.ndarray
+    label: int
+
+
+@dataclasses.dataclass(frozen=True)
+class UndoExample:
+    """Take back the example added last."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ForgetExamples:
+    """Remove every example added by hand: back to the training set as loaded."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SaveData:
+    """Write the training set, the examples added by hand included, to a CSV file (atomically)."""
+    path: str
+
+
 Command = Union[TogglePlay, Play, Step, Train, Reset, Set, Choose, ShowSample, ShowInput, ShowPoint, PickNeuron,
-                FollowTraining, Save, Load, Animate, Scrub, ScrubBy, ScrubTo]
+                FollowTraining, Save, Load, Animate, Scrub, ScrubBy, ScrubTo, AddExample, UndoExample, ForgetExamples,
+                SaveData]
 ALL = Command.__args__
 SCRUB = (Scrub, ScrubBy, ScrubTo)

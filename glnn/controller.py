@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 from glnn import commands, scrub
-from glnn.core import confusion, layer_space, settings, step
+from glnn.core import confusion, data, layer_space, settings, step
 from glnn.core.errors import GlnnError
 from glnn.core.model import predicted_class
 from glnn.core.trainer import Metrics, Trainer
@@ -92,7 +92,7 @@ class Controller:
         self._metrics = None
         self._metrics_time = 0.0
         self._metrics_net = None  # the network the metrics were measured on (a rebuild makes a new one)
-        self._metrics_data = None  # ... and the data (new noise or split: the same network, new data)
+        self._metrics_data = None  # ... and the data (new noise, split or examples added by hand: new data)
         self._evaluation_seconds = 0.0  # what the last evaluation cost
         self._results: dict[str, confusion.SplitResult] = {}
         self._diverged_since: float | None = None
@@ -103,7 +103,7 @@ class Controller:
         self.scrubber = scrub.Scrubber(METRICS_INTERVAL)
         self.animation: step.StepAnimation | None = None
         self.clock = time.monotonic  # drives the animation; tests and --animate-at put their own
-        self.state.drawing = np.zeros(trainer.dataset.n_inputs, np.float32) if trainer.dataset.image_shape else None
+        self.state.drawing = self._drawing_for(trainer.dataset, state.drawing)
 
     # -- commands ---------------------------------------------------------------------------
     def apply(self, command: commands.Command) -> None:
@@ -178,6 +178,22 @@ class Controller:
                         s.message = f"saved {path}"
                     except GlnnError as e:
                         s.message = str(e)
+                case commands.AddExample(inputs, label):
+                    try:
+                        s.data_message = tr.add_example(inputs, label)
+                    except GlnnError as e:
+                        s.data_message = str(e)
+                case commands.UndoExample():
+                    s.data_message = "" if tr.undo_example() else "nothing to undo"
+                case commands.ForgetExamples():
+                    n = tr.forget_examples()
+                    s.data_message = f"forgot {n} example{'s' if n != 1 else ''} of yours" if n else ""
+                case commands.SaveData(path):
+                    try:
+                        n = data.write_csv(path, tr.dataset)
+                        s.data_message = f"saved {n:,} samples to {path}"
+                    except GlnnError as e:
+                        s.data_message = str(e)
                 case commands.Load(path):
                     path = full_path(path)
                     try:
@@ -204,8 +220,16 @@ class Controller:
             s.shown_input = None
             s.shown_point = None
             s.space_pair, s.space_axis = (-1, -1), 0  # neurons of another network: the default pair
-            if s.drawing is None or len(s.drawing) != tr.dataset.n_inputs:
-                s.drawing = np.zeros(tr.dataset.n_inputs, np.float32) if tr.dataset.image_shape else None
+            s.drawing = self._drawing_for(tr.dataset, s.drawing)
+
+    @staticmethod
+    def _drawing_for(dataset, drawing) -> np.ndarray | None:
+        """The draw grid's pixels for `dataset`: the drawing kept if it fits, else blank; None without images."""
+        if dataset.image_shape is None:
+            return None
+        if drawing is not None and len(drawing) == dataset.n_inputs:
+            return np.array(drawing, np.float32)
+        return np.zeros(dataset.n_inputs, np.float32)
 
     def _animate(self, mode: str) -> None:
         """Forward / Backprop / Animate step: one SGD iteration played slowly (see glnn.core.step)."""
@@ -331,7 +355,7 @@ class Controller:
         now = time.perf_counter()
         if self.worker is not None:
             self._collect()
-        # new dataset or architecture, or new data for the same network, even at the same iteration
+        # new dataset or architecture, new data for the same network (noise, split, examples added by hand)
         rebuilt = self._metrics_net is not tr.net or self._metrics_data is not tr.dataset
         stale = self._metrics is None or self._metrics.iterations != tr.iterations or rebuilt
         interval = max(METRICS_INTERVAL, self._evaluation_seconds / EVALUATION_SHARE)
@@ -374,7 +398,7 @@ class Controller:
         if metrics is None:
             return
         self._metrics = metrics
-        self._results = confusion.results_of(tr.dataset, evaluation)
+        self._results = confusion.results_of(evaluation.dataset, evaluation)
         self._metrics_time = when
         self._metrics_net = evaluation.network
         self._metrics_data = evaluation.dataset

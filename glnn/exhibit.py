@@ -176,7 +176,19 @@ def load(path: str | Path) -> Exhibit:
         raise GlnnError(f"{path}: not a text file") from None
     except tomllib.TOMLDecodeError as e:
         raise GlnnError(f"{path}: not valid TOML: {e}") from None
-    return parse(data, str(path))
+    exhibit = parse(data, str(path))
+    return _csv_beside(exhibit, path.parent)
+
+
+def _csv_beside(exhibit: Exhibit, folder: Path) -> Exhibit:
+    """A relative .csv dataset in a config file means the file beside the config, wherever glnn starts."""
+    def beside(name: str) -> str:
+        return str(folder / name) if settings.is_csv(name) and not Path(name).is_absolute() else name
+    if "dataset" in exhibit.settings:
+        exhibit.settings["dataset"] = beside(exhibit.settings["dataset"])
+    script = tuple(dataclasses.replace(step, dataset=beside(step.dataset)) if step.dataset else step
+                   for step in exhibit.script)
+    return dataclasses.replace(exhibit, script=script)
 
 
 def _toml_value(value: Any) -> str:
@@ -203,7 +215,7 @@ def default_text() -> str:
             if s.kind == "subset":
                 extra = f" (one or more of: {', '.join(s.choices)})"
             elif s.choices:
-                extra = f" ({' | '.join(s.choices)})"
+                extra = f" ({' | '.join(s.choices)}{' | a file.csv' if s.kind == 'dataset' else ''})"
             elif s.lo is not None:
                 extra = f" ({int(s.lo)} to {int(s.hi)})" if s.kind == "int" else f" ({s.lo:g} to {s.hi:g})"
                 if s.special is not None:

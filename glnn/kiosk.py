@@ -7,6 +7,8 @@ from __future__ import annotations
 import copy
 import math
 
+import numpy as np
+
 from glnn import commands
 from glnn.core.trainer import Trainer
 from glnn.exhibit import HINT_PERIOD, HINT_SECONDS, Exhibit, Step
@@ -162,6 +164,12 @@ class Director:
         self._demo_start = now
         self._story = ""
         with c._locked():
+            # the visitor has gone: whoever comes next starts from the original training set, with
+            # nothing of the last visitor's (their drawing, their examples) left on screen
+            c.trainer.forget_examples()
+            if c.state.drawing is not None:
+                c.state.drawing = np.zeros_like(c.state.drawing)
+            c.state.data_message = ""
             self._saved = (c.trainer, copy.deepcopy(c.state))
             settings = dict(c.trainer.settings)
             c.trainer = Trainer(settings)

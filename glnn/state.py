@@ -48,6 +48,12 @@ class AppState:
     # pair that no longer fits the network = the default pair (glnn.core.layer_space.resolve)
     space_pair: tuple = (-1, -1)
     space_axis: int = 0  # the axis (0 = x, 1 = y) the next neuron picked goes to
+    # your own data: a click on the decision map adds a training point (True) or feeds that point
+    # through the network (False); point_class is the class a plain click adds (shift-click: the other)
+    click_adds: bool = True
+    point_class: int = 1
+    data_file: str = "glnn-data.csv"  # where Save data writes the training set
+    data_message: str = ""  # the outcome of the last change to the training set by hand, or of Save data
 
     @classmethod
     def from_settings(cls, values: dict[str, Any], **fields: Any) -> "AppState":

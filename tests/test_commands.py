@@ -225,6 +225,51 @@ def test_scrub_commands_move_along_the_timeline():
     assert c.state.scrub_iteration == -1 and c.frame().scrubbed == -1
 
 
+def test_add_example_adds_to_the_training_set_and_says_why_not():
+    c = make()
+    pixels = np.zeros(25, np.float32)
+    pixels[[0, 6, 12, 18, 24]] = 1  # a diagonal, taught as a 7
+    c.apply(commands.AddExample(pixels, 7))
+    ds = c.trainer.dataset
+    assert ds.added == 1 and ds.y_train[-1] == 7 and np.array_equal(ds.x_train[-1], pixels)
+    assert c.frame().results["train"].added == 1 and c.state.data_message == ""
+    c.apply(commands.AddExample(np.zeros(3, np.float32), 1))  # not a 5x5 drawing: refused, said
+    assert c.trainer.dataset.added == 1 and "needs 25 values" in c.state.data_message
+
+
+def test_undo_example_takes_back_the_last_one_added():
+    c = make()
+    c.apply(commands.AddExample(np.ones(25, np.float32), 8))
+    c.apply(commands.AddExample(np.ones(25, np.float32), 0))
+    c.apply(commands.UndoExample())
+    assert c.trainer.dataset.added == 1 and c.trainer.dataset.y_train[-1] == 8
+    c.apply(commands.UndoExample())
+    c.apply(commands.UndoExample())
+    assert c.trainer.dataset.added == 0 and c.state.data_message == "nothing to undo"
+
+
+def test_forget_examples_returns_to_the_original_set():
+    c = make()
+    for label in (1, 2, 3):
+        c.apply(commands.AddExample(np.ones(25, np.float32), label))
+    c.apply(commands.ForgetExamples())
+    assert c.trainer.dataset.added == 0 and len(c.trainer.dataset.y_train) == 10
+    assert c.state.data_message == "forgot 3 examples of yours" and c.frame().results["train"].total == 10
+
+
+def test_save_data_writes_the_training_set_with_the_examples_and_says_so(tmp_path):
+    from glnn.core import data
+    c = make()
+    c.apply(commands.AddExample(np.ones(25, np.float32), 8))
+    path = str(tmp_path / "mine.csv")
+    c.apply(commands.SaveData(path))
+    assert c.state.data_message == f"saved 11 samples to {path}"
+    back = data.read_csv(path, (5, 5))
+    assert np.array_equal(back.x_train, c.trainer.dataset.x_train) and back.y_train[-1] == 8
+    c.apply(commands.SaveData(str(tmp_path / "no" / "such.csv")))
+    assert "no such directory" in c.state.data_message
+
+
 def test_every_command_type_is_a_dataclass_with_a_test_here():
     source = open(__file__).read()
     missing = [cls.__name__ for cls in commands.ALL if f"def test_{_snake(cls.__name__)}" not in source

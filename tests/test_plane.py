@@ -339,7 +339,9 @@ def test_app_draws_a_tile_of_each_neurons_activation(make_app, pixels):
         time.sleep(1.1 / REFRESH_HZ)
         app.frame()
         assert view.renderer.uploads == uploads + 1
-        # a click on the map feeds that point through the network, and a gold ring marks it
+        # with "a click on the map shows the answer" chosen (adding a point is the default), a click
+        # on the map feeds that point through the network, and a gold ring marks it
+        app.controller.apply(commands.Set("click_adds", False))
         m = view.map
         px, py = m.x + 0.8 * m.side, m.y + 0.3 * m.side
         app.on_mouse_press(px, APP_SIZE[1] - py, 1, 0)
@@ -514,6 +516,7 @@ def test_hovering_the_map_reads_what_a_click_there_feeds_through(make_app):
     exact point through the network, so the hover must read that too, not the coarse grid behind the
     picture (which read 0.039 where the click gave 0.084)."""
     app = plane_app(make_app, {"dataset": "spiral", "hidden": (8, 8), "activation": "tanh"}, 20000)
+    app.controller.apply(commands.Set("click_adds", False))  # (userdata: a click adds a point by default)
     for _ in range(2):
         app.frame()
     m, extent = app.plane.map, app.plane.field.extent

@@ -21,6 +21,8 @@ class SplitResult:
     wrong: np.ndarray  # indices (into the split) of the misclassified samples, ascending
     wrong_true: np.ndarray  # their true classes
     wrong_predicted: np.ndarray  # what the network said instead
+    added: int = 0  # samples of the split added by hand (the last ones of the training set)
+    added_right: int = 0  # how many of those the network answers right
 
     @property
     def total(self) -> int:
@@ -47,8 +49,10 @@ def _result(dataset, split: str, iterations: int, predicted: np.ndarray) -> Spli
     if len(labels) == 0:
         return None
     wrong = np.flatnonzero(predicted != labels).astype(np.int32)
+    added = dataset.added if split == "train" else 0
+    added_right = int((predicted[len(labels) - added:] == labels[len(labels) - added:]).sum()) if added else 0
     return SplitResult(split, iterations, confusion_matrix(labels, predicted, dataset.n_classes),
-                       wrong, labels[wrong].copy(), predicted[wrong].copy())
+                       wrong, labels[wrong].copy(), predicted[wrong].copy(), added, added_right)
 
 
 def split_result(trainer, split: str) -> SplitResult | None:

@@ -6,8 +6,10 @@ A dataset with two classes uses one output neuron (label 1 = "on").
 """
 from __future__ import annotations
 
+import csv
 import dataclasses
 import math
+import os
 from functools import lru_cache
 
 import numpy as np
@@ -51,10 +53,17 @@ class Dataset:
     points_train: np.ndarray | None = None
     points_test: np.ndarray | None = None
     features: tuple[str, ...] = ()  # the inputs' names (glnn.core.features); () = the inputs are the points
+    added: int = 0  # the last `added` training samples were added by hand (see with_added)
 
     @property
     def n_inputs(self) -> int:
         return self.x_train.shape[1]
+
+    @property
+    def sample_width(self) -> int:
+        """The numbers of one sample as a person gives it (with_added): a point's two coordinates for a
+        set whose inputs are features of its points, else the inputs themselves."""
+        return 2 if self.points_train is not None else self.n_inputs
 
     @property
     def n_outputs(self) -> int:
@@ -228,13 +237,14 @@ def with_features(ds: Dataset, names) -> Dataset:
 
 
 def for_settings(settings: dict) -> Dataset:
-    """The dataset that training settings choose: a generated 2-D set drawn with their noise and
-    train_ratio, any other by name; a 2-D set's inputs are their features."""
+    """The dataset that training settings choose, as loaded (without examples added by hand): a .csv
+    file drawn as its image_shape says, a generated 2-D set drawn with their noise and train_ratio,
+    any other by name; a 2-D set's inputs are their features."""
     name = settings["dataset"]
     if name in POINT_SETS:
         ds = points(name, noise=settings["noise"], train_ratio=settings["train_ratio"])
     else:
-        ds = load(name)
+        ds = open_dataset(name, settings.get("image_shape", "none"))
     return with_features(ds, settings["features"]) if ds.has_plane else ds
 
 
@@ -249,3 +259,210 @@ def load(name: str) -> Dataset:
     if name in POINT_SETS:
         return points(name)
     raise GlnnError(f"unknown dataset {name!r}")
+
+
+# -- your own data: CSV files, and examples added by hand -------------------------------------------
+# Separate functions from the built-in sets above, so that changes to those merge without trouble.
+MAX_ROWS = 100_000  # samples a CSV file may hold
+MAX_FEATURES = 256  # feature columns: each is an input neuron on screen
+MAX_CLASSES = 64  # distinct labels: each is an output neuron
+MAX_FILE_BYTES = 256 << 20  # refused before reading: no file within the limits above is this big
+IMAGE_SHAPES = {"5x5": (5, 5), "8x8": (8, 8)}  # settings.IMAGE_SHAPES but "none"
+
+
+def open_dataset(name: str, image_shape: str = "none") -> Dataset:
+    """The training data a `dataset` setting names: a built-in set, or a CSV file (settings.is_csv).
+    `image_shape` ("none", "5x5", "8x8") says how a CSV file's feature columns are drawn."""
+    from glnn.core.settings import is_csv
+    shape = IMAGE_SHAPES.get(image_shape)
+    if is_csv(name):
+        return read_csv(name, shape)
+    ds = load(name)
+    if shape is not None and shape != ds.image_shape:
+        raise GlnnError(f"image shape {image_shape} is for .csv datasets; {name} has "
+                        f"{'no images' if ds.image_shape is None else 'images of its own'}")
+    return ds
+
+
+def read_csv(path, image_shape: tuple[int, int] | None = None) -> Dataset:
+    """A dataset from a CSV file: a header row, then one sample per row, numeric feature columns and
+    a last column `label` of whole numbers (the classes; any integers, at least two distinct).
+
+    Every row is a training sample (there is no test split). Two feature columns make a 2-D point
+    set (the decision map); with image_shape the feature columns are the pixels of an image, row by
+    row. Anything wrong raises a one-line GlnnError naming the file and, where there is one, the
+    line: "my.csv:3: 'abc' is not a number (column x2)".
+    """
+    shown = str(path)
+    text = _read_text(shown)
+    numbered = [(k + 1, line.strip()) for k, line in enumerate(text.split("\n")) if line.strip()]
+    if not numbered:
+        raise GlnnError(f"{shown}: empty file; expected a header row such as x1,x2,label, then one sample per row")
+    head_no, head = numbered[0]
+    names = [name.strip() for name in next(csv.reader([head]))]
+    if names[-1].lower() != "label":
+        first = "the first row must name the columns, " if _is_number(names[-1]) else ""
+        raise GlnnError(f"{shown}:{head_no}: {first}the last column must be 'label', got {names[-1]!r}")
+    n_features = len(names) - 1
+    if not 1 <= n_features <= MAX_FEATURES:
+        raise GlnnError(f"{shown}:{head_no}: {n_features} feature columns; glnn takes 1 to {MAX_FEATURES} "
+                        "before the label")
+    if image_shape is not None and image_shape[0] * image_shape[1] != n_features:
+        rows, cols = image_shape
+        raise GlnnError(f"{shown}:{head_no}: image shape {rows}x{cols} needs {rows * cols} feature columns, "
+                        f"the header has {n_features}")
+    samples = numbered[1:]
+    if not samples:
+        raise GlnnError(f"{shown}: no samples after the header row")
+    if len(samples) > MAX_ROWS:
+        raise GlnnError(f"{shown}:{samples[MAX_ROWS][0]}: more than {MAX_ROWS:,} samples; glnn reads at most "
+                        f"{MAX_ROWS:,} rows")
+    table = _numbers(shown, samples, names)
+    labels = table[:, -1]
+    whole = (labels == np.round(labels)) & (np.abs(labels) < 2**31)
+    if not whole.all():
+        no, line = samples[int(np.argmin(whole))]
+        raise GlnnError(f"{shown}:{no}: label {_cells(line)[-1]!r} is not a whole number")
+    classes = np.unique(labels)
+    if len(classes) < 2:
+        raise GlnnError(f"{shown}: every sample has label {int(classes[0])}; a classifier needs at least two classes")
+    if len(classes) > MAX_CLASSES:
+        raise GlnnError(f"{shown}: {len(classes)} different labels; glnn takes at most {MAX_CLASSES} classes")
+    too_big = (np.abs(table[:, :-1]) > np.finfo(np.float32).max).any(axis=1)
+    if too_big.any():
+        no, _ = samples[int(np.argmax(too_big))]
+        raise GlnnError(f"{shown}:{no}: a number too large for glnn (beyond ±3.4e38)")
+    x = np.ascontiguousarray(table[:, :-1], np.float32)
+    y = np.searchsorted(classes, labels).astype(np.int32)
+    kind = (f"{image_shape[0]}x{image_shape[1]} images" if image_shape else
+            "2-D points" if n_features == 2 else f"{n_features} features")
+    return Dataset(shown, x, y, np.zeros((0, n_features), np.float32), np.zeros(0, np.int32), len(classes),
+                   tuple(str(int(c)) for c in classes), image_shape,
+                   f"{len(y):,} samples from {os.path.basename(shown)}: {kind}, {len(classes)} classes; no test set")
+
+
+def _read_text(shown: str) -> str:
+    try:
+        size = os.stat(shown).st_size
+        if os.path.isdir(shown):
+            raise IsADirectoryError
+        if size > MAX_FILE_BYTES:
+            raise GlnnError(f"{shown}: {size / 2**20:,.0f} MB is too big (glnn reads at most {MAX_ROWS:,} rows)")
+        with open(shown, "rb") as f:
+            raw = f.read()
+    except FileNotFoundError:
+        raise GlnnError(f"{shown}: no such file") from None
+    except IsADirectoryError:
+        raise GlnnError(f"{shown}: is a directory") from None
+    except PermissionError:
+        raise GlnnError(f"{shown}: permission denied") from None
+    except OSError as e:
+        raise GlnnError(f"{shown}: cannot read: {e.strerror or e}") from None
+    try:
+        return raw.decode("utf-8-sig")  # a byte-order mark, as some spreadsheets write, is fine
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise GlnnError(f"{shown}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x}); save the file as UTF-8") from None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in next(csv.reader([line]))]
+
+
+def _numbers(shown: str, samples: list[tuple[int, str]], names: list[str]) -> np.ndarray:
+    """The sample rows as one float64 table (n, columns); the first bad row raises, naming its line."""
+    try:  # the common case, numbers and commas only, converted by numpy in one go
+        table = np.array([line.split(",") for _, line in samples], dtype=np.float64)
+        if table.ndim == 2 and table.shape[1] == len(names) and np.isfinite(table).all():
+            return table
+    except ValueError:
+        pass
+    rows = []  # something is wrong, or quoted: read it row by row to say where
+    for no, line in samples:
+        cells = _cells(line)
+        if len(cells) != len(names):
+            what = "a missing column" if len(cells) < len(names) else "an extra column"
+            header = ",".join(names) if len(names) <= 8 else f"{names[0]},...,{names[-1]}"
+            raise GlnnError(f"{shown}:{no}: {what}: {len(cells)} values, the header names {len(names)} ({header})")
+        row = []
+        for cell, name in zip(cells, names):
+            try:
+                value = float(cell)
+            except ValueError:
+                raise GlnnError(f"{shown}:{no}: {cell!r} is not a number (column {name})") from None
+            if not np.isfinite(value):
+                raise GlnnError(f"{shown}:{no}: {cell!r} is not a finite number (column {name})")
+            row.append(value)
+        rows.append(row)
+    return np.array(rows, np.float64)
+
+
+def with_added(base: Dataset, samples: np.ndarray, y: np.ndarray) -> Dataset:
+    """`base` with samples (k, sample_width), labels y (k,) appended to its training set as added by
+    hand. A sample is what the person gave: a drawing's pixels, or a point of the plane, which for a
+    set with input features becomes those features of it."""
+    if len(y) == 0:
+        return base
+    samples = np.asarray(samples, np.float32)
+    changes = {}
+    if base.points_train is not None:  # the inputs are features of the points
+        changes["points_train"] = np.ascontiguousarray(np.concatenate([base.points_train, samples]))
+        samples = base.inputs_at(samples)
+    return dataclasses.replace(
+        base, x_train=np.ascontiguousarray(np.concatenate([base.x_train, samples])),
+        y_train=np.concatenate([base.y_train, np.asarray(y, np.int32)]), added=int(len(y)), **changes)
+
+
+def feature_names(dataset: Dataset) -> list[str]:
+    """Column names for a CSV file of the dataset: r1c1.. for images, x1, x2.. otherwise."""
+    if dataset.image_shape is not None:
+        rows, cols = dataset.image_shape
+        return [f"r{r + 1}c{c + 1}" for r in range(rows) for c in range(cols)]
+    return [f"x{k + 1}" for k in range(dataset.sample_width)]
+
+
+def csv_text(dataset: Dataset) -> str:
+    """The training set (the samples added by hand included) as CSV text that read_csv reads back to
+    the same numbers: each column with the fewest digits (6 to 9) that give back its float32 values;
+    labels written as the class names when these are whole numbers (a file's own labels), else 0, 1..
+    A set whose inputs are features of its points is written as the points: the features are a setting."""
+    x, y = (dataset.x_train if dataset.points_train is None else dataset.points_train), dataset.y_train
+    names = dataset.class_names
+    labels = np.array([int(n) for n in names]) if all(_is_whole(n) for n in names) else np.arange(len(names))
+    columns = [_column_text(x[:, k]) for k in range(x.shape[1])] + [labels[y].astype(str)]
+    rows = columns[0]
+    for column in columns[1:]:
+        rows = np.char.add(np.char.add(rows, ","), column)
+    return ",".join(feature_names(dataset) + ["label"]) + "\n" + "".join(line + "\n" for line in rows.tolist())
+
+
+def _is_whole(text: str) -> bool:
+    try:
+        int(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _column_text(values: np.ndarray) -> np.ndarray:
+    for digits in (6, 7, 8, 9):  # float32 needs at most 9 significant digits to come back exactly
+        text = np.char.mod(f"%.{digits}g", values.astype(np.float64))
+        if np.array_equal(text.astype(np.float64).astype(np.float32), values):
+            return text
+    return text
+
+
+def write_csv(path, dataset: Dataset) -> int:
+    """Write the training set to a CSV file (see csv_text), atomically. Returns the number of samples."""
+    from glnn.core.model import write_atomically
+    content = csv_text(dataset).encode("utf-8")
+    write_atomically(path, lambda f: f.write(content))
+    return len(dataset.y_train)

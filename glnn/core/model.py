@@ -13,7 +13,7 @@ import os
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Callable
 
 import numpy as np
 
@@ -151,8 +151,6 @@ def _new_file_mode(existing: Path) -> int:
 
 def save(path: str | os.PathLike, net: Network, meta: dict[str, Any] | None = None) -> None:
     """Write net (and string/number metadata) to an .npz, atomically: a crash leaves the old file intact."""
-    shown = path
-    path = save_target(path)
     fields = {
         "format": np.array(FILE_FORMAT),
         "sizes": np.array(net.arch.sizes, np.int64),
@@ -163,6 +161,15 @@ def save(path: str | os.PathLike, net: Network, meta: dict[str, Any] | None = No
     }
     for key, value in (meta or {}).items():
         fields["meta_" + key] = np.array(value)
+    write_atomically(path, lambda f: np.savez(f, **fields))
+
+
+def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], Any]) -> None:
+    """Call write(file) on a temporary file beside `path`, then rename it over `path`: a crash (or a
+    full disk) leaves the old file intact, never half a file. A problem raises a one-line GlnnError
+    naming `path`."""
+    shown = path
+    path = save_target(path)
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -171,7 +178,7 @@ def save(path: str | os.PathLike, net: Network, meta: dict[str, Any] | None = No
     try:
         os.fchmod(fd, _new_file_mode(path))  # mkstemp makes files private (0600)
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **fields)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

@@ -14,7 +14,9 @@ from glnn.core.errors import GlnnError
 from glnn.core.features import DEFAULT as DEFAULT_FEATURES
 from glnn.core.features import FEATURES
 
-DATASETS = ("digits5", "xor3", "digits8", "circle", "xor", "gauss", "spiral")
+DATASETS = ("digits5", "xor3", "digits8", "circle", "xor", "gauss", "spiral")  # built in; or a .csv file
+CSV_SUFFIX = ".csv"
+IMAGE_SHAPES = ("none", "5x5", "8x8")  # how a .csv file's feature columns are drawn: as a 5x5 or 8x8 image
 GENERATED = ("circle", "xor", "gauss", "spiral")  # the 2-D point sets glnn generates (noise, train_ratio)
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 LOSSES = ("sse", "xent")
@@ -55,12 +57,19 @@ PRESETS = {
     "spiral": Preset((16, 16), "relu", {"sigmoid": 0.5, "tanh": 0.03, "relu": 0.03}),
 }
 PRESET_KEYS = ("hidden", "activation", "lr")  # what a preset sets
+CSV_PRESET = PRESETS["digits5"]  # a .csv file of your own has no preset of its own: the settings' defaults
+
+
+def preset_for(dataset: str) -> Preset:
+    """The preset of a built-in dataset; for a .csv file the settings' defaults (CSV_PRESET)."""
+    return CSV_PRESET if is_csv(dataset) else PRESETS[dataset]
 
 
 @dataclasses.dataclass(frozen=True)
 class Setting:
     name: str
-    kind: str  # "int", "float", "bool", "choice", "subset", "layers", "parts", "chord"
+    kind: str  # "int", "float", "bool", "choice", "dataset" (a choice or a .csv file), "subset", "layers",
+    # "parts", "chord"
     default: Any
     help: str
     section: str = "train"
@@ -103,6 +112,11 @@ class Setting:
             if unknown:
                 raise GlnnError(f"{where}: unknown {unknown[0]!r}; choose from {', '.join(self.choices)}")
             return tuple(c for c in self.choices if c in value)
+        if self.kind == "dataset":
+            if isinstance(value, str) and (value in self.choices or is_csv(value)):
+                return value
+            raise GlnnError(f"{where}: expected one of {', '.join(self.choices)}, or a file ending in {CSV_SUFFIX}, "
+                            f"got {shown(value)}")
         if self.kind == "choice":
             if value not in self.choices:
                 raise GlnnError(f"{where}: expected one of {', '.join(self.choices)}, got {shown(value)}")
@@ -168,7 +182,10 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     # -- the network and its training --------------------------------------------------------
-    Setting("dataset", "choice", "digits5", "training data", choices=DATASETS),
+    Setting("dataset", "dataset", "digits5", "training data: a built-in set, or your own .csv file (a header row, "
+            "numeric feature columns, a last column 'label' of whole numbers)", choices=DATASETS),
+    Setting("image_shape", "choice", "none", "draw a .csv file's feature columns as an image (25 columns: 5x5, "
+            "64: 8x8); none: a point set (2 columns) or plain features", choices=IMAGE_SHAPES),
     # the next three default to the dataset's preset (PRESETS); these are digits5's
     Setting("hidden", "layers", PRESETS["digits5"].hidden, "hidden layer sizes, e.g. 16 or 16,16 (1-4 layers of 1-256); "
             "0: no hidden layer, the inputs feed the output (logistic regression)"),
@@ -217,6 +234,11 @@ TRAIN_KEYS = tuple(s.name for s in SETTINGS if s.section == "train")
 SECTIONS = ("train", "view", "kiosk")
 
 
+def is_csv(name: Any) -> bool:
+    """A dataset setting that names a CSV file rather than a built-in set."""
+    return isinstance(name, str) and len(name) > len(CSV_SUFFIX) and name.lower().endswith(CSV_SUFFIX)
+
+
 def defaults(section: str | None = None) -> dict[str, Any]:
     return {s.name: s.default for s in SETTINGS if section is None or s.section == section}
 
@@ -231,7 +253,7 @@ def with_preset(chosen: dict[str, Any]) -> dict[str, Any]:
     """Training settings `chosen` (flags, a config file), completed by its dataset's preset: the hidden
     layers, activation and learning rate not chosen come from the preset (the learning rate for the
     activation in use, chosen or not)."""
-    preset = PRESETS[chosen.get("dataset", BY_NAME["dataset"].default)]
+    preset = preset_for(chosen.get("dataset", BY_NAME["dataset"].default))
     return {**preset.settings(chosen.get("activation")), **chosen}
 
 
@@ -239,10 +261,10 @@ def preset_changes(current: dict[str, Any], name: str, value: Any) -> dict[str, 
     """The setting changes when a person chooses `value` for `name` in the panel: a dataset comes with
     its preset, an activation with its learning rate for the current dataset; anything else alone."""
     if name == "dataset":
-        return {"dataset": value, **PRESETS[BY_NAME["dataset"].check(value)].settings()}
+        return {"dataset": value, **preset_for(BY_NAME["dataset"].check(value)).settings()}
     if name == "activation":
         activation = BY_NAME["activation"].check(value)
-        return {"activation": activation, "lr": PRESETS[current["dataset"]].lr[activation]}
+        return {"activation": activation, "lr": preset_for(current["dataset"]).lr[activation]}
     return {name: value}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import time
 from typing import Any
 
@@ -17,7 +18,7 @@ from glnn.core import data, kernels
 from glnn.core import model as model_io
 from glnn.core.errors import GlnnError
 from glnn.core.history import History
-from glnn.core.settings import BY_NAME, checked, defaults
+from glnn.core.settings import BY_NAME, checked, defaults, is_csv
 from glnn.core.model import Architecture, Network, predicted_classes
 from glnn.core.timeline import Timeline
 
@@ -26,6 +27,11 @@ _LIVE_SETTINGS = {"lr", "batch", "shuffle", "on_diverge"}
 # Settings that redraw the data of a generated 2-D set: the network keeps its weights (and its
 # iteration count and curves) as long as the new data has the same inputs and outputs.
 _DATA_SETTINGS = {"noise", "train_ratio"}
+MAX_ADDED = 200  # examples added by hand (drawings taught, points clicked) kept at most: the newest
+# Training visits each example added by hand up to this many times as often as a loaded sample, so that
+# together they weigh about as much as the loaded set (see Trainer.example_weight): a visitor's drawing
+# among ten digits is learnt in a fraction of a second instead of waiting its turn behind the others.
+MAX_EXAMPLE_WEIGHT = 10
 MAX_CHUNK = 1 << 16  # iterations per kernel call: bounds the per-call loss buffer
 PARAM_LIMIT = 1e4  # weights stay under ~100 in any run that learns (lr 10, 300k iterations: 44)
 
@@ -49,7 +55,7 @@ class Evaluation:
     iterations: int
     splits: dict[str, tuple[float, float, np.ndarray]]  # split -> (mean loss, accuracy, predicted classes)
     seconds: float  # what it cost
-    dataset: Any = None  # the data evaluated: new noise or a new split keeps the network, not the data
+    dataset: Any = None  # the data evaluated: new noise, a new split or examples added by hand keep the network
 
 
 def _evaluate(shape: kernels.NetworkShape, params: np.ndarray, x: np.ndarray, y: np.ndarray,
@@ -93,6 +99,9 @@ class Trainer:
                  iterations: int = 0):
         self.settings = defaults("train")
         self.settings.update(checked(settings or {}))
+        self._added_x = np.zeros((0, 0), np.float32)  # examples added by hand, in the order added
+        self._added_y = np.zeros(0, np.int32)
+        self._added_for: tuple = ()  # the (dataset, image_shape) they belong to
         self._build(network)
         self.iterations = iterations
         if iterations:  # a loaded network's timeline starts where it was saved
@@ -101,8 +110,15 @@ class Trainer:
     # -- construction ------------------------------------------------------------------------
     def _build(self, network: Network | None = None) -> None:
         s = self.settings
-        ds = data.for_settings(s)  # may fail (digits8 without scikit-learn) before anything changed
-        self.dataset = ds
+        # may fail (digits8 without scikit-learn, a bad .csv file) before anything changed
+        base = data.for_settings(s)
+        self.base_dataset = base  # the training set as loaded, without the examples added by hand
+        if self._added_for != (s["dataset"], s["image_shape"]):  # another dataset: they are not its examples
+            self._added_x = np.zeros((0, base.sample_width), np.float32)
+            self._added_y = np.zeros(0, np.int32)
+            self._added_for = (s["dataset"], s["image_shape"])
+        ds = self.dataset = data.with_added(base, self._added_x, self._added_y)
+        self._fit_arrays()
         arch = Architecture((ds.n_inputs, *s["hidden"], ds.n_outputs), s["activation"], s["loss"], s["bias"])
         if network is not None and network.arch != arch:
             raise GlnnError(f"the network {network.arch.sizes} does not fit dataset {ds.name} "
@@ -115,7 +131,7 @@ class Trainer:
         self._deltas = np.zeros(self._a_off[-1], np.float32)
         self._grad = np.zeros(self.net.n_params, np.float32)
         self._backup = self.net.params.copy()
-        self._order = np.arange(len(ds.y_train), dtype=np.int32)
+        self._order = np.arange(len(self._fit_y), dtype=np.int32)
         self._state = np.array([0, s["seed"] + 1], np.int64)  # [next position, shuffle RNG state]
         self._losses = np.zeros(MAX_CHUNK, np.float32)
         self._evaluation: Evaluation | None = None  # the latest at the current weights (see evaluation_now)
@@ -162,17 +178,19 @@ class Trainer:
     def _redraw_data(self) -> bool:
         """New data from the settings (noise, train_ratio): kept weights if it fits the network, else a
         rebuild. Returns True if the network was rebuilt."""
-        ds = data.for_settings(self.settings)
-        if ds is self.dataset:  # a set the two settings do not touch (digits5, say)
+        base = data.for_settings(self.settings)
+        if base is self.base_dataset:  # a set the two settings do not touch (digits5, say)
             return False
-        if (ds.n_inputs, ds.n_outputs) != (self.arch.sizes[0], self.arch.sizes[-1]):
+        if (base.n_inputs, base.n_outputs) != (self.arch.sizes[0], self.arch.sizes[-1]):
             self._build()
             return True
-        self.dataset = ds
-        self._order = np.arange(len(ds.y_train), dtype=np.int32)  # a new epoch over the new samples
+        self.base_dataset = base
+        self.dataset = data.with_added(base, self._added_x, self._added_y)  # the visitor's points stay
+        self._fit_arrays()
+        self._order = np.arange(len(self._fit_y), dtype=np.int32)  # a new epoch over the new samples
         self._state[0] = 0
         self._evaluation = None  # measured on the old data
-        if self.last_sample >= len(ds.y_train):
+        if self.last_sample >= len(self.dataset.y_train):
             self.last_sample = -1
         return False
 
@@ -181,6 +199,89 @@ class Trainer:
         next_seed = (self.settings["seed"] + 1) % 2**31  # stays a valid, saveable seed
         self.settings["seed"] = next_seed if seed is None else BY_NAME["seed"].check(seed)
         self._build()
+
+    # -- examples added by hand ----------------------------------------------------------------
+    def add_example(self, x: np.ndarray, label: int) -> str:
+        """Add sample x (a drawing's pixels, or a point of the plane: Dataset.sample_width numbers) to
+        the training set as an example of class `label` (an index into the class names), added by hand: the weights stay and training goes on with it. At most MAX_ADDED are
+        kept (the oldest goes). Returns a note for the person, or ''."""
+        ds = self.dataset
+        x = np.asarray(x, np.float32).reshape(-1)
+        if x.shape[0] != ds.sample_width:
+            raise GlnnError(f"an example needs {ds.sample_width} values, got {x.shape[0]}")
+        if not np.isfinite(x).all():
+            raise GlnnError("an example must be finite numbers")
+        label = int(label)
+        if not 0 <= label < ds.n_classes:
+            raise GlnnError(f"no class {label}: the classes are 0..{ds.n_classes - 1}")
+        note = ""
+        samples = ds.x_train if ds.points_train is None else ds.points_train
+        clash = np.flatnonzero((samples == x).all(axis=1) & (ds.y_train != label))
+        if len(clash):
+            note = (f"the same input is in the training set as {ds.class_names[ds.y_train[clash[0]]]}: "
+                    "both answers cannot be right")
+        added_x = np.concatenate([self._added_x, x[None, :]])
+        added_y = np.append(self._added_y, np.int32(label))
+        if len(added_y) > MAX_ADDED:
+            added_x, added_y = added_x[-MAX_ADDED:], added_y[-MAX_ADDED:]
+            note = note or f"only the newest {MAX_ADDED} examples added by hand are kept"
+        self._set_added(added_x, added_y)
+        return note
+
+    def undo_example(self) -> bool:
+        """Take back the example added last. False if there was none."""
+        if not len(self._added_y):
+            return False
+        self._set_added(self._added_x[:-1], self._added_y[:-1])
+        return True
+
+    def forget_examples(self) -> int:
+        """Remove every example added by hand (back to the training set as loaded). Returns how many."""
+        n = len(self._added_y)
+        if n:
+            self._set_added(self._added_x[:0], self._added_y[:0])
+        return n
+
+    def _set_added(self, x: np.ndarray, y: np.ndarray) -> None:
+        """The training set is the loaded one plus these: the training order and evaluations follow."""
+        self._added_x, self._added_y = np.ascontiguousarray(x, np.float32), np.ascontiguousarray(y, np.int32)
+        self.dataset = data.with_added(self.base_dataset, self._added_x, self._added_y)
+        self._fit_arrays()
+        n = len(self._fit_y)
+        self._order = np.arange(n, dtype=np.int32)  # a shuffled order is drawn afresh at the next epoch
+        if self.settings["shuffle"] or self._state[0] >= n:
+            self._state[0] = 0
+        self._evaluation = None  # made on the training set before
+        if self.last_sample >= len(self.dataset.y_train):
+            self.last_sample = -1
+
+    @property
+    def example_weight(self) -> int:
+        """How many times as often as a loaded sample training visits each example added by hand:
+        enough for them together to weigh about as much as the loaded set, at most MAX_EXAMPLE_WEIGHT."""
+        added = len(self._added_y)
+        if not added:
+            return 1
+        return int(np.clip(-(-(len(self.dataset.y_train) - added) // added), 1, MAX_EXAMPLE_WEIGHT))
+
+    def _fit_arrays(self) -> None:
+        """What the kernel trains on: the dataset's training set with the examples added by hand
+        repeated example_weight times (the whole block over again, so the visits spread out)."""
+        ds, k = self.dataset, self.example_weight
+        if k == 1:
+            self._fit_x, self._fit_y = ds.x_train, ds.y_train
+        else:
+            added_inputs = ds.x_train[len(ds.y_train) - len(self._added_y):]  # features of points, if any
+            self._fit_x = np.ascontiguousarray(np.concatenate([ds.x_train, np.tile(added_inputs, (k - 1, 1))]))
+            self._fit_y = np.concatenate([ds.y_train, np.tile(self._added_y, k - 1)])
+
+    def _sample_of(self, fit_index: int) -> int:
+        """The training sample (an index into dataset.x_train) at this row of the kernel's arrays."""
+        n = len(self.dataset.y_train)
+        if fit_index < n:
+            return fit_index
+        added = len(self._added_y)
+        return n - added + (fit_index - n) % added
 
     # -- training ----------------------------------------------------------------------------
     def steps(self, n: int) -> int:
@@ -201,7 +302,7 @@ class Trainer:
     def next_sample(self) -> int:
         """The training sample the next iteration will visit first (reshuffling, if due, is foreseen)."""
         order, state = self._order.copy(), self._state.copy()
-        return int(kernels.next_sample(order, state, len(order), bool(self.settings["shuffle"])))
+        return self._sample_of(int(kernels.next_sample(order, state, len(order), bool(self.settings["shuffle"]))))
 
     def train_sample(self, index: int) -> int:
         """One SGD iteration on training sample `index` alone (the step-through animation's update).
@@ -222,7 +323,7 @@ class Trainer:
         """Load (or compile) the kernel for this network's types now, so the first timed call is honest."""
         s = self.settings
         kernels.train_steps(*self._kernel_args()[:1], self._grad, *self._kernel_args()[1:],
-                            self.dataset.x_train, self.dataset.y_train, self._order, self._state.copy(),
+                            self._fit_x, self._fit_y, self._order, self._state.copy(),
                             0, np.float32(s["lr"]), s["batch"], s["shuffle"], self.on_value,
                             self._acts, self._deltas, self._a_off, self._losses)
 
@@ -231,10 +332,10 @@ class Trainer:
         s = self.settings
         np.copyto(self._backup, self.net.params)
         state_before = self._state.copy()
-        x, y, order, state = self.dataset.x_train, self.dataset.y_train, self._order, self._state
+        x, y, order, state = self._fit_x, self._fit_y, self._order, self._state
         batch, shuffle = s["batch"], s["shuffle"]
         if sample >= 0:  # a one-sample "dataset" visited once; the training order is left where it was
-            x, y = x[sample:sample + 1], y[sample:sample + 1]
+            x, y = self.dataset.x_train[sample:sample + 1], self.dataset.y_train[sample:sample + 1]
             order, state, batch, shuffle = np.zeros(1, np.int32), np.zeros(2, np.int64), 1, False
         t0 = time.perf_counter()
         params, sizes, w_off, b_off, bias, act, loss = self._kernel_args()
@@ -255,7 +356,8 @@ class Trainer:
         first = self.iterations + 1
         self.iterations += done
         self.loss_history.add(np.arange(first, self.iterations + 1), self._losses[:done])
-        self.last_sample = sample if sample >= 0 else int(self._order[(self._state[0] - 1) % len(self._order)])
+        self.last_sample = sample if sample >= 0 else self._sample_of(
+            int(self._order[(self._state[0] - 1) % len(self._order)]))
         return done
 
     def _diverge(self, state_before: np.ndarray) -> None:
@@ -352,7 +454,7 @@ class Trainer:
         """Take in an evaluation made by a job: the metrics it measured (None if it was made on another
         network, before a rebuild or reset). It answers metrics() and predictions() while the weights
         are still those it saw; with `record`, its point joins metric_history (once per iteration, in order)."""
-        if evaluation.network is not self.net or (evaluation.dataset is not None and evaluation.dataset is not self.dataset):
+        if evaluation.network is not self.net or evaluation.dataset is not self.dataset:
             return None
         if evaluation.iterations == self.iterations:
             self._evaluation = evaluation
@@ -413,8 +515,11 @@ class Trainer:
     # -- files -------------------------------------------------------------------------------
     def save(self, path) -> None:
         s = self.settings
-        meta = {"dataset": s["dataset"], "lr": s["lr"], "seed": s["seed"], "iterations": self.iterations,
-                "noise": s["noise"], "train_ratio": s["train_ratio"], "features": ",".join(s["features"])}
+        # a .csv dataset is recorded by its absolute path, so --load finds it from any directory
+        dataset = os.path.abspath(s["dataset"]) if is_csv(s["dataset"]) else s["dataset"]
+        meta = {"dataset": dataset, "image_shape": s["image_shape"], "lr": s["lr"], "seed": s["seed"],
+                "iterations": self.iterations, "noise": s["noise"], "train_ratio": s["train_ratio"],
+                "features": ",".join(s["features"])}
         model_io.save(path, self.net, meta)
 
     @classmethod
@@ -430,7 +535,7 @@ class Trainer:
         net, meta = model_io.load(path)
         settings = {"dataset": meta.get("dataset", "digits5"), "hidden": tuple(net.arch.sizes[1:-1]),
                     "activation": net.arch.activation, "loss": net.arch.loss, "bias": net.arch.bias}
-        for key in ("lr", "seed", "noise", "train_ratio"):
+        for key in ("image_shape", "lr", "seed", "noise", "train_ratio"):
             if key in meta:
                 settings[key] = meta[key]
         if "features" in meta:  # what the inputs are: part of the network, like its shape
@@ -450,4 +555,8 @@ class Trainer:
         try:
             return cls(settings, net, int(meta.get("iterations", 0)))
         except GlnnError as e:
+            if ("dataset" not in (overrides or {}) and is_csv(settings["dataset"])
+                    and str(e).startswith(settings["dataset"])):  # the recorded file could not be read
+                raise GlnnError(f"{path} was trained on {e}; give --dataset FILE.csv to continue on another "
+                                "file with the same columns") from None
             raise GlnnError(f"{path}: {e}") from None

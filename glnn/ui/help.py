@@ -17,6 +17,7 @@ KEYS = (
     ("S", "one training step", True),
     ("R", "reset: new random weights", True),
     ("<- ->", "step back / forward through the timeline", True),
+    ("Ctrl+Z", "take back the last example or point you added", True),
     ("F", "full screen on / off", False),
     ("H", "hide / show the panel", True),
     ("Esc", "leave full screen, or quit", False),
@@ -45,8 +46,10 @@ def kind(dataset) -> str:
     return "point" if dataset.has_plane else "pattern"
 
 
-def sections(dataset, kiosk: bool, parts, palette: str = "red-blue") -> list[tuple[str, tuple, tuple]]:
-    """Help's text: (heading, paragraphs, bullets) per section, for this dataset, mode and panel."""
+def sections(dataset, kiosk: bool, parts, palette: str = "red-blue",
+             click_adds: bool = True) -> list[tuple[str, tuple, tuple]]:
+    """Help's text: (heading, paragraphs, bullets) per section, for this dataset, mode and panel;
+    `click_adds`: a click on the decision map adds a point (AppState.click_adds) rather than showing the answer."""
     item = kind(dataset)
     items = item + "s"
     positive, negative = COLOUR_WORDS.get(palette, ("positive colour", "negative colour"))
@@ -58,7 +61,7 @@ def sections(dataset, kiosk: bool, parts, palette: str = "red-blue") -> list[tup
         "that makes the error smaller (backpropagation and gradient descent). The loss is the size of that "
         "error: watch it fall fast, then level off. Accuracy is the share of the "
         f"{_number(len(dataset.y_train))} training {items} it gets right.",), ()))
-    out.append(("Things to try", (), tuple(_things_to_try(dataset, item, click, set(parts)))))
+    out.append(("Things to try", (), tuple(_things_to_try(dataset, item, click, set(parts), click_adds))))
     last = _generalising(dataset, item)
     if last is not None:
         out.append(last)
@@ -99,7 +102,7 @@ def _weights(positive: str, negative: str, item: str) -> str:
             f"ones are weak. Lines that carry a strong signal for the current {item} glow.")
 
 
-def _things_to_try(dataset, item: str, click: str, parts: set) -> list[str]:
+def _things_to_try(dataset, item: str, click: str, parts: set, click_adds: bool = True) -> list[str]:
     tips = []
     if "controls" in parts:
         tips.append("Press Play and watch the lines change colour and thickness.")
@@ -117,10 +120,21 @@ def _things_to_try(dataset, item: str, click: str, parts: set) -> list[str]:
     if item == "picture" and len(dataset.y_train) <= STRIP_MAX:
         tips.append(f"{click} a training picture at the bottom to see how the network answers it.")
     if item == "picture" and "draw" in parts:
-        tips.append("Open the Draw tab and draw your own digit.")
-    if item == "point":
+        strip = " (marked in the strip at the bottom)" if len(dataset.y_train) <= STRIP_MAX else ""
+        tips.append("Open the Draw tab and draw your own digit. If the network gets it wrong, press \"this is a ...\" "
+                    f"with the right digit: your drawing joins the training pictures{strip}, and in a moment the "
+                    "network answers it right. \"Forget mine\" takes yours out again.")
+    if item == "point" and click_adds:
+        other = "" if click == "Touch" else " (shift-click adds the other class)"
+        where = "; Draw, in the panel, chooses the class, or makes a click show the answer instead" \
+            if "draw" in parts else ""
+        tips.append(f"{click} the decision map to add a training point of your own there{other} and watch the "
+                    f"boundary bend to it: your points are squares{where}. Ctrl+Z takes the last one back"
+                    + (", and hovering the map shows the network's answer." if click == "Click" else "."))
+    elif item == "point":
         tips.append(f"{click} the decision map to feed that point through the network"
                     + (": hovering it shows the answer there." if click == "Click" else "."))
+    if item == "point":
         tips.append("Watch the small pictures beside the hidden neurons: each draws a boundary of its own, and "
                     "the next layer combines them.")
         if "data" in parts:
@@ -153,14 +167,16 @@ def _generalising(dataset, item: str) -> tuple[str, tuple, tuple] | None:
         return ("Why your drawing may fool it", (
             f"The network only ever saw {_number(n_train)} pictures, always the same ones. It has learned them by "
             "heart (overfitting), not what a digit looks like in general, so a drawing that differs by one pixel "
-            "can get a wrong answer. The test accuracy measures exactly this, on shifted and altered copies.",), ())
+            "can get a wrong answer. The test accuracy measures exactly this, on shifted and altered copies. Teach "
+            "it your drawing and it learns that one, which is not the same as learning what a digit looks like.",), ())
     if item == "picture":
         return ("Pictures it has never seen", (
             f"It learns from {n_train:,} handwritten digits and is tested on {n_test:,} others that it never "
             "trains on: the test accuracy says how well it reads handwriting it does not know.",), ())
     if item == "point":
         return ("Training and test points", (
-            f"The {n_train:,} discs train the network; the {n_test:,} rings it never trains on. The test accuracy "
+            f"The {n_train:,} discs{' and squares' if dataset.added else ''} train the network; the {n_test:,} rings "
+            "it never trains on. The test accuracy "
             "counts the rings on the right side of the boundary: a boundary that bends round every training "
             "point can miss them (overfitting).",), ())
     if dataset.name == "xor3":
@@ -183,7 +199,7 @@ def draw(state, dataset) -> bool:
     imgui.set_next_window_size_constraints(imgui.ImVec2(200, 120), imgui.ImVec2(screen.x, screen.y))
     imgui.set_next_window_bg_alpha(0.97)  # the panel's text must not show through
     with imgui_ctx.begin(TITLE, True) as window:
-        for heading, paragraphs, bullets in sections(dataset, state.kiosk, state.panel, state.palette):
+        for heading, paragraphs, bullets in sections(dataset, state.kiosk, state.panel, state.palette, state.click_adds):
             imgui.text_colored(imgui.ImVec4(*HEADING), heading)
             for paragraph in paragraphs:
                 imgui.text_wrapped(paragraph)

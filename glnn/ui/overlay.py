@@ -5,7 +5,7 @@ from imgui_bundle import imgui, imgui_ctx
 
 from glnn import commands
 from glnn.core.features import LABELS as FEATURE_LABELS
-from glnn.ui.widgets import draw_weight_image, finite, rgba
+from glnn.ui.widgets import MINE, draw_weight_image, finite, rgba
 from glnn.view.palette import PALETTES
 from glnn.view.screen import LEGEND_SWATCH, caption_lines, legend_items
 
@@ -125,20 +125,37 @@ def image_strip(frame, strip, dataset, scale: float, out: list, images) -> None:
         imgui.pop_style_var()
         draw = imgui.get_window_draw_list()
         # one texture for all tiles (images: a tiles.LedStrip): one image call per tile, not one per pixel
-        images.ensure(dataset.name, dataset.x_train, shape, 7 if shape[0] <= 5 else 4)
-        for k, ((x, y, w, h), (hx, hy, hw, hh), label) in enumerate(zip(strip.tiles.tolist(), strip.hits.tolist(),
-                                                                         strip.labels)):
+        indices = strip.indices if strip.indices is not None else range(len(strip.tiles))
+        if len(indices) and max(indices) >= len(dataset.y_train):  # laid out for a training set since changed
+            return
+        images.ensure(dataset.x_train[list(indices)], shape, 7 if shape[0] <= 5 else 4)
+        for k, ((x, y, w, h), (hx, hy, hw, hh), label, index) in enumerate(zip(
+                strip.tiles.tolist(), strip.hits.tolist(), strip.labels, [int(i) for i in indices])):
             imgui.set_cursor_screen_pos(imgui.ImVec2(hx, hy))
-            with imgui_ctx.push_id(k):
+            mine = k >= strip.loaded and index >= len(dataset.y_train) - dataset.added
+            with imgui_ctx.push_id(index):
                 if imgui.invisible_button("img", imgui.ImVec2(hw, hh)):
-                    out.append(commands.ShowSample(k))
+                    out.append(commands.ShowSample(index))
                 hovered = imgui.is_item_hovered()
+            if hovered and mine:
+                imgui.set_tooltip(f"your example of {dataset.class_names[dataset.y_train[index]]}: click to feed it "
+                                  "through")
             images.draw(draw, k, x, y, w, h)
-            if k in (frame.input_index, frame.picked_index) or hovered:
-                ring = 3.0 * min(scale, 1.0)
+            ring = 3.0 * min(scale, 1.0)
+            if mine:  # a frame in the visitor's colour (their label below is in it too)
+                draw.add_rect(imgui.ImVec2(x - ring, y - ring), imgui.ImVec2(x + w + ring - 1, y + h + ring - 1),
+                              rgba(*MINE), 3.0, 1.5)
+            if index in (frame.input_index, frame.picked_index) or hovered:
                 draw.add_rect(imgui.ImVec2(x - ring, y - ring), imgui.ImVec2(x + w + ring - 1, y + h + ring - 1),
                               rgba(1.0, 0.8, 0.3), 3.0, 2.5)
-            _text(draw, label, rgba(0.7, 0.75, 0.85))
+            _text(draw, label, rgba(*MINE) if mine else rgba(0.7, 0.75, 0.85))
+        if strip.more is not None:
+            _text(draw, strip.more, rgba(*MINE))
+            imgui.set_cursor_screen_pos(imgui.ImVec2(strip.more.rect.x, strip.more.rect.y))
+            imgui.invisible_button("more", imgui.ImVec2(max(1.0, strip.more.rect.w), strip.more.rect.h))
+            if imgui.is_item_hovered():
+                left_out = strip.more.text[1:]
+                imgui.set_tooltip(f"{left_out} more examples of yours")
 
 
 def tooltip(layout, frame, net, dataset, hover_neuron: int, hover_link: int, palette: str) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,17 +17,22 @@ from glnn.ui.data_controls import DataControls
 from glnn.ui.draw_grid import DrawGrid
 from glnn.ui.results import ResultsTab
 from glnn.ui.space_tab import SpaceTab
-from glnn.ui.widgets import disabled, finite, loss_text
+from glnn.ui.widgets import MINE, disabled, finite, loss_text
+from glnn.view.palette import PALETTES
 from glnn.view.screen import PANEL_WIDTH
 MAX_SPEED = 100_000  # iterations per frame at the right end of the slider; "max" goes beyond
 HIDDEN_MAX = 64
 
 
 def _choice(label: str, name: str, current, out: list) -> None:
-    """A combo box; a dataset or an activation chosen comes with its preset (commands.Choose)."""
+    """A combo box; a dataset or an activation chosen comes with its preset (commands.Choose). A value
+    that is none of the setting's choices (a dataset's .csv file, shown by its file name) is listed first."""
     choices = settings.BY_NAME[name].choices
-    changed, index = imgui.combo(label, choices.index(current), list(choices))
-    if changed:
+    if current not in choices:
+        choices = (current, *choices)
+    shown = [os.path.basename(c) if settings.is_csv(c) else c for c in choices]
+    changed, index = imgui.combo(label, choices.index(current), shown)
+    if changed and choices[index] != current:
         out.append((commands.Choose if name in ("dataset", "activation") else commands.Set)(name, choices[index]))
 
 
@@ -148,6 +154,10 @@ class Panel:
                     if self._entered:
                         out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
                     self._draw_tab(frame, state, dataset, out)
+        if "draw" in parts and dataset.has_plane:  # a point set: add your own points on the map
+            with self._tab("Draw", "draw", state, out) as opened:
+                if opened:
+                    self._points_tab(frame, state, dataset, out)
         if "data" in parts and dataset.has_plane:
             with self._tab("Data", "data", state, out) as opened:
                 if opened:
@@ -278,7 +288,12 @@ class Panel:
     def _draw_tab(self, frame, state, dataset, out) -> None:
         imgui.text_wrapped("Draw a digit: press on a square to fill it (or empty it), drag to paint more. "
                            "The network answers as you draw.")
-        size = min(imgui.get_content_region_avail().x, 260 * self._scale)
+        # as large as fits above the buttons, the teaching rows and the output bars (no scrolling)
+        style = imgui.get_style()
+        below = (3 * imgui.get_frame_height_with_spacing() + 3 * imgui.get_text_line_height_with_spacing()
+                 + (imgui.get_text_line_height() + 4) * len(frame.outputs) + 4 * style.item_spacing.y)
+        avail = imgui.get_content_region_avail()
+        size = min(avail.x, 260 * self._scale, max(100 * self._scale, avail.y - below))
         if self.grid.draw(state.drawing, dataset.image_shape, size):
             out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
         if imgui.button("Clear"):
@@ -293,8 +308,82 @@ class Panel:
         if guess:
             imgui.same_line()
             imgui.text_colored(imgui.ImVec4(1.0, 0.8, 0.3, 1.0), guess)
+        self._teach(frame, state, dataset, out)
+        if guess:
             imgui.separator()
             plots.output_bars(frame, dataset.class_names)
+
+    def _teach(self, frame, state, dataset, out) -> None:
+        """Buttons that add the drawing to the training set as the visitor's example of a class."""
+        imgui.separator()
+        imgui.text("Teach it: this drawing is a")
+        blank = not state.drawing.any()
+        names = dataset.class_names
+        spacing = 4 * self._scale
+        per_row = min(len(names), 10)
+        width = (imgui.get_content_region_avail().x - spacing * (per_row - 1)) / per_row
+        with disabled(blank), imgui_ctx.push_style_var(imgui.StyleVar_.item_spacing, imgui.ImVec2(spacing, spacing)):
+            for k, name in enumerate(names):
+                if k % per_row:
+                    imgui.same_line()
+                if imgui.button(f"{name}##teach", imgui.ImVec2(width, 0)):
+                    # the drawing stays on show while training (started if paused) learns it
+                    out += [commands.AddExample(state.drawing.copy(), k),
+                            commands.ShowInput(state.drawing.copy(), "your drawing"), commands.Play(True)]
+        if blank:
+            imgui.text_disabled("draw something first")
+        self._examples_row(frame, state, "Forget mine", out)
+
+    def _examples_row(self, frame, state, forget: str, out) -> None:
+        """How many examples were added by hand and how many are answered right; undo, forget; a note."""
+        result = frame.results.get("train")
+        added = result.added if result is not None else 0
+        if added:
+            if imgui.button(forget):
+                out.append(commands.ForgetExamples())
+            imgui.same_line()
+            imgui.text_colored(imgui.ImVec4(*MINE, 1.0), f"{added} of yours,")
+            imgui.same_line()
+            imgui.text_disabled(f"{result.added_right} right")
+        if state.data_message:
+            imgui.text_wrapped(state.data_message)
+
+    def _points_tab(self, frame, state, dataset, out) -> None:
+        """Your own points on a 2-D dataset's decision map: what a click does, which class, undo, clear."""
+        imgui.text_wrapped("Add your own training points: click on the decision map. Shift-click adds the "
+                           "other class. The map follows as the network learns them.")
+        imgui.text_disabled("a click on the map")
+        if imgui.radio_button("adds a point", state.click_adds) and not state.click_adds:
+            out.append(commands.Set("click_adds", True))
+        imgui.same_line()
+        if imgui.radio_button("shows the answer", not state.click_adds) and state.click_adds:
+            out.append(commands.Set("click_adds", False))
+        imgui.text_disabled("class of the points added")
+        pos, neg = (tuple(min(c, 1.0) for c in colour) for colour in PALETTES[state.palette])
+        for k, colour in ((1, pos), (0, neg)):  # class 1 is the palette's positive colour, as on the map
+            if k == 0:
+                imgui.same_line()
+            with imgui_ctx.push_style_color(imgui.Col_.check_mark, imgui.ImVec4(*colour, 1.0)):
+                if imgui.radio_button(f"class {dataset.class_names[k]}", state.point_class == k) \
+                        and state.point_class != k:
+                    out.append(commands.Set("point_class", k))
+        result = frame.results.get("train")
+        none = result is None or result.added == 0
+        with disabled(none):
+            if imgui.button("Undo"):
+                out.append(commands.UndoExample())
+        imgui.same_line()
+        if none:
+            imgui.text_disabled("none of yours yet")
+        self._examples_row(frame, state, "Clear mine", out)
+        imgui.separator()
+        m = frame.metrics
+        imgui.text(f"accuracy {finite(m.train_accuracy) * 100:.0f}%")
+        if m.has_test:
+            imgui.same_line()
+            imgui.text_disabled(f"test {finite(m.test_accuracy) * 100:.0f}%")
+        if not state.playing:
+            imgui.text_disabled("press Play (Space) to watch it learn them")
 
     def _settings_tab(self, state, s, out) -> None:
         imgui.text_disabled("Network (changing these starts afresh)")
@@ -331,6 +420,16 @@ class Panel:
         changed, fields = imgui.checkbox("show what hidden neurons look for", state.receptive_fields)
         if changed:
             out.append(commands.Set("receptive_fields", fields))
+        imgui.separator()
+        imgui.text_disabled("Save the training data, yours included (.csv)")
+        imgui.set_next_item_width(-1)
+        changed, path = imgui.input_text("##datafile", state.data_file)
+        if changed:
+            out.append(commands.Set("data_file", path))
+        if imgui.button("Save data"):
+            out.append(commands.SaveData(state.data_file))
+        if state.data_message:
+            imgui.text_wrapped(state.data_message)
         imgui.separator()
         imgui.text_disabled("Save or load the network (.npz)")
         imgui.set_next_item_width(-1)

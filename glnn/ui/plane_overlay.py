@@ -34,11 +34,16 @@ def labels(plane, frame, dataset, palette: str, scale: float, words) -> None:
         draw.add_text(font, label.size, imgui.ImVec2(label.rect.x, label.rect.y), rgba(*colour), label.text)
     # legend: class colours as the points are drawn, then the hollow test mark
     pos, neg = (tuple(min(c, 1.0) for c in col) for col in PALETTES[palette])
-    marks = [(pos, False), (neg, False), ((0.8, 0.84, 0.92), True)]
+    marks = [(pos, False), (neg, False)] + ([((0.8, 0.84, 0.92), True)] if dataset.has_test else []) + (
+        [((0.8, 0.84, 0.92), "square")] if dataset.added else [])  # as glnn.view.screen lists them
     for (swatch, label), (color, hollow) in zip(words.legend, marks):
         r = swatch.w / 2
         centre = imgui.ImVec2(swatch.x + r, swatch.y + r)
-        if hollow:  # as the test points are drawn (shaders/plane_points.frag): a thick ring, empty inside
+        if hollow == "square":  # a point added by hand, as shaders/plane_points.frag draws it
+            corner = imgui.ImVec2(centre.x - r, centre.y - r), imgui.ImVec2(centre.x + r, centre.y + r)
+            draw.add_rect_filled(*corner, rgba(*color))
+            draw.add_rect(*corner, rgba(0.97, 0.97, 1.0, 0.8), 0.0, 1.0)
+        elif hollow:  # as the test points are drawn (shaders/plane_points.frag): a thick ring, empty inside
             width = max(1.8, 0.42 * r)
             draw.add_circle(centre, r - width / 2, rgba(*color), 0, width)
         else:
@@ -62,8 +67,9 @@ def input_names(plane, dataset, scale: float) -> None:
         draw.add_text(imgui.ImVec2(max(0.0, x + (w - tw) / 2), y - line_h - 2 * scale), rgba(*TEXT), text)
 
 
-def tooltip(plane, mouse, params, dataset) -> None:
-    """Over the map: the point under the pointer and what the network (`params`, as shown) answers there."""
+def tooltip(plane, mouse, params, dataset, click_adds: bool = False, point_class: int = 1) -> None:
+    """Over the map: the point under the pointer, what the network (`params`, as shown) answers there,
+    what a click does."""
     reading = plane.reading_at(mouse[0], mouse[1], params)
     if reading is None:
         return
@@ -77,4 +83,8 @@ def tooltip(plane, mouse, params, dataset) -> None:
         imgui.text(f"output {value:.3f}: class {names[predicted_class([value])]}")
         imgui.text_disabled("the background is the network's answer everywhere;")
         imgui.text_disabled("the light line is where it changes its mind (0.5)")
-        imgui.text_disabled("click to feed this point through the network")
+        if click_adds:
+            imgui.text_disabled(f"click: add a point of class {names[point_class]} here "
+                                f"(shift-click: class {names[1 - point_class]})")
+        else:
+            imgui.text_disabled("click to feed this point through the network")

@@ -15,7 +15,7 @@ from glnn.core import confusion
 from glnn.ui import plots
 from glnn.ui.tiles import ImageStrip, Texture
 from glnn.ui.theme import SERIES
-from glnn.ui.widgets import finite, loss_text, rgba
+from glnn.ui.widgets import MINE, finite, loss_text, rgba
 
 EMPTY_CELL = (0.10, 0.12, 0.18)
 RIGHT_CELL = (0.25, 0.85, 0.55)  # the diagonal: answered right
@@ -127,6 +127,10 @@ class ResultsTab:
             imgui.text_disabled("train to see which classes it mixes up")
             return
         self._split_switch(frame, split, out)
+        train = frame.results.get("train")
+        if train is not None and train.added:  # the examples added by hand are part of the training set
+            imgui.text_colored(_vec4(MINE), f"{train.added} of yours in the training set: "
+                                            f"{train.added_right} answered right")
         prepared = self._prepare(result, dataset)
         self._matrix(prepared, dataset.class_names, scale)
         self._misclassified(prepared, state, dataset, scale, out)

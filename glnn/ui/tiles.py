@@ -95,18 +95,21 @@ class ImageStrip:
 
 
 class LedStrip:
-    """The training images as one texture, each pixel a lit square with a thin dark gap around it
-    (the look of the draw grid), uploaded once per dataset; draw(k, ...) shows the k-th image."""
+    """Training images as one texture, each pixel a lit square with a thin dark gap around it (the
+    look of the draw grid), uploaded when the images change; draw(k, ...) shows the k-th image."""
 
     def __init__(self):
         self.texture = Texture()
         self.key = None
+        self._images = np.zeros((0, 0), np.float32)
         self.count = 0
+        self.uploads = 0
 
-    def ensure(self, name: str, images: np.ndarray, shape: tuple[int, int], texels: int) -> None:
-        """Upload the images unless these are already there (the context must be current)."""
-        key = (name, images.shape, texels)
-        if key == self.key:
+    def ensure(self, images: np.ndarray, shape: tuple[int, int], texels: int) -> None:
+        """Upload the images unless these are already there (the context must be current). A few
+        dozen small images: comparing them each frame costs less than a texture upload."""
+        key = (shape, texels)
+        if key == self.key and np.array_equal(images, self._images):
             return
         rgba = np.repeat(np.repeat(pixel_rgba(images, shape), texels, axis=0), texels, axis=1)
         rows = np.arange(rgba.shape[0]) % texels == texels - 1
@@ -115,6 +118,8 @@ class LedStrip:
         rgba[:, cols, 3] = 0
         self.texture.upload(rgba)
         self.key, self.count = key, int(images.shape[0])
+        self._images = np.array(images, np.float32, copy=True)
+        self.uploads += 1
 
     def draw(self, draw_list, k: int, x: float, y: float, width: float, height: float) -> None:
         if 0 <= k < self.count:
@@ -123,3 +128,4 @@ class LedStrip:
     def release(self) -> None:
         self.texture.release()
         self.key, self.count = None, 0
+        self._images = np.zeros((0, 0), np.float32)

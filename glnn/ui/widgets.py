@@ -66,6 +66,7 @@ def packed_colors(values: np.ndarray, cold, hot) -> list[int]:
     return (0xFF000000 | (rgb[:, 2] << 16) | (rgb[:, 1] << 8) | rgb[:, 0]).tolist()
 
 
+MINE = (0.35, 0.9, 0.8)  # the colour of what a person added by hand: their drawings, their points
 PIXEL_HOT = (0.95, 0.97, 1.0)
 PIXEL_COLD = (0.10, 0.12, 0.18)
 

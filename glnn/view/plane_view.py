@@ -84,7 +84,7 @@ class PlaneRenderer:
         self._point_attributes(self.tile_vao, self.tiles, 8)
 
     def set_points(self, points: np.ndarray) -> None:
-        """(N, 4) float32: x1, x2, class, 1 = test point."""
+        """(N, 4) float32: x1, x2, class, kind (0 training, 1 test, 2 training added by hand: a square)."""
         self.points.upload(np.ascontiguousarray(points, np.float32))
         self.point_count = len(points)
         self._point_attributes(self.point_vao, self.points, 4)
@@ -201,10 +201,11 @@ class PlaneView:
         field_key = (id(dataset), net.arch)  # new data (noise, split, features) or a new network
         if field_key != self._field_key or dataset is not self.dataset or len(frame.params) != net.n_params:
             self.field = PlaneField.for_network(net, dataset)
-            self.dataset = dataset
-            self.renderer.set_points(_points(dataset))
             self._field_key = field_key
             self._tiles_key = None
+        if dataset is not self.dataset:  # a new dataset, or points added by hand (the map keeps its extent)
+            self.dataset = dataset
+            self.renderer.set_points(_points(dataset))
         tiles_key = (id(layout), self.map, self.field.resolution)
         fresh_tiles = tiles_key != self._tiles_key
         if fresh_tiles:
@@ -272,6 +273,9 @@ class PlaneView:
 
 
 def _points(dataset) -> np.ndarray:
-    train = np.column_stack([dataset.plane_train, dataset.y_train, np.zeros(len(dataset.y_train))])
+    """(N, 4): x1, x2, class, kind (0 training, 1 test, 2 a training point added by hand)."""
+    kind = np.zeros(len(dataset.y_train))
+    kind[len(kind) - dataset.added:] = 2
+    train = np.column_stack([dataset.plane_train, dataset.y_train, kind])
     test = np.column_stack([dataset.plane_test, dataset.y_test, np.ones(len(dataset.y_test))])
     return np.ascontiguousarray(np.concatenate([train, test]), np.float32)

@@ -63,6 +63,7 @@ MAX_RADIUS = 22.0  # px: the largest neuron at up to 1080 lines (glnn.view.layou
 NETWORK_MIN_SHARE = 0.3  # of the window's height: the network's area is at least this tall
 TITLE_MIN_SHRINK = 0.85  # column titles may shrink to this share of the text size to fit side by side
 MAX_STRIP_IMAGES = 20  # more training images than this get no strip (digits8 has 1,347)
+MAX_STRIP_MINE = 40  # the newest examples added by hand the strip may show (as many as fit), after the loaded images
 STRIP_CELL = 7.0  # px per image pixel (5x5 images; 4 for larger ones) ...
 STRIP_CELL_LARGE = 4.0
 STRIP_MIN_CELL = 3.0  # ... shrunk down to this to fit the width (not scaled), then wrapped
@@ -146,11 +147,14 @@ class Content:
     panel: bool = True
     timeline: bool = True
     caption_lines: int = 0  # lines reserved for captions below the network; 0 = no caption band
-    images: int = 0  # training images in the strip along the bottom; 0 = no strip
+    images: int = 0  # loaded training images in the strip along the bottom (the first ones); 0 = none
     image_shape: tuple[int, int] | None = None
     image_labels: tuple[str, ...] = ()  # the class name under each image
     plane: bool = False  # a 2-D dataset: the decision map right of the network
     has_test: bool = False  # the map's legend then shows the test points' mark
+    added: int = 0  # examples added by hand: the last ones of the training set (the map's legend: "yours")
+    mine_labels: tuple[str, ...] = ()  # the class names of the newest of them the strip may show, oldest first
+    n_train: int = 0  # training samples, those added by hand included (the strip's tiles name their index)
 
 
 def content_for(width: float, height: float, scale: float, sizes, dataset, *, panel: bool = True,
@@ -158,11 +162,15 @@ def content_for(width: float, height: float, scale: float, sizes, dataset, *, pa
     """The Content of a window showing `dataset` (a glnn.core.data.Dataset)."""
     shape = dataset.image_shape
     n = len(dataset.y_train)
-    images = n if shape is not None and n <= MAX_STRIP_IMAGES else 0
+    added = int(getattr(dataset, "added", 0))
+    loaded = n - added
+    images = loaded if shape is not None and loaded <= MAX_STRIP_IMAGES else 0
     labels = tuple(dataset.class_names[int(y)] for y in dataset.y_train[:images])
+    mine = min(added, MAX_STRIP_MINE) if shape is not None else 0
+    mine_labels = tuple(dataset.class_names[int(y)] for y in dataset.y_train[n - mine:]) if mine else ()
     return Content(float(width), float(height), float(scale), tuple(int(s) for s in sizes),
                    tuple(dataset.class_names), panel, timeline, int(caption_lines), images, shape, labels,
-                   dataset.has_plane, bool(dataset.has_test))
+                   dataset.has_plane, bool(dataset.has_test), added, mine_labels, n)
 
 
 def auto_scale(height: float) -> float:
@@ -197,6 +205,9 @@ class Strip:
     hits: np.ndarray  # (n, 4): where a click picks the image (the image and its name)
     cell: float  # pixels per image pixel
     rows: int
+    indices: np.ndarray | None = None  # (n,) int: the training sample each tile shows
+    loaded: int = 0  # the first `loaded` tiles are loaded images; the rest the newest examples added by hand
+    more: Label | None = None  # "+N": the examples added by hand left out, right of the last tile
 
 
 @dataclasses.dataclass(frozen=True)
@@ -289,6 +300,8 @@ def problems(screen: Screen) -> list[str]:
     strip = screen.strip
     if strip is not None:
         boxes = [Rect(*t) for t in strip.tiles.tolist()] + [label.rect for label in strip.labels]
+        if strip.more is not None:
+            boxes.append(strip.more.rect)
         for k, box in enumerate(boxes):
             if not box.inside(strip.rect):
                 found.append(f"strip item {k} {box} leaves the strip {strip.rect}")
@@ -367,7 +380,7 @@ def _build(c: Content, s: float, m: Measure, w_off: np.ndarray) -> Screen:
     # -- bottom, upwards: strip, timeline, caption band
     y = c.height - edge
     strip = None
-    if c.images and c.image_shape is not None:
+    if (c.images or c.mine_labels) and c.image_shape is not None:
         strip = strip_layout(c, m, s, inner_left, inner_right, y)
         y = strip.rect.y - gap
     timeline = None
@@ -505,30 +518,61 @@ def _titles(lay: Layout, names: list[str], m: Measure, text: float, y: float, ou
     return tuple(labels)
 
 
-def strip_layout(c: Content, m: Measure, s: float, left: float, right: float, bottom: float) -> Strip:
-    """The training images in a row between x = left and right with its lower edge at `bottom`, centred:
-    shrunk to fit the width, and wrapped onto more rows when even the smallest would not (never clipped)."""
-    text = text_size(s)
-    line = m.height(text)
-    rows_px, cols_px = c.image_shape
-    n = c.images
-    pad = STRIP_PAD * s
-    names = c.image_labels or tuple("" for _ in range(n))
-    label_w = max((m.width(t, text) for t in names), default=0.0)
-    avail = right - left
-    cell_max = (STRIP_CELL if rows_px <= 5 else STRIP_CELL_LARGE) * s
+def _strip_grid(n: int, cols_px: int, label_w: float, avail: float, pad: float,
+                cell_max: float) -> tuple[int, int, float, bool]:
+    """(rows, per row, cell, fits) for n images of cols_px columns across `avail` pixels: the largest
+    cell up to cell_max on the fewest rows; fits is False when even STRIP_MAX_ROWS of the smallest do not."""
     for rows in range(1, STRIP_MAX_ROWS + 1):
         per_row = math.ceil(n / rows)
         fit = (avail - pad * (per_row + 1)) / per_row  # each slot's width
         cell = min(cell_max, math.floor(fit / cols_px))
         slot = max(cell * cols_px, label_w)
         if cell >= STRIP_MIN_CELL and slot <= fit:
+            return rows, per_row, cell, True
+    return rows, per_row, cell, False
+
+
+def strip_layout(c: Content, m: Measure, s: float, left: float, right: float, bottom: float) -> Strip:
+    """The training images in a row between x = left and right with its lower edge at `bottom`, centred:
+    shrunk to fit the width, and wrapped onto more rows when even the smallest would not (never clipped).
+    After the loaded images come the newest examples added by hand that fit without shrinking or
+    wrapping the loaded ones (one row at full size when no loaded images are shown), then "+N" for
+    the examples of yours left out."""
+    text = text_size(s)
+    line = m.height(text)
+    rows_px, cols_px = c.image_shape
+    pad = STRIP_PAD * s
+    loaded_names = c.image_labels or tuple("" for _ in range(c.images))
+    avail = right - left
+    cell_max = (STRIP_CELL if rows_px <= 5 else STRIP_CELL_LARGE) * s
+    label_w = max((m.width(t, text) for t in loaded_names + c.mine_labels), default=0.0)
+    base_rows, _, base_cell, _ = _strip_grid(max(c.images, 1), cols_px, label_w, avail, pad, cell_max)
+    if not c.images:
+        base_rows, base_cell = 1, cell_max
+    mine, note = 0, ""
+    for k in range(len(c.mine_labels), 0, -1):  # the most of the newest that fit
+        note_k = f"+{c.added - k}" if c.added > k else ""
+        room = avail - (m.width(note_k, text) + pad if note_k else 0.0)
+        rows_k, _, cell_k, fits = _strip_grid(c.images + k, cols_px, label_w, room, pad, cell_max)
+        if fits and rows_k <= base_rows and cell_k >= base_cell:
+            mine, note = k, note_k
             break
+    else:
+        note = f"+{c.added}" if c.added else ""
+    names = loaded_names + c.mine_labels[len(c.mine_labels) - mine:]
+    n = len(names)
+    note_w = m.width(note, text) if note else 0.0
+    room = avail - (note_w + pad if note else 0.0)
+    if n:
+        rows, per_row, cell, _ = _strip_grid(n, cols_px, label_w, room, pad, cell_max)
+    else:  # none of yours fits: the strip holds only the note
+        rows, per_row, cell = 1, 0, base_cell
     cell = max(1.0, cell)
     tile_w, tile_h = cell * cols_px, cell * rows_px
     slot = max(tile_w, label_w)
     row_h = tile_h + STRIP_LABEL_GAP * s + line
-    width = per_row * slot + (per_row + 1) * pad
+    grid_w = per_row * slot + (per_row + 1) * pad
+    width = grid_w + (note_w + pad if note else 0.0)
     height = rows * row_h + (rows + 1) * pad
     rect = Rect(left + max(0.0, (avail - width) / 2), bottom - height, width, height)
     tiles = np.zeros((n, 4))
@@ -543,7 +587,12 @@ def strip_layout(c: Content, m: Measure, s: float, left: float, right: float, bo
         hits[k] = (sx, sy, slot, row_h)
         lw = m.width(names[k], text)
         labels.append(Label(Rect(sx + (slot - lw) / 2, sy + tile_h + STRIP_LABEL_GAP * s, lw, line), names[k], text))
-    return Strip(rect, tiles, tuple(labels), hits, float(cell), rows)
+    more = None
+    if note:  # right of the grid, level with the last row's images
+        last_y = rect.y + pad + (rows - 1) * (row_h + pad)
+        more = Label(Rect(rect.x + grid_w, last_y + (tile_h - line) / 2 if n else last_y, note_w, line), note, text)
+    indices = np.concatenate([np.arange(c.images), np.arange(c.n_train - mine, c.n_train)]).astype(np.int64)
+    return Strip(rect, tiles, tuple(labels), hits, float(cell), rows, indices, c.images, more)
 
 
 def _plane_map(c: Content, m: Measure, text: float, line: float, s: float, left: float, right: float,
@@ -551,7 +600,8 @@ def _plane_map(c: Content, m: Measure, text: float, line: float, s: float, left:
     """The decision map at the right of the network region: its title in the titles' row height
     above it, the axis names beside it, the legend below it (on one line, or one item a line)."""
     names = c.class_names if len(c.class_names) >= 2 else ("0", "1")
-    texts = [f"class {names[1]}", f"class {names[0]}"] + (["test data"] if c.has_test else [])
+    texts = [f"class {names[1]}", f"class {names[0]}"] + (["test data"] if c.has_test else []) + (
+        ["yours"] if c.added else [])
     dot = MAP_LEGEND_DOT * s
     widths = [2 * dot + 6 * s + m.width(t, text) for t in texts]
     one_line_w = sum(widths) + MAP_LEGEND_GAP * s * (len(texts) - 1)
