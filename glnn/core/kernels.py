@@ -151,16 +151,25 @@ def next_sample(order, state, n_samples, shuffle):
     return order[pos]
 
 
-def _kernel_for(train):
-    """The training kernel (train=True) or the evaluation one, from one body.
+def _kernel_for(train, spec=None):
+    """The training kernel (train=True) or the evaluation one, generic or specialised, from one body.
 
-    `train` is a closure constant, so that Numba drops the half not taken before it types
-    and compiles anything: evaluation compiles no backward pass.
+    `train` and `spec` are closure constants, so that Numba drops every branch they rule out
+    before it types and compiles anything: evaluation compiles no backward pass. With spec =
+    None the kernel reads every size and option from its arguments; with spec = (number of
+    weight layers, inputs, outputs, activation, loss, bias, batch == 1) those are fixed when it
+    compiles (hidden layer sizes stay arguments: fixing small ones makes LLVM unroll the short
+    loops and leave them scalar), and it refuses arguments that disagree with them.
 
     The body is one function on purpose: Numba increments and decrements a reference count
     for every array passed to a function, even an inlined one, which had cost about 45% of
     the time. So no array is passed to a helper inside the loop; the helpers take scalars.
     """
+    generic = spec is None
+    spec_layers, spec_inputs, spec_outputs, spec_act, spec_loss, spec_bias, spec_fused = (
+        spec or (1, 1, 1, ACT_SIGMOID, LOSS_SSE, False, True))
+    spec_inputs, spec_outputs = np.uint64(spec_inputs), np.uint64(spec_outputs)
+
     @njit(**_JIT_NOALIAS)
     def kernel(params, grad, sizes, w_off, b_off, has_bias, act, loss_kind, x, labels, order, state,
                n_iter, lr, batch, shuffle, on_value, acts, deltas, a_off, losses, outputs=None):
@@ -174,18 +183,35 @@ def _kernel_for(train):
 
         (Evaluation: see evaluate.)
         """
+        if generic:
+            n_layers = sizes.shape[0] - 1
+            n_in0 = sizes[0]
+            n_out = sizes[n_layers]
+        else:
+            n_layers = spec_layers
+            n_in0 = spec_inputs
+            n_out = spec_outputs
+            # (the output count is checked on a_off: a check on sizes would tell LLVM the count that n_sum
+            # below must hide from it)
+            if (sizes.shape[0] - 1 != n_layers or sizes[0] != n_in0 or a_off[n_layers + 1] - a_off[n_layers] != n_out
+                    or act != spec_act or loss_kind != spec_loss or has_bias != spec_bias
+                    or (batch == 1) != spec_fused):
+                raise ValueError("a specialised kernel called for another network")
+            act = spec_act
+            loss_kind = spec_loss
+            has_bias = spec_bias
+        # the loops that add up over the outputs run to a count read at run time even when it is fixed:
+        # LLVM then groups their terms as in the generic kernel, and both give the same bits
+        n_sum = sizes[n_layers]
         n_samples = x.shape[0]
-        n_layers = sizes.shape[0] - 1
         last = n_layers - 1
-        n_in0 = sizes[0]
         o0 = a_off[n_layers]
-        n_out = sizes[n_layers]
         softmax = loss_kind == LOSS_XENT and n_out > np.uint64(1)
         active = np.empty(n_in0, np.uint64)  # indices of the non-zero inputs of the current sample
         values = np.empty(n_in0, np.float32)  # and their values
         # batch 1 fuses the SGD update into the backward pass (each weight row is read for the
         # deltas, then updated); larger batches add up the gradient in grad and update at the end
-        fused = batch == 1
+        fused = batch == 1 if generic else spec_fused
         target = params if fused else grad  # for the loops that write parameters without reading them
         scale = -lr if fused else _ONE
         pos = state[0]
@@ -221,8 +247,8 @@ def _kernel_for(train):
                         acts[i] = x[idx, i]
                 # -- forward -------------------------------------------------------------------------
                 for l in range(n_layers):
-                    n_in = sizes[l]
-                    n_out_l = sizes[l + 1]
+                    n_in = n_in0 if l == 0 else sizes[l]
+                    n_out_l = n_out if l == last else sizes[l + 1]
                     a0 = a_off[l]
                     z0 = a_off[l + 1]
                     w0 = w_off[l]
@@ -281,7 +307,7 @@ def _kernel_for(train):
                     for j in range(n_out):
                         m = max(m, acts[o0 + j])
                     s = _ZERO
-                    for j in range(n_out):
+                    for j in range(n_sum):
                         acts[o0 + j] = _exp(acts[o0 + j] - m)
                         s += acts[o0 + j]
                     for j in range(n_out):
@@ -292,17 +318,19 @@ def _kernel_for(train):
                         deltas[o0 + j] = acts[o0 + j] - (t_hot if j == hot else _ZERO)
                 elif loss_kind == LOSS_SSE:  # sigmoid outputs, squared error
                     loss = _ZERO
-                    for j in range(n_out):
+                    for j in range(n_sum):
                         y = _sigmoid(acts[o0 + j])
                         acts[o0 + j] = y
                         e = y - (t_hot if j == hot else _ZERO)
                         loss += e * e
                         deltas[o0 + j] = _TWO * e * y * (_ONE - y)
-                else:  # one sigmoid output, binary cross-entropy
-                    y = _sigmoid(acts[o0])
-                    acts[o0] = y
-                    loss = -t_hot * np.log(max(y, _TINY)) - (_ONE - t_hot) * np.log(max(_ONE - y, _TINY))
-                    deltas[o0] = y - t_hot
+                else:  # one sigmoid output, binary cross-entropy (a loop of one, added up like the others)
+                    loss = _ZERO
+                    for j in range(n_sum):
+                        y = _sigmoid(acts[o0 + j])
+                        acts[o0 + j] = y
+                        loss -= t_hot * np.log(max(y, _TINY)) + (_ONE - t_hot) * np.log(max(_ONE - y, _TINY))
+                        deltas[o0 + j] = y - t_hot
                 if not train:
                     losses[k] = loss
                     for j in range(n_out):
@@ -316,7 +344,7 @@ def _kernel_for(train):
                         target[b0 + j] += scale * deltas[o0 + j]
                 for l in range(last, 0, -1):  # deltas of layer l's inputs, a hidden layer; layer l's weights
                     n_in = sizes[l]
-                    n_out_l = sizes[l + 1]
+                    n_out_l = n_out if l == last else sizes[l + 1]
                     a0 = a_off[l]
                     d0 = a_off[l + 1]
                     w0 = w_off[l]
@@ -373,7 +401,7 @@ def _kernel_for(train):
                         for i in range(n_in):
                             target[b0 + i] += scale * deltas[a0 + i]
                 # layer 0, stored input-major: only the rows of the non-zero inputs change
-                n_out_l = sizes[1]
+                n_out_l = n_out if last == 0 else sizes[1]
                 d0 = a_off[1]
                 w0 = w_off[0]
                 for kk in range(nz):
@@ -403,6 +431,29 @@ def _kernel_for(train):
 
 train_steps = _kernel_for(True)
 _evaluate_rows = _kernel_for(False)
+
+
+def spec_for(sizes, has_bias, act, loss_kind, batch) -> tuple:
+    """What a training kernel specialised to this network fixes (see _kernel_for and glnn.core.specialise)."""
+    sizes = [int(n) for n in sizes]
+    return len(sizes) - 1, sizes[0], sizes[-1], int(act), int(loss_kind), bool(has_bias), int(batch) == 1
+
+
+def specialised_train_steps(spec: tuple):
+    """A training kernel specialised to `spec` (from spec_for), with train_steps' arguments and results.
+    A new dispatcher, compiled or loaded from Numba's cache when first called: glnn.core.specialise
+    does that out of the way."""
+    return _kernel_for(True, tuple(spec))
+
+
+def train_signature() -> tuple:
+    """The argument types the trainer calls train_steps with, which a specialised kernel is compiled for."""
+    from numba import typeof, types
+    f32, u64 = np.zeros(1, np.float32), np.zeros(1, np.uint64)
+    args = (f32, f32, u64, u64, u64, True, ACT_SIGMOID, LOSS_SSE, np.zeros((1, 1), np.float32),
+            np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(2, np.int64), 0, _ONE, 1, False, _ONE,
+            f32, f32, u64, f32)
+    return tuple(typeof(a) for a in args) + (types.Omitted(None),)
 _NO_GRAD = np.empty(0, np.float32)
 _NO_ORDER = np.empty(0, np.int32)
 
