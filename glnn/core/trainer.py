@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from glnn.core import data, kernels
+from glnn.core import data, kernels, specialise
 from glnn.core import model as model_io
 from glnn.core.errors import GlnnError
 from glnn.core.history import History
@@ -167,6 +167,17 @@ class Trainer:
                             self.dataset.x_train, self.dataset.y_train, self._order, self._state.copy(),
                             0, np.float32(s["lr"]), s["batch"], s["shuffle"], self.on_value,
                             self._acts, self._deltas, self._a_off, self._losses)
+        self._train_kernel(s["batch"])  # and a specialised one, if the cache has it
+
+    def kernel_spec(self, batch: int | None = None) -> tuple:
+        """What a training kernel specialised to this network fixes (glnn.core.specialise)."""
+        return kernels.spec_for(self.arch.sizes, self.arch.bias, _ACT[self.arch.activation], _LOSS[self.arch.loss],
+                                self.settings["batch"] if batch is None else batch)
+
+    def _train_kernel(self, batch: int):
+        """The training kernel to call: specialised to this network when one is ready, else the generic
+        one. Both give the same results bit for bit, so switching mid-run changes nothing but the speed."""
+        return specialise.kernel(self.kernel_spec(batch)) or kernels.train_steps
 
     def _run_kernel(self, chunk: int, sample: int = -1) -> int:
         """Train `chunk` iterations in the training order, or (sample >= 0) one on that sample alone."""
@@ -178,11 +189,12 @@ class Trainer:
         if sample >= 0:  # a one-sample "dataset" visited once; the training order is left where it was
             x, y = x[sample:sample + 1], y[sample:sample + 1]
             order, state, batch, shuffle = np.zeros(1, np.int32), np.zeros(2, np.int64), 1, False
-        t0 = time.perf_counter()
+        train = self._train_kernel(batch)
         params, sizes, w_off, b_off, bias, act, loss = self._kernel_args()
-        done = kernels.train_steps(params, self._grad, sizes, w_off, b_off, bias, act, loss,
-                                   x, y, order, state, chunk, np.float32(s["lr"]), batch, shuffle, self.on_value,
-                                   self._acts, self._deltas, self._a_off, self._losses)
+        t0 = time.perf_counter()
+        done = train(params, self._grad, sizes, w_off, b_off, bias, act, loss,
+                     x, y, order, state, chunk, np.float32(s["lr"]), batch, shuffle, self.on_value,
+                     self._acts, self._deltas, self._a_off, self._losses)
         dt = time.perf_counter() - t0
         # The kernel sees a blow-up only at the next iteration's loss, so a chunk can end on weights
         # that are finite yet already overflow a forward pass (the Step button, or a chunk ended at a
