@@ -202,6 +202,9 @@ def cmd_window(argv: Sequence[str]) -> int:
         print(exhibit.default_text())
         return 0
     size = parse_size(args.size)
+    if not args.screenshot:  # a session that trains for a while: compile the faster kernels in the background
+        from glnn.core import specialise
+        specialise.background = True
     from glnn import app
     return app.main(args, size)
 
