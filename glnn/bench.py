@@ -5,6 +5,7 @@ import time
 
 import numpy as np
 
+from glnn.core import specialise
 from glnn.core.errors import GlnnError
 from glnn.core.trainer import Trainer
 
@@ -63,6 +64,11 @@ def run(seconds: float = 2.0, numpy_iterations: int = 20_000, out=print) -> list
         except GlnnError as e:  # digits8 without scikit-learn: say so and go on
             out(f"{label:<11} skipped: {e}")
             continue
+        spec = trainer.kernel_spec()
+        if specialise.kernel(spec) is None:  # measure what the window trains with: compiled once, then cached
+            out(f"{label:<11} compiling the kernel specialised to this network (once: it is cached)...")
+            if specialise.ensure(spec) is None:
+                out(f"{label:<11} could not compile it: the generic kernel")
         fast = numba_sgd(trainer, seconds)
         slow = numpy_sgd(trainer, numpy_iterations)
         results.append((label, fast, slow))

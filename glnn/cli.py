@@ -287,6 +287,9 @@ def cmd_window(argv: Sequence[str]) -> int:
         from glnn import exhibit
         print(exhibit.default_text())
         return 0
+    if not args.screenshot:  # a session that trains for a while: compile the faster kernels in the background
+        from glnn.core import specialise
+        specialise.background = True
     from glnn import launch
     return launch.run(*window_request(args))
 

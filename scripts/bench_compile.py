@@ -50,7 +50,8 @@ def main() -> int:
                 cold[c].append(run_child(c, cache_dir))
                 warm[c].append(run_child(c, cache_dir))
     base_cold, base_warm = statistics.median(cold[checkouts[0]]), statistics.median(warm[checkouts[0]])
-    print(f"{'checkout':<40} {'compile s':>10} {'ratio':>6} {'load s':>8} {'ratio':>6}   (CPU seconds, median of {args.rounds})")
+    print(f"{'checkout':<40} {'compile s':>10} {'ratio':>6} {'load s':>8} {'ratio':>6}"
+          f"   (CPU seconds, median of {args.rounds})")
     for c in checkouts:
         mc, mw = statistics.median(cold[c]), statistics.median(warm[c])
         print(f"{os.path.normpath(c)[-40:]:<40} {mc:>10.2f} {mc / base_cold:>6.2f} {mw:>8.2f} {mw / base_warm:>6.2f}")

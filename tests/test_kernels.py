@@ -348,6 +348,19 @@ def test_kernel_tanh_is_accurate_near_zero_and_beyond():
     assert tanh_relative_error(single[::37], z[::37]) <= 1e-5
 
 
+@pytest.mark.parametrize("settings", [SINGLE[0], GREY[2], dict(BATCHED[0], shuffle=True)], ids=case_id)
+def test_calls_of_one_iteration_give_the_bits_of_one_long_call(settings):
+    """A call that visits every sample lists their non-zero inputs first; a shorter one lists each
+    sample as it comes: the same lists, the same arithmetic."""
+    long, short = Trainer(settings), Trainer(settings)
+    n = 2 * len(long.dataset.y_train) + 3
+    done, losses = kernel_steps(long, n)
+    one_by_one = [kernel_steps(short, 1) for _ in range(n)]
+    assert done == n and all(d == 1 for d, _ in one_by_one)
+    assert np.array_equal(long.net.params, short.net.params)
+    assert np.array_equal(losses, np.concatenate([l for _, l in one_by_one]))
+
+
 def test_kernel_reports_divergence_by_returning_early():
     trainer = Trainer(dict(dataset="digits5", hidden=(64, 64, 64, 64), activation="relu", loss="xent", lr=10.0))
     done, losses = kernel_steps(trainer, 5000)
