@@ -69,6 +69,7 @@ class NetworkShape(NamedTuple):
         """The leading arguments of every kernel: (params, sizes, w_off, b_off, bias, activation, loss)."""
         return params, self.sizes, self.w_off, self.b_off, self.bias, self.activation, self.loss
 
+
 _llvm.set_option("glnn", "-force-vector-interleave=1")
 
 _FASTMATH = {"reassoc", "contract", "arcp", "nsz"}
