@@ -355,7 +355,10 @@ def test_calls_of_one_iteration_give_the_bits_of_one_long_call(settings):
     long, short = Trainer(settings), Trainer(settings)
     n = 2 * len(long.dataset.y_train) + 3
     done, losses = kernel_steps(long, n)
-    one_by_one = [kernel_steps(short, 1) for _ in range(n)]
+    # the short calls go on from each other's place in the training order, as Trainer.steps does
+    order = np.arange(len(short.dataset.y_train), dtype=np.int32)
+    state = np.array([0, short.settings["seed"] + 1], np.int64)
+    one_by_one = [kernel_steps(short, 1, order=order, state=state) for _ in range(n)]
     assert done == n and all(d == 1 for d, _ in one_by_one)
     assert np.array_equal(long.net.params, short.net.params)
     assert np.array_equal(losses, np.concatenate([l for _, l in one_by_one]))
