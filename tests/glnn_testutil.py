@@ -38,6 +38,7 @@ def kernel_steps(trainer, n: int, *, lr: float | None = None, x: np.ndarray | No
     params, sizes, w_off, b_off, bias, activation, loss = shape.args(net.params)
     done = kernels.train_steps(params, np.zeros(net.n_params, np.float32), sizes, w_off, b_off, bias, activation, loss,
                                x, labels, order, state, n, np.float32(s["lr"] if lr is None else lr),
+                               np.float32(s["l1"]), np.float32(s["l2"]),
                                int(s["batch"] if batch is None else batch),
                                bool(s["shuffle"] if shuffle is None else shuffle), trainer.on_value,
                                np.zeros(scratch, np.float32), np.zeros(scratch, np.float32), shape.a_off, losses)

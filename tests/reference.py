@@ -136,8 +136,11 @@ def cycle_order(n_samples: int) -> Iterable[int]:
 
 def sgd(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray] | None, x: np.ndarray, labels: np.ndarray,
         *, activation: str, loss: str, lr: float, n_iter: int, batch: int = 1, on_value: float | None = None,
-        order: Iterable[int] | None = None, dtype=np.float32):
+        order: Iterable[int] | None = None, dtype=np.float32, l1: float = 0.0, l2: float = 0.0):
     """Run n_iter SGD iterations from copies of (weights, biases).
+
+    l1/l2 > 0: after each update every weight (not a bias) is multiplied by 1 - lr*l2, then moved
+    lr*l1 towards zero, stopping at zero.
 
     biases=None means a network without biases. Returns (weights, biases, losses), biases
     None again when there are none, losses an array of n_iter per-iteration losses.
@@ -167,6 +170,9 @@ def sgd(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray] | None, x: n
             ws[l] -= scale * sum_w[l]
             if bs is not None:
                 bs[l] -= scale * sum_b[l]
+            if l1 or l2:
+                shrunk = ws[l] * dtype(max(1.0 - lr * l2, 0.0))
+                ws[l] = (np.sign(shrunk) * np.maximum(np.abs(shrunk) - dtype(lr * l1), 0)).astype(dtype)
         losses[k] = total / batch
     return ws, bs, losses
 

@@ -404,7 +404,8 @@ def test_app_draws_each_feature_on_its_own_scale_and_rings_the_clicked_point(mak
         # the data points are drawn at their points of the plane, not at their features
         points = view.renderer.point_count
         assert points == 400
-        # a click on the map feeds the features of that point; the gold ring goes to the point
+        # a click on the map (showing, not adding) feeds the features of that point; the gold ring goes to the point
+        app.controller.apply(commands.Set("click_adds", False))
         m = view.map
         px, py = m.x + 0.75 * m.side, m.y + 0.4 * m.side
         app.on_mouse_press(px, APP_SIZE[1] - py, 1, 0)

@@ -54,7 +54,7 @@ def test_a_specialised_kernel_refuses_another_network():
         special = kernels.specialised_train_steps(spec)
         with pytest.raises(ValueError, match="another network"):
             special(params, trainer._grad, sizes, w_off, b_off, bias, act, loss, trainer.dataset.x_train,
-                    trainer.dataset.y_train, trainer._order, trainer._state, 10, np.float32(0.1), 1, False,
+                    trainer.dataset.y_train, trainer._order, trainer._state, 10, np.float32(0.1), np.float32(0), np.float32(0), 1, False,
                     trainer.on_value, trainer._acts, trainer._deltas, trainer._a_off, trainer._losses)
     assert trainer.iterations == 0
 

@@ -32,6 +32,7 @@ way. Why it is fast (25-16-10 runs at several million iterations a second on one
 """
 from __future__ import annotations
 
+import math
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -204,8 +205,14 @@ def _kernel_for(train, spec=None):
 
     @njit(**_JIT_NOALIAS)
     def kernel(params, grad, sizes, w_off, b_off, has_bias, act, loss_kind, x, labels, order, state,
-               n_iter, lr, batch, shuffle, on_value, acts, deltas, a_off, losses, outputs=None):
+               n_iter, lr, l1, l2, batch, shuffle, on_value, acts, deltas, a_off, losses, outputs=None):
         """Run up to n_iter SGD iterations (one weight update each) in place.
+
+        With l1 or l2 > 0 each iteration's update is followed by regularisation of every weight
+        (not the biases), as TensorFlow Playground does: w *= 1 - lr*l2 (weight decay), then
+        w moves lr*l1 towards zero and stops there (an L1 step that would cross zero gives
+        exactly zero, which is how L1 makes weights vanish). With both 0 it costs one test per
+        iteration.
 
         Each iteration visits `batch` samples in the order of `order`, from position state[0]
         (reshuffled at each epoch start if `shuffle`, from the generator state state[1]).
@@ -262,6 +269,10 @@ def _kernel_for(train, spec=None):
         fused = batch == 1 if generic else spec_fused
         target = params if fused else grad  # for the loops that write parameters without reading them
         scale = -lr if fused else _ONE
+        # regularisation, applied as one formula (a plain copy of w when both rates are 0)
+        regularised = train and (l1 > _ZERO or l2 > _ZERO)
+        keep = max(_ONE - lr * l2, _ZERO)
+        cut = lr * l1
         pos = state[0]
         rng = state[1]
         for k in range(n_iter):
@@ -471,6 +482,13 @@ def _kernel_for(train, spec=None):
                 for p in range(params.shape[0]):
                     params[p] += step * grad[p]
                     grad[p] = _ZERO
+            if regularised:
+                for l in range(n_layers):
+                    w0 = w_off[l]
+                    n_w = (n_in0 if l == 0 else sizes[l]) * (n_out if l == last else sizes[l + 1])
+                    for p in range(w0, w0 + n_w):
+                        w = params[p] * keep
+                        params[p] = math.copysign(max(abs(w) - cut, _ZERO), w)
             loss = total / np.float32(batch)
             losses[k] = loss
             if not (loss < _DIVERGED):  # also true for NaN
@@ -506,7 +524,7 @@ def train_signature() -> tuple:
     from numba import typeof, types
     f32, u64 = np.zeros(1, np.float32), np.zeros(1, np.uint64)
     args = (f32, f32, u64, u64, u64, True, ACT_SIGMOID, LOSS_SSE, np.zeros((1, 1), np.float32),
-            np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(2, np.int64), 0, _ONE, 1, False, _ONE,
+            np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(2, np.int64), 0, _ONE, _ZERO, _ZERO, 1, False, _ONE,
             f32, f32, u64, f32)
     return tuple(typeof(a) for a in args) + (types.Omitted(None),)
 _NO_GRAD = np.empty(0, np.float32)
@@ -518,7 +536,8 @@ def evaluate(params, sizes, w_off, b_off, has_bias, act, loss_kind, x, labels, o
     """Forward every row of x: outputs[r] gets the output activations, losses[r] the loss, and
     acts every layer's activations for the last row."""
     _evaluate_rows(params, _NO_GRAD, sizes, w_off, b_off, has_bias, act, loss_kind, x, labels, _NO_ORDER,
-                   np.zeros(2, np.int64), x.shape[0], _ZERO, 1, False, on_value, acts, deltas, a_off, losses, outputs)
+                   np.zeros(2, np.int64), x.shape[0], _ZERO, _ZERO, _ZERO, 1, False, on_value, acts, deltas, a_off,
+                   losses, outputs)
 
 
 def forward(params, sizes, w_off, b_off, has_bias, act, loss_kind, x, acts, a_off):

@@ -194,6 +194,10 @@ SETTINGS: tuple[Setting, ...] = (
             choices=LOSSES),
     Setting("bias", "bool", True, "give every neuron a bias (off reproduces the 5x5 visualizer's network)"),
     Setting("lr", "float", PRESETS["digits5"].lr[PRESETS["digits5"].activation], "learning rate", lo=1e-4, hi=10.0),
+    Setting("l2", "float", 0.0, "L2 regularisation rate (weight decay): each update also shrinks every weight "
+            "by lr * l2 of itself; 0 = off", lo=0.0, hi=1.0),
+    Setting("l1", "float", 0.0, "L1 regularisation rate: each update also moves every weight lr * l1 towards 0, "
+            "stopping there, so unneeded weights become exactly 0; 0 = off", lo=0.0, hi=1.0),
     Setting("seed", "int", 1, "random seed for the initial weights", lo=0, hi=2**31 - 1),
     Setting("batch", "int", 1, "samples per weight update (1 = plain per-sample SGD)", lo=1, hi=256),
     Setting("shuffle", "bool", False, "visit the samples in a new random order each epoch instead of in turn"),

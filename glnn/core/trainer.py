@@ -23,7 +23,7 @@ from glnn.core.model import Architecture, Network, predicted_classes
 from glnn.core.timeline import Timeline
 
 # Settings whose change keeps the weights; any other change rebuilds the network.
-_LIVE_SETTINGS = {"lr", "batch", "shuffle", "on_diverge"}
+_LIVE_SETTINGS = {"lr", "l1", "l2", "batch", "shuffle", "on_diverge"}
 # Settings that redraw the data of a generated 2-D set: the network keeps its weights (and its
 # iteration count and curves) as long as the new data has the same inputs and outputs.
 _DATA_SETTINGS = {"noise", "train_ratio"}
@@ -328,7 +328,8 @@ class Trainer:
         s = self.settings
         kernels.train_steps(*self._kernel_args()[:1], self._grad, *self._kernel_args()[1:],
                             self._fit_x, self._fit_y, self._order, self._state.copy(),
-                            0, np.float32(s["lr"]), s["batch"], s["shuffle"], self.on_value,
+                            0, np.float32(s["lr"]), np.float32(s["l1"]), np.float32(s["l2"]), s["batch"], s["shuffle"],
+                            self.on_value,
                             self._acts, self._deltas, self._a_off, self._losses)
         self._train_kernel(s["batch"])  # and a specialised one, if the cache has it
 
@@ -356,7 +357,8 @@ class Trainer:
         params, sizes, w_off, b_off, bias, act, loss = self._kernel_args()
         t0 = time.perf_counter()
         done = train(params, self._grad, sizes, w_off, b_off, bias, act, loss,
-                     x, y, order, state, chunk, np.float32(s["lr"]), batch, shuffle, self.on_value,
+                     x, y, order, state, chunk, np.float32(s["lr"]), np.float32(s["l1"]), np.float32(s["l2"]), batch,
+                     shuffle, self.on_value,
                      self._acts, self._deltas, self._a_off, self._losses)
         dt = time.perf_counter() - t0
         # The kernel sees a blow-up only at the next iteration's loss, so a chunk can end on weights
@@ -534,9 +536,9 @@ class Trainer:
         s = self.settings
         # a .csv dataset is recorded by its absolute path, so --load finds it from any directory
         dataset = os.path.abspath(s["dataset"]) if is_csv(s["dataset"]) else s["dataset"]
-        meta = {"dataset": dataset, "image_shape": s["image_shape"], "lr": s["lr"], "seed": s["seed"],
-                "iterations": self.iterations, "noise": s["noise"], "train_ratio": s["train_ratio"],
-                "features": ",".join(s["features"])}
+        meta = {"dataset": dataset, "image_shape": s["image_shape"], "lr": s["lr"], "l1": s["l1"], "l2": s["l2"],
+                "seed": s["seed"], "iterations": self.iterations, "noise": s["noise"],
+                "train_ratio": s["train_ratio"], "features": ",".join(s["features"])}
         model_io.save(path, self.net, meta)
 
     @classmethod
@@ -552,7 +554,7 @@ class Trainer:
         net, meta = model_io.load(path)
         settings = {"dataset": meta.get("dataset", "digits5"), "hidden": tuple(net.arch.sizes[1:-1]),
                     "activation": net.arch.activation, "loss": net.arch.loss, "bias": net.arch.bias}
-        for key in ("image_shape", "lr", "seed", "noise", "train_ratio"):
+        for key in ("image_shape", "lr", "l1", "l2", "seed", "noise", "train_ratio"):
             if key in meta:
                 settings[key] = meta[key]
         if "features" in meta:  # what the inputs are: part of the network, like its shape
