@@ -261,7 +261,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def window_request(args: argparse.Namespace, state_changes: dict[str, Any] | None = None):
     """The window's ready objects from its flags: (trainer, state, exhibit, options).
-    state_changes: AppState fields to set after the flags (scripts/screenshot.py shows views that need a click)."""
+    state_changes: AppState fields to set after the flags (scripts/gallery.py shows views that need a click)."""
     from glnn import exhibit as exhibit_mod
     from glnn.launch import WindowOptions
     from glnn.state import AppState

@@ -21,6 +21,8 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np  # noqa: E402
+
 from glnn import cli  # noqa: E402
 from glnn.core.errors import GlnnError  # noqa: E402
 
@@ -34,6 +36,9 @@ class Shot:
     learned: float | None = None  # the caption claims at least this train accuracy
     readme: bool = False
     render: Callable | None = None  # a renderer of its own (kiosk screens), else glnn --screenshot
+    # examples added by hand before the picture, as (class name, sample): a drawing's pixels as a
+    # string of 0/1 (the Draw tab's "this is a ..." buttons) or a point (x1, x2) (a click on the map)
+    examples: tuple = ()
 
 
 def window_shot(shot: Shot, path: Path):
@@ -41,6 +46,9 @@ def window_shot(shot: Shot, path: Path):
     from glnn import launch
     args = cli.window_parser().parse_args(["--screenshot", str(path), *shot.flags])
     trainer, state, exhibit, options = cli.window_request(args, shot.state)
+    for name, sample in shot.examples:
+        values = [float(c) for c in sample] if isinstance(sample, str) else list(sample)
+        trainer.add_example(values, trainer.dataset.class_names.index(name))
     sys.stdout = open(os.devnull, "w")  # launch prints "wrote ..."; the gallery prints its own line
     try:
         launch.run(trainer, state, exhibit, options)
@@ -80,6 +88,14 @@ def kiosk_shot(demo_seconds: float | None, pretrain: int = 0):
     return render
 
 
+# drawings a digits5 network (seed 1) answers wrong until taught
+HOOKED_TWO = "0110010010000100010011111"
+ONE_AT_THE_EDGE = "1000010000100001000010000"
+BOXY_EIGHT = "1111110001111111000111111"
+# a little class-1 cluster where the gauss data say nothing, and two class-0 points in class 1's corner
+YOUR_POINTS = (tuple(("1", (-0.85 + dx, 0.05 + dy)) for dx in (-0.08, 0.0, 0.08) for dy in (-0.08, 0.0, 0.08))
+               + (("0", (0.75, 0.9)), ("0", (0.9, 0.75))))
+
 SHOTS = (
     Shot("screenshot", "digits5, 25-16-10 sigmoid, lr 0.5, after 4,000 iterations: the network answers 9 for "
          "the training image 9", ("--iterations", "4000"), learned=0.9, readme=True),
@@ -93,6 +109,22 @@ SHOTS = (
          "map with the data, a picture per neuron",
          ("--dataset", "spiral", "--hidden", "16,16", "--activation", "tanh", "--lr", "0.05",
           "--iterations", "400000"), learned=0.95, readme=True),
+    Shot("hidden-space", "xor, 2-3-1 tanh, lr 0.1, 5,000 iterations: the Space tab, the points and the plane's "
+         "grid as two hidden neurons see them", ("--dataset", "xor", "--hidden", "3", "--activation", "tanh",
+                                                  "--lr", "0.1", "--iterations", "5000", "--tab", "space"),
+         learned=0.95, readme=True),
+    Shot("features", "circle, inputs x1² and x2², no hidden layer, noise 0.3, 50,000 iterations: the Data tab",
+         ("--dataset", "circle", "--features", "x1sq,x2sq", "--hidden", "0", "--noise", "0.3",
+          "--iterations", "50000", "--tab", "data"), learned=0.95, readme=True),
+    Shot("teach", "digits5, seed 1, 100,000 iterations with three drawings taught (a 1 at the edge, a boxy 8, "
+         "a hooked 2): the Draw tab, the hooked 2 on the grid answered 2",
+         ("--seed", "1", "--iterations", "100000"),
+         {"tab": "draw", "drawing": np.array([float(c) for c in HOOKED_TWO], np.float32)}, learned=0.99, readme=True,
+         examples=(("1", ONE_AT_THE_EDGE), ("8", BOXY_EIGHT), ("2", HOOKED_TWO))),
+    Shot("your-points", "gauss, seed 2, 30,000 iterations with 11 points added by hand (squares): nine of class 1 "
+         "left of centre, two of class 0 in class 1's corner", ("--dataset", "gauss", "--seed", "2",
+                                                                  "--iterations", "30000"),
+         {"tab": "draw"}, readme=True, examples=YOUR_POINTS),
     Shot("step-animation", "xor3, 2,000 iterations, the step animation at 6.5 s: the update, each neuron "
          "with its σ, b and δ", ("--dataset", "xor3", "--iterations", "2000", "--animate-at", "6.5"), readme=True),
     Shot("kiosk-1080-demo", "kiosk at 1920x1080: the attract demo 18 s in (training, with its caption)",

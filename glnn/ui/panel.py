@@ -24,6 +24,15 @@ MAX_SPEED = 100_000  # iterations per frame at the right end of the slider; "max
 HIDDEN_MAX = 64
 
 
+def _rate_slider(name: str, label: str, value: float, out: list) -> None:
+    """A regularisation rate: logarithmic from 0.0001 up to its setting's limit, with "off" at 0."""
+    hi = settings.BY_NAME[name].hi
+    changed, rate = imgui.slider_float(label, float(value), 0.0, hi, "off" if value == 0 else "%.4g",
+                                       imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
+    if changed and math.isfinite(rate):
+        out.append(commands.Set(name, float(np.clip(rate, 0.0, hi)) if rate >= 1e-4 else 0.0))
+
+
 def _choice(label: str, name: str, current, out: list) -> None:
     """A combo box; a dataset or an activation chosen comes with its preset (commands.Choose). A value
     that is none of the setting's choices (a dataset's .csv file, shown by its file name) is listed first."""
@@ -403,6 +412,10 @@ class Panel:
         imgui.same_line()
         if imgui.small_button(" - ") and layers > 0:  # down to none: the inputs feed the output
             out.append(commands.Set("hidden", tuple(s["hidden"][:-1])))
+        imgui.separator()
+        imgui.text_disabled("Regularisation (live: the weights stay)")
+        _rate_slider("l2", "L2 (weight decay)", s["l2"], out)
+        _rate_slider("l1", "L1 (weights to zero)", s["l1"], out)
         imgui.separator()
         imgui.text_disabled("Look")
         _choice("palette", "palette", state.palette, out)
