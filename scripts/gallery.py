@@ -124,7 +124,7 @@ SHOTS = (
     Shot("your-points", "gauss, seed 2, 30,000 iterations with 11 points added by hand (squares): nine of class 1 "
          "left of centre, two of class 0 in class 1's corner", ("--dataset", "gauss", "--seed", "2",
                                                                   "--iterations", "30000"),
-         {"tab": "draw"}, readme=True, examples=YOUR_POINTS),
+         {"tab": "data"}, readme=True, examples=YOUR_POINTS),
     Shot("step-animation", "xor3, 2,000 iterations, the step animation at 6.5 s: the update, each neuron "
          "with its σ, b and δ", ("--dataset", "xor3", "--iterations", "2000", "--animate-at", "6.5"), readme=True),
     Shot("kiosk-1080-demo", "kiosk at 1920x1080: the attract demo 18 s in (training, with its caption)",

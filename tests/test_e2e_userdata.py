@@ -215,11 +215,11 @@ def test_adding_points_by_click_and_shift_click(points_gui):
         return a[0] > a[2] + 60 and a[0] > 150 and b[2] > b[0] + 60 and b[2] > 150
     img, _ = gui.wait_for("a red square and a blue square where clicked", squares, name="points_added",
                           explain=lambda im: f"{colour(im, *red_spot)} {colour(im, *blue_spot)}")
-    # the panel's Draw tab counts them and undoes the last
-    x, y = find_text(img, "Draw", (0, 25, gui.geo.panel_w, 65))
+    # the panel's Data tab counts them and undoes the last
+    x, y = find_text(img, "Data", (0, 25, gui.geo.panel_w, 65))
     gui.click(x, y)
     gui.move(*BLANK)
-    img, _ = gui.wait_for("2 of yours in the Draw tab",
+    img, _ = gui.wait_for("2 of yours in the Data tab",
                           lambda im: text_score(im, "2 of yours", (0, 60, gui.geo.panel_w, 400)) >= READS,
                           name="points_tab")
     gui.click(*find_text(img, "Undo", (0, 60, gui.geo.panel_w, 400)))

@@ -13,11 +13,12 @@ import pytest
 
 from glnn.exhibit import DEFAULT_CAPTIONS
 from glnn.ui.panel import PANEL_WIDTH
+from glnn.view.screen import auto_scale
 from test_e2e import READS, SCREEN, find_text, running_glnn, text_matches, text_score
 
 pytestmark = pytest.mark.e2e
 
-SCALE = 1.5  # the kiosk's ui_scale (settings.KIOSK_DEFAULTS)
+SCALE = auto_scale(SCREEN[1])  # the kiosk's ui_scale (settings.KIOSK_DEFAULTS: 0, text that follows the screen)
 IDLE = 5  # seconds before the demo starts (the smallest idle_timeout allowed)
 PANEL = (0, 0, PANEL_WIDTH * SCALE, SCREEN[1])
 

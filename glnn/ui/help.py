@@ -126,7 +126,7 @@ def _things_to_try(dataset, item: str, click: str, parts: set, click_adds: bool 
                     "network answers it right. \"Forget mine\" takes yours out again.")
     if item == "point" and click_adds:
         other = "" if click == "Touch" else " (shift-click adds the other class)"
-        where = "; Draw, in the panel, chooses the class, or makes a click show the answer instead" \
+        where = "; the Data tab chooses the class, or makes a click show the answer instead" \
             if "draw" in parts else ""
         tips.append(f"{click} the decision map to add a training point of your own there{other} and watch the "
                     f"boundary bend to it: your points are squares{where}. Ctrl+Z takes the last one back"

@@ -163,14 +163,15 @@ class Panel:
                     if self._entered:
                         out.append(commands.ShowInput(state.drawing.copy(), "your drawing"))
                     self._draw_tab(frame, state, dataset, out)
-        if "draw" in parts and dataset.has_plane:  # a point set: add your own points on the map
-            with self._tab("Draw", "draw", state, out) as opened:
-                if opened:
-                    self._points_tab(frame, state, dataset, out)
-        if "data" in parts and dataset.has_plane:
+        # a point set: one Data tab for your own points and Playground's data controls (a tab each made
+        # six tabs, more than the panel's width shows)
+        if dataset.has_plane and ("draw" in parts or "data" in parts):
             with self._tab("Data", "data", state, out) as opened:
                 if opened:
-                    self.data.draw(trainer_settings, dataset, state, out)
+                    if "draw" in parts:
+                        self._points_section(frame, state, dataset, out)
+                    if "data" in parts:
+                        self.data.draw(trainer_settings, dataset, state, out)
         if "results" in parts:
             with self._tab("Results", "results", state, out) as opened:
                 if opened:
@@ -357,21 +358,20 @@ class Panel:
         if state.data_message:
             imgui.text_wrapped(state.data_message)
 
-    def _points_tab(self, frame, state, dataset, out) -> None:
+    def _points_section(self, frame, state, dataset, out) -> None:
         """Your own points on a 2-D dataset's decision map: what a click does, which class, undo, clear."""
-        imgui.text_wrapped("Add your own training points: click on the decision map. Shift-click adds the "
-                           "other class. The map follows as the network learns them.")
-        imgui.text_disabled("a click on the map")
+        imgui.text_disabled("Your own points: click the map (shift: the other class)")
+        imgui.text("a click")
+        imgui.same_line()
         if imgui.radio_button("adds a point", state.click_adds) and not state.click_adds:
             out.append(commands.Set("click_adds", True))
         imgui.same_line()
         if imgui.radio_button("shows the answer", not state.click_adds) and state.click_adds:
             out.append(commands.Set("click_adds", False))
-        imgui.text_disabled("class of the points added")
         pos, neg = (tuple(min(c, 1.0) for c in colour) for colour in PALETTES[state.palette])
+        imgui.text("it adds")
         for k, colour in ((1, pos), (0, neg)):  # class 1 is the palette's positive colour, as on the map
-            if k == 0:
-                imgui.same_line()
+            imgui.same_line()
             with imgui_ctx.push_style_color(imgui.Col_.check_mark, imgui.ImVec4(*colour, 1.0)):
                 if imgui.radio_button(f"class {dataset.class_names[k]}", state.point_class == k) \
                         and state.point_class != k:
@@ -386,19 +386,15 @@ class Panel:
             imgui.text_disabled("none of yours yet")
         self._examples_row(frame, state, "Clear mine", out)
         imgui.separator()
-        m = frame.metrics
-        imgui.text(f"accuracy {finite(m.train_accuracy) * 100:.0f}%")
-        if m.has_test:
-            imgui.same_line()
-            imgui.text_disabled(f"test {finite(m.test_accuracy) * 100:.0f}%")
-        if not state.playing:
-            imgui.text_disabled("press Play (Space) to watch it learn them")
 
     def _settings_tab(self, state, s, out) -> None:
         imgui.text_disabled("Network (changing these starts afresh)")
-        imgui.text_wrapped("A dataset comes with a network that learns it, an activation with its learning rate.")
         _choice("dataset", "dataset", s["dataset"], out)
+        if imgui.is_item_hovered():
+            imgui.set_tooltip("A dataset comes with a network that learns it")
         _choice("activation", "activation", s["activation"], out)
+        if imgui.is_item_hovered():
+            imgui.set_tooltip("An activation comes with a learning rate that suits it")
         _choice("loss", "loss", s["loss"], out)
         changed, bias = imgui.checkbox("biases", s["bias"])
         if changed:
@@ -413,9 +409,14 @@ class Panel:
         if imgui.small_button(" - ") and layers > 0:  # down to none: the inputs feed the output
             out.append(commands.Set("hidden", tuple(s["hidden"][:-1])))
         imgui.separator()
-        imgui.text_disabled("Regularisation (live: the weights stay)")
-        _rate_slider("l2", "L2 (weight decay)", s["l2"], out)
-        _rate_slider("l1", "L1 (weights to zero)", s["l1"], out)
+        imgui.text_disabled("Regularisation (L2 shrinks, L1 zeroes)")
+        half = (imgui.get_content_region_avail().x - 2 * imgui.calc_text_size("L2").x
+                - 3 * imgui.get_style().item_inner_spacing.x - imgui.get_style().item_spacing.x) / 2
+        imgui.set_next_item_width(half)
+        _rate_slider("l2", "L2", s["l2"], out)
+        imgui.same_line()
+        imgui.set_next_item_width(half)
+        _rate_slider("l1", "L1", s["l1"], out)
         imgui.separator()
         imgui.text_disabled("Look")
         _choice("palette", "palette", state.palette, out)
@@ -434,16 +435,6 @@ class Panel:
         if changed:
             out.append(commands.Set("receptive_fields", fields))
         imgui.separator()
-        imgui.text_disabled("Save the training data, yours included (.csv)")
-        imgui.set_next_item_width(-1)
-        changed, path = imgui.input_text("##datafile", state.data_file)
-        if changed:
-            out.append(commands.Set("data_file", path))
-        if imgui.button("Save data"):
-            out.append(commands.SaveData(state.data_file))
-        if state.data_message:
-            imgui.text_wrapped(state.data_message)
-        imgui.separator()
         imgui.text_disabled("Save or load the network (.npz)")
         imgui.set_next_item_width(-1)
         changed, path = imgui.input_text("##file", state.network_file)
@@ -456,3 +447,13 @@ class Panel:
             out.append(commands.Load(state.network_file))
         if state.message:
             imgui.text_wrapped(state.message)
+        imgui.separator()
+        imgui.text_disabled("Save the training data, yours included (.csv)")
+        imgui.set_next_item_width(-1)
+        changed, path = imgui.input_text("##datafile", state.data_file)
+        if changed:
+            out.append(commands.Set("data_file", path))
+        if imgui.button("Save data"):
+            out.append(commands.SaveData(state.data_file))
+        if state.data_message:
+            imgui.text_wrapped(state.data_message)
