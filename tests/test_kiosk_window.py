@@ -13,7 +13,7 @@ import pytest
 
 from glnn.exhibit import DEFAULT_CAPTIONS
 from glnn.ui.panel import PANEL_WIDTH
-from glnn.view.screen import auto_scale
+from glnn.view.screen import auto_scale, caption_size
 from test_e2e import READS, SCREEN, find_text, running_glnn, text_matches, text_score
 
 pytestmark = pytest.mark.e2e
@@ -73,7 +73,8 @@ def test_the_demo_says_how_to_take_over(kiosk):
     scene = (PANEL[2], SCREEN[1] // 2, SCREEN[0], SCREEN[1])  # captions go along the bottom of the scene
 
     def hinted(im):
-        return reads_at_some_size(im, hint, scene, (1.6, 2.0, 2.4, 2.8, 3.2, 3.6))
+        size = caption_size(SCALE) / 15.0  # text_matches' scale 1 is 15-pixel text; a long caption shrinks
+        return reads_at_some_size(im, hint, scene, (0.8 * size, 0.9 * size, size))
 
     assert not hinted(g.shot("kiosk_visitor")), "the hint shows while a visitor uses the exhibit"
     # idle again: the demo starts, and between its captions it tells passers-by what to do

@@ -24,6 +24,12 @@ MAX_SPEED = 100_000  # iterations per frame at the right end of the slider; "max
 HIDDEN_MAX = 64
 
 
+def _buttons_width(*labels: str) -> float:
+    """The width that buttons with these labels take on a row after another item."""
+    style = imgui.get_style()
+    return sum(imgui.calc_text_size(label).x + 2 * style.frame_padding.x + style.item_spacing.x for label in labels)
+
+
 def _rate_slider(name: str, label: str, value: float, out: list) -> None:
     """A regularisation rate: logarithmic from 0.0001 up to its setting's limit, with "off" at 0."""
     hi = settings.BY_NAME[name].hi
@@ -435,11 +441,13 @@ class Panel:
         if changed:
             out.append(commands.Set("receptive_fields", fields))
         imgui.separator()
+        # each file on one row, its name and its buttons, so that the outcome below stays on screen
         imgui.text_disabled("Save or load the network (.npz)")
-        imgui.set_next_item_width(-1)
+        imgui.set_next_item_width(-_buttons_width("Save", "Load"))
         changed, path = imgui.input_text("##file", state.network_file)
         if changed:
             out.append(commands.Set("network_file", path))
+        imgui.same_line()
         if imgui.button("Save"):
             out.append(commands.Save(state.network_file))
         imgui.same_line()
@@ -449,10 +457,11 @@ class Panel:
             imgui.text_wrapped(state.message)
         imgui.separator()
         imgui.text_disabled("Save the training data, yours included (.csv)")
-        imgui.set_next_item_width(-1)
+        imgui.set_next_item_width(-_buttons_width("Save data"))
         changed, path = imgui.input_text("##datafile", state.data_file)
         if changed:
             out.append(commands.Set("data_file", path))
+        imgui.same_line()
         if imgui.button("Save data"):
             out.append(commands.SaveData(state.data_file))
         if state.data_message:
