@@ -73,8 +73,8 @@ def test_the_demo_says_how_to_take_over(kiosk):
     scene = (PANEL[2], SCREEN[1] // 2, SCREEN[0], SCREEN[1])  # captions go along the bottom of the scene
 
     def hinted(im):
-        size = caption_size(SCALE) / 15.0  # text_matches' scale 1 is 15-pixel text; a long caption shrinks
-        return reads_at_some_size(im, hint, scene, (0.8 * size, 0.9 * size, size))
+        size = caption_size(SCALE) / 17.0  # text_matches' scale 1 is ImGui's 17-pixel font
+        return reads_at_some_size(im, hint, scene, (0.9 * size, 0.95 * size, size))
 
     assert not hinted(g.shot("kiosk_visitor")), "the hint shows while a visitor uses the exhibit"
     # idle again: the demo starts, and between its captions it tells passers-by what to do
