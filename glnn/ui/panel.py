@@ -366,7 +366,7 @@ class Panel:
 
     def _points_section(self, frame, state, dataset, out) -> None:
         """Your own points on a 2-D dataset's decision map: what a click does, which class, undo, clear."""
-        imgui.text_disabled("Your own points: click the map (shift: the other class)")
+        imgui.text_disabled("Your points: click the map (shift: other class)")
         imgui.text("a click")
         imgui.same_line()
         if imgui.radio_button("adds a point", state.click_adds) and not state.click_adds:
