@@ -126,7 +126,7 @@ def test_the_noise_slider_redraws_the_points_live(gui):
     scene = gui.scene
     img = gui.grab()
     gui.click(*find_text(img, "Data", (0, 25, scene.panel_w, 65)))
-    labels = (200, 60, scene.panel_w, 200)  # right of the sliders: their names
+    labels = (200, 60, scene.panel_w, 400)  # right of the sliders (below your own points): their names
     img, _ = gui.wait_for("the Data tab", lambda im: text_score(im, "train / test", labels) >= READS
                           and text_score(im, "noise", labels) >= READS, name="data_tab")
     m = scene.map
