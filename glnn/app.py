@@ -68,8 +68,12 @@ class App:
         self._check_finite = os.environ.get("GLNN_CHECK_FINITE") == "1"
         self._reported: set[str] = set()
         window.push_handlers(self)  # ours first: the ImGui backend's handlers go on top and see events first
+        # Our own ImGui and ImPlot contexts, made current by hand: create_context leaves whichever
+        # context was current before it current (another App's, or a TextMeasure's), and ImGui calls
+        # made on that one (the renderer's font texture among them) fail later, far from the cause.
         self.imgui_context = imgui.create_context()
         self.implot_context = implot.create_context()
+        self._make_current()
         self.renderer = pyglet_backend.create_renderer(window)
         from glnn.ui.taps import TapSequencer
         self.taps = TapSequencer(window)
@@ -183,6 +187,7 @@ class App:
     def frame(self) -> None:
         """One frame: train, lay out, pick what is hovered, draw the scene, draw the UI, act on its commands."""
         t0 = time.perf_counter()
+        self._make_current()
         self._govern(t0)
         self.tick()
         t1 = time.perf_counter()
@@ -203,6 +208,12 @@ class App:
         t6 = time.perf_counter()
         self.timings = {"train": t1 - t0, "prepare": t2 - t1, "scene_gl": t3 - t2, "ui": t4 - t3,
                         "ui_gl": t5 - t4, "commands": t6 - t5, "total": t6 - t0}
+
+    def _make_current(self) -> None:
+        """This App's ImGui and ImPlot contexts, current (several Apps can live in one process)."""
+        from imgui_bundle import imgui, implot
+        imgui.set_current_context(self.imgui_context)
+        implot.set_current_context(self.implot_context)
 
     def tick(self) -> None:
         """The frame's work before drawing: the kiosk's timers, then this frame's training."""
@@ -367,6 +378,7 @@ class App:
         from imgui_bundle import imgui, implot
         self.controller.close()
         self.window.switch_to()
+        self._make_current()
         self.scene.release()
         self.panel.release()
         self.receptive.release()
