@@ -182,3 +182,29 @@ def test_no_hidden_layer_says_so_instead_of_a_plot(make_app):
     x, y, _, _ = app.layout.nodes[2]  # the output
     click(app, x, y)
     assert app.state.space_pair == (-1, -1)
+
+
+# -- regularisation (Settings tab) ------------------------------------------------------------------
+def test_the_regularisation_sliders_set_the_rates_live(make_app):
+    """A click on the L2 slider's track sets a rate there (the weights stay: no rebuild), a click at its
+    left end turns it off again; L1 the same; the slider says "off" at 0."""
+    trainer = Trainer({"dataset": "digits5", "hidden": (16,)})
+    trainer.steps(2000)
+    app = make_app(trainer, WINDOW, tab="settings")
+    render(app)
+    net = app.controller.trainer.net
+    for name in ("l2", "l1"):
+        x, y, w, h = app.panel.rate_sliders[name]
+        click(app, x + 0.8 * w, y + h / 2)
+        rate = app.controller.trainer.settings[name]
+        assert 1e-3 < rate < 1.0, (name, rate)  # a logarithmic track: 80 % along is well above 0.0001
+        assert app.controller.trainer.net is net  # live: the same network trains on
+        before = net.params.copy()
+        app.controller.trainer.steps(200)
+        plain = Trainer({"dataset": "digits5", "hidden": (16,)})
+        plain.net.params[:] = before
+        plain.steps(200)
+        if name == "l2":  # the same 200 steps shrink the weights more with the rate than without
+            assert np.linalg.norm(net.params) < np.linalg.norm(plain.net.params)
+        click(app, x + 2, y + h / 2)
+        assert app.controller.trainer.settings[name] == 0.0

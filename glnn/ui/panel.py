@@ -30,13 +30,16 @@ def _buttons_width(*labels: str) -> float:
     return sum(imgui.calc_text_size(label).x + 2 * style.frame_padding.x + style.item_spacing.x for label in labels)
 
 
-def _rate_slider(name: str, label: str, value: float, out: list) -> None:
-    """A regularisation rate: logarithmic from 0.0001 up to its setting's limit, with "off" at 0."""
+def _rate_slider(name: str, label: str, value: float, out: list) -> tuple[float, float, float, float]:
+    """A regularisation rate: logarithmic from 0.0001 up to its setting's limit, with "off" at 0.
+    Returns the slider's rectangle (x, y, w, h) in window pixels."""
     hi = settings.BY_NAME[name].hi
     changed, rate = imgui.slider_float(label, float(value), 0.0, hi, "off" if value == 0 else "%.4g",
                                        imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
     if changed and math.isfinite(rate):
         out.append(commands.Set(name, float(np.clip(rate, 0.0, hi)) if rate >= 1e-4 else 0.0))
+    lo, up = imgui.get_item_rect_min(), imgui.get_item_rect_max()
+    return lo.x, lo.y, up.x - lo.x, up.y - lo.y
 
 
 def _choice(label: str, name: str, current, out: list) -> None:
@@ -100,6 +103,7 @@ class Panel:
         self.grid = DrawGrid()
         self.results = ResultsTab()
         self.data = DataControls()  # noise, split and the feature column of 2-D sets
+        self.rate_sliders: dict[str, tuple] = {}  # the Settings tab's L2/L1 sliders (x, y, w, h), as drawn last
         self.space = SpaceTab()  # how a hidden layer sees the plane (2-D sets)
         self._arch = None
         self.loss_plot = plots.LossPlot()
@@ -419,10 +423,10 @@ class Panel:
         half = (imgui.get_content_region_avail().x - 2 * imgui.calc_text_size("L2").x
                 - 3 * imgui.get_style().item_inner_spacing.x - imgui.get_style().item_spacing.x) / 2
         imgui.set_next_item_width(half)
-        _rate_slider("l2", "L2", s["l2"], out)
+        self.rate_sliders["l2"] = _rate_slider("l2", "L2", s["l2"], out)
         imgui.same_line()
         imgui.set_next_item_width(half)
-        _rate_slider("l1", "L1", s["l1"], out)
+        self.rate_sliders["l1"] = _rate_slider("l1", "L1", s["l1"], out)
         imgui.separator()
         imgui.text_disabled("Look")
         _choice("palette", "palette", state.palette, out)
