@@ -184,7 +184,7 @@ def cmd_train(argv: Sequence[str]) -> int:
 # -- glnn bench -------------------------------------------------------------------------------
 def cmd_bench(argv: Sequence[str]) -> int:
     p = _Parser(prog="glnn bench", description="Measure SGD iterations/s: the Numba kernel against plain NumPy.")
-    p.add_argument("--seconds", type=float, default=2.0, help="time per network for the Numba kernel")
+    p.add_argument("--seconds", type=float, default=2.0, help="time per network for the Numba kernel (default: 2)")
     p.add_argument("--numpy-iterations", type=_positive_int, default=20_000, help="iterations of the NumPy loop")
     args = p.parse_args(argv)
     if not 0 < args.seconds <= 600:
@@ -198,8 +198,8 @@ def cmd_bench(argv: Sequence[str]) -> int:
 def record_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="glnn record", description="Render a training run offscreen into a video (.mp4 or .gif).")
     p.add_argument("output", help="the video file to write: .mp4 or .gif")
-    p.add_argument("--iterations", type=_positive_int, default=60_000, help="iterations trained over the video")
-    p.add_argument("--frames", type=_at_least_one, default=300, help="number of frames (default 300)")
+    p.add_argument("--iterations", type=_positive_int, default=60_000, help="iterations trained over the video (default: 60000)")
+    p.add_argument("--frames", type=_at_least_one, default=300, help="number of frames (default: 300)")
     p.add_argument("--fps", type=_at_least_one, default=30, help="frames per second (default 30)")
     p.add_argument("--size", default="1920x1080", metavar="WxH", help="video size (default 1920x1080)")
     p.add_argument("--schedule", choices=("log", "linear"), default="log",

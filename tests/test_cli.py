@@ -109,6 +109,9 @@ BAD_ARGUMENTS = [
     (["--dataset", "circle", "--train-ratio", "0.95"], ["--train-ratio", "0.1..0.9"]),
     (["--dataset", "circle", "--features", "x1,x3"], ["--features", "'x3'"]),
     (["--dataset", "circle", "--features", ""], ["--features", "one or more"]),
+    (["--dataset", "circle", "--features", "x1,x1"], ["--features", "'x1' is given twice"]),
+    (["--l2", "2"], ["--l2", "0..1"]),
+    (["--l1", "-0.1"], ["--l1"]),
     (["--noise", "0.2"], ["--noise", "digits5"]),  # the default dataset is not generated
     (["--dataset", "xor3", "--train-ratio", "0.8"], ["--train-ratio", "xor3"]),
     (["--dataset", "xor3", "--features", "x1sq"], ["--features", "xor3"]),

@@ -111,6 +111,9 @@ class Setting:
             unknown = [v for v in value if v not in self.choices]
             if unknown:
                 raise GlnnError(f"{where}: unknown {unknown[0]!r}; choose from {', '.join(self.choices)}")
+            twice = [v for k, v in enumerate(value) if v in value[:k]]
+            if twice:
+                raise GlnnError(f"{where}: {twice[0]!r} is given twice")
             return tuple(c for c in self.choices if c in value)
         if self.kind == "dataset":
             if isinstance(value, str) and (value in self.choices or is_csv(value)):

@@ -185,7 +185,9 @@ class LossPlot:
                 implot.plot_text("press Play to see the loss fall", (lo + hi) / 2, 0.5 * top)
             if frame.scrubbed >= 0:  # where the timeline is: the network the scene shows
                 mark = implot.Spec(line_color=imgui.ImVec4(*TIMELINE_MARK, 1.0), line_weight=2.0)
-                implot.plot_inf_lines("shown in the scene", np.array([float(frame.timeline[frame.scrubbed])]), mark)
+                # out of the legend ("##"): a fourth entry does not fit the panel's width; the gold is the
+                # timeline's own colour for "the network shown"
+                implot.plot_inf_lines("##shown in the scene", np.array([float(frame.timeline[frame.scrubbed])]), mark)
             self._width.measure()
             self.rect = self._width.rect
 

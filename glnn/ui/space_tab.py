@@ -51,8 +51,12 @@ class SpaceTab:
             return
         pair = layer_space.resolve(state.space_pair, sizes)
         if pair is None:
-            imgui.text_wrapped("No hidden layer of two neurons or more: the inputs go straight to the output, "
-                               "so there is no hidden space to look at. Add hidden neurons on the Train tab.")
+            if any(n >= 1 for n in sizes[1:-1]):  # hidden layers, but none of two neurons: one axis only
+                imgui.text_wrapped("This view needs a hidden layer of two neurons or more (one for each axis); "
+                                   "no hidden layer here has two. Add hidden neurons on the Train tab.")
+            else:
+                imgui.text_wrapped("No hidden layer: the inputs go straight to the output, so there is no hidden "
+                                   "space to look at. Add hidden neurons on the Train tab.")
             return
         a, b = pair
         layer = layer_space.hidden_layer_of(sizes, a)
