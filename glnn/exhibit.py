@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from glnn.core import settings
-from glnn.core.errors import GlnnError
+from glnn.core.errors import GlnnError, reading
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -164,12 +164,8 @@ def _parse(data: dict[str, Any]) -> Exhibit:
 def load(path: str | Path) -> Exhibit:
     path = Path(path)
     try:
-        with path.open("rb") as f:
+        with reading(path), path.open("rb") as f:
             data = tomllib.load(f)
-    except FileNotFoundError:
-        raise GlnnError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise GlnnError(f"{path}: is a directory") from None
     except OSError as e:
         raise GlnnError(f"{path}: cannot read: {e.strerror}") from None
     except UnicodeDecodeError:

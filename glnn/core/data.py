@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from glnn.core import features as features_mod
-from glnn.core.errors import GlnnError
+from glnn.core.errors import GlnnError, reading
 
 # Ten 5x5 digits, drawn for glnn. '#' is ink (1.0), '.' is paper (0.0).
 DIGITS5_ART = (
@@ -343,19 +343,14 @@ def read_csv(path, image_shape: tuple[int, int] | None = None) -> Dataset:
 
 def _read_text(shown: str) -> str:
     try:
-        size = os.stat(shown).st_size
-        if os.path.isdir(shown):
-            raise IsADirectoryError
-        if size > MAX_FILE_BYTES:
-            raise GlnnError(f"{shown}: {size / 2**20:,.0f} MB is too big (glnn reads at most {MAX_ROWS:,} rows)")
-        with open(shown, "rb") as f:
-            raw = f.read()
-    except FileNotFoundError:
-        raise GlnnError(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise GlnnError(f"{shown}: is a directory") from None
-    except PermissionError:
-        raise GlnnError(f"{shown}: permission denied") from None
+        with reading(shown):
+            size = os.stat(shown).st_size
+            if os.path.isdir(shown):
+                raise IsADirectoryError
+            if size > MAX_FILE_BYTES:
+                raise GlnnError(f"{shown}: {size / 2**20:,.0f} MB is too big (glnn reads at most {MAX_ROWS:,} rows)")
+            with open(shown, "rb") as f:
+                raw = f.read()
     except OSError as e:
         raise GlnnError(f"{shown}: cannot read: {e.strerror or e}") from None
     try:

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO, Callable
 import numpy as np
 
 from glnn.core.settings import ACTIVATIONS, LOSSES
-from glnn.core.errors import GlnnError
+from glnn.core.errors import GlnnError, reading
 
 FILE_FORMAT = "glnn-network-1"
 
@@ -193,22 +193,17 @@ def load(path: str | os.PathLike) -> tuple[Network, dict[str, Any]]:
     """Read a network saved by `save`. Any problem with the file raises a one-line GlnnError."""
     path = Path(path)
     try:
-        with open(path, "rb") as f:
-            if f.read(4) != b"PK\x03\x04":  # every .npz is a zip archive
+        with reading(path):
+            with open(path, "rb") as f:
+                if f.read(4) != b"PK\x03\x04":  # every .npz is a zip archive
+                    raise GlnnError(f"{path}: not a glnn network file (not an .npz archive)")
+            data = np.load(path, allow_pickle=False)
+            if not isinstance(data, np.lib.npyio.NpzFile):  # a bare .npy array
                 raise GlnnError(f"{path}: not a glnn network file (not an .npz archive)")
-        data = np.load(path, allow_pickle=False)
-        if not isinstance(data, np.lib.npyio.NpzFile):  # a bare .npy array
-            raise GlnnError(f"{path}: not a glnn network file (not an .npz archive)")
-        with data:
-            fields = {k: data[k] for k in data.files}
+            with data:
+                fields = {k: data[k] for k in data.files}
     except GlnnError:
         raise
-    except FileNotFoundError:
-        raise GlnnError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise GlnnError(f"{path}: is a directory") from None
-    except PermissionError:
-        raise GlnnError(f"{path}: permission denied") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as e:
         raise GlnnError(f"{path}: not a readable glnn network file (truncated or corrupt: {e})") from None
     if str(fields.get("format", "")) != FILE_FORMAT:
