@@ -189,13 +189,7 @@ class Trainer:
             self._build()
             return True
         self.base_dataset = base
-        self.dataset = data.with_added(base, self._added_x, self._added_y)  # the visitor's points stay
-        self._fit_arrays()
-        self._order = np.arange(len(self._fit_y), dtype=np.int32)  # a new epoch over the new samples
-        self._state[0] = 0
-        self._evaluation = None  # measured on the old data
-        if self.last_sample >= len(self.dataset.y_train):
-            self.last_sample = -1
+        self._refit(new_epoch=True)  # the visitor's points stay, on the new data
         return False
 
     def reset(self, seed: int | None = None) -> None:
@@ -249,13 +243,19 @@ class Trainer:
     def _set_added(self, x: np.ndarray, y: np.ndarray) -> None:
         """The training set is the loaded one plus these: the training order and evaluations follow."""
         self._added_x, self._added_y = np.ascontiguousarray(x, np.float32), np.ascontiguousarray(y, np.int32)
+        self._refit(new_epoch=False)
+
+    def _refit(self, new_epoch: bool) -> None:
+        """The training set is base_dataset plus the examples added by hand: the kernel's arrays, the
+        training order and the evaluation follow, the weights stay. `new_epoch`: start again from the
+        first sample (new data); otherwise only a shuffled order, or a place past the end, starts again."""
         self.dataset = data.with_added(self.base_dataset, self._added_x, self._added_y)
         self._fit_arrays()
         n = len(self._fit_y)
         self._order = np.arange(n, dtype=np.int32)  # a shuffled order is drawn afresh at the next epoch
-        if self.settings["shuffle"] or self._state[0] >= n:
+        if new_epoch or self.settings["shuffle"] or self._state[0] >= n:
             self._state[0] = 0
-        self._evaluation = None  # made on the training set before
+        self._evaluation = None  # made on the data before
         if self.last_sample >= len(self.dataset.y_train):
             self.last_sample = -1
 
