@@ -24,6 +24,20 @@ MAX_SPEED = 100_000  # iterations per frame at the right end of the slider; "max
 HIDDEN_MAX = 64
 
 
+def _file_row(name: str, value: str, out: list, *buttons: str) -> str | None:
+    """A file name (the state field `name`) and its buttons on one row; the label of the button pressed."""
+    imgui.set_next_item_width(-_buttons_width(*buttons))
+    changed, path = imgui.input_text(f"##{name}", value)
+    if changed:
+        out.append(commands.Set(name, path))
+    pressed = None
+    for label in buttons:
+        imgui.same_line()
+        if imgui.button(label):
+            pressed = label
+    return pressed
+
+
 def _buttons_width(*labels: str) -> float:
     """The width that buttons with these labels take on a row after another item."""
     style = imgui.get_style()
@@ -447,26 +461,14 @@ class Panel:
         imgui.separator()
         # each file on one row, its name and its buttons, so that the outcome below stays on screen
         imgui.text_disabled("Save or load the network (.npz)")
-        imgui.set_next_item_width(-_buttons_width("Save", "Load"))
-        changed, path = imgui.input_text("##file", state.network_file)
-        if changed:
-            out.append(commands.Set("network_file", path))
-        imgui.same_line()
-        if imgui.button("Save"):
-            out.append(commands.Save(state.network_file))
-        imgui.same_line()
-        if imgui.button("Load"):
-            out.append(commands.Load(state.network_file))
+        pressed = _file_row("network_file", state.network_file, out, "Save", "Load")
+        if pressed:
+            out.append((commands.Save if pressed == "Save" else commands.Load)(state.network_file))
         if state.message:
             imgui.text_wrapped(state.message)
         imgui.separator()
         imgui.text_disabled("Save the training data, yours included (.csv)")
-        imgui.set_next_item_width(-_buttons_width("Save data"))
-        changed, path = imgui.input_text("##datafile", state.data_file)
-        if changed:
-            out.append(commands.Set("data_file", path))
-        imgui.same_line()
-        if imgui.button("Save data"):
+        if _file_row("data_file", state.data_file, out, "Save data"):
             out.append(commands.SaveData(state.data_file))
         if state.data_message:
             imgui.text_wrapped(state.data_message)
