@@ -355,9 +355,11 @@ def _window_box(display: str, wid: str) -> tuple[int, int, int, int]:
 
 
 @contextlib.contextmanager
-def running_glnn(shot_dir: Path, args=("--size", f"{SIZE[0]}x{SIZE[1]}"), fullscreen: bool = False):
-    """glnn started with `args` in an Xvfb of its own, its window found and (unless full screen, which fills
-    the screen) moved down by WINDOW_Y; yields the Gui once the window exists. Both are ended on exit."""
+def running_glnn(shot_dir: Path, args=("--size", f"{SIZE[0]}x{SIZE[1]}"), fullscreen: bool = False,
+                 window_timeout: float = 40):
+    """glnn started with `args` in an Xvfb of its own, its window found (within `window_timeout` seconds)
+    and (unless full screen, which fills the screen) moved down by WINDOW_Y; yields the Gui once the
+    window exists. Both are ended on exit."""
     xvfb_log = open(shot_dir / "xvfb.log", "wb")
     app_log_path = shot_dir / "glnn.log"
     app_log = open(app_log_path, "wb")
@@ -375,9 +377,9 @@ def running_glnn(shot_dir: Path, args=("--size", f"{SIZE[0]}x{SIZE[1]}"), fullsc
         try:
             wid = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^glnn$"],
                                  env={**os.environ, "DISPLAY": display}, capture_output=True, text=True,
-                                 timeout=40).stdout.split()[0]
+                                 timeout=window_timeout).stdout.split()[0]
         except subprocess.TimeoutExpired:
-            pytest.fail(f"no glnn window after 40 s; glnn said: {app_log_path.read_text()[-2000:]}")
+            pytest.fail(f"no glnn window after {window_timeout:g} s; glnn said: {app_log_path.read_text()[-2000:]}")
         want = SCREEN if fullscreen else SIZE
         if not fullscreen:
             subprocess.run(["xdotool", "windowmove", wid, "0", str(WINDOW_Y)],

@@ -3,15 +3,12 @@ own Xvfb, driven with xdotool (real pointer events), checked on screenshots (see
 helpers this module uses). One glnn process serves the module; the tests run in file order."""
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-import time
 
 import numpy as np
 import pytest
 
-from test_e2e import APP_ROOT, READS, SIZE, WINDOW_Y, Gui, _kill, _start_xvfb, _window_box, find_text, text_score
+from test_e2e import READS, SIZE, find_text, running_glnn, text_score
 
 pytestmark = pytest.mark.e2e
 
@@ -60,42 +57,15 @@ def gui(tmp_path_factory):
     shot_dir = tmp_path_factory.mktemp("e2e_playground")
     copies = test_e2e.SHOT_COPY
     test_e2e.SHOT_COPY = copies / "playground"  # the shots for a person to look at, not over test_e2e's
-    xvfb_log = open(shot_dir / "xvfb.log", "wb")
-    log_path = shot_dir / "glnn.log"
-    app_log = open(log_path, "wb")
-    xvfb = app = None
     try:
-        xvfb, display = _start_xvfb(xvfb_log)
-        env = {k: v for k, v in os.environ.items() if k not in ("PYOPENGL_PLATFORM", "WAYLAND_DISPLAY")}
-        env["DISPLAY"] = display
-        env["PYTHONPATH"] = os.pathsep.join([str(APP_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-        app = subprocess.Popen([sys.executable, "-m", "glnn", "--size", f"{SIZE[0]}x{SIZE[1]}", *ARGS], cwd=shot_dir,
-                               env=env, stdout=app_log, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            wid = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^glnn$"],
-                                 env={**os.environ, "DISPLAY": display}, capture_output=True, text=True,
-                                 timeout=60).stdout.split()[0]
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"no glnn window after 60 s; glnn said: {log_path.read_text()[-2000:]}")
-        subprocess.run(["xdotool", "windowmove", wid, "0", str(WINDOW_Y)], env={**os.environ, "DISPLAY": display},
-                       capture_output=True, timeout=10)
-        deadline = time.monotonic() + 10
-        while (box := _window_box(display, wid))[1] != WINDOW_Y and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert box[2:] == SIZE
-        g = Gui(display, app, wid, box, shot_dir, log_path)
-        g.scene = Scene()
-        g.xdo("mousemove", box[0] + SIZE[0] - 20, box[1] + SIZE[1] // 2)
-        g.xdo("windowfocus", wid)
-        g.wait_for("the Space tab's plot", lambda im: text_score(im, "hidden neuron 1", (0, 300, g.scene.panel_w,
-                                                                                         SIZE[1])) >= READS,
-                   timeout=60, name="space_start")
-        yield g
+        with running_glnn(shot_dir, ("--size", f"{SIZE[0]}x{SIZE[1]}", *ARGS), window_timeout=60) as g:
+            g.scene = Scene()
+            g.xdo("mousemove", g.x + SIZE[0] - 20, g.y + SIZE[1] // 2)
+            g.wait_for("the Space tab's plot", lambda im: text_score(im, "hidden neuron 1", (0, 300, g.scene.panel_w,
+                                                                                             SIZE[1])) >= READS,
+                       timeout=60, name="space_start")
+            yield g
     finally:
-        _kill(app)
-        _kill(xvfb)
-        app_log.close()
-        xvfb_log.close()
         test_e2e.SHOT_COPY = copies
 
 
