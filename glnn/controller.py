@@ -301,8 +301,9 @@ class Controller:
             layers = tr.forward(x, params)
             metrics = self._current_metrics() if shown < 0 else self.scrubber.metrics(tr, shown)
             mx, my = tr.metric_history.points()
+            params = params.copy()  # the frame's own: training goes on meanwhile
             frame = Frame(
-                params=params.copy(),
+                params=params,
                 activations=np.concatenate(layers),
                 layer_sizes=tr.arch.sizes,
                 outputs=layers[-1],
@@ -363,8 +364,8 @@ class Controller:
                          or not self.state.playing or self._metrics.iterations > tr.iterations)
         if due and (self.worker is None or self._metrics is None or rebuilt):
             self._take(tr.evaluation_now(), now)
-        elif due and not self.worker.evaluating:
-            self.worker.evaluate(tr.evaluation_job())
+        elif due and not self.worker.pending("evaluation"):
+            self.worker.submit("evaluation", tr.evaluation_job().run)
             self._metrics_time = now
         m = self._metrics
         if m.iterations != tr.iterations or m.diverged != tr.diverged:
@@ -372,23 +373,39 @@ class Controller:
         return m
 
     def _dead_neurons(self, params: np.ndarray, iteration: int) -> tuple[int, int]:
-        """The dead hidden neurons of the network shown, counted again when it changed: at once after a
-        rebuild, or while paused when a count is cheap; else at most every METRICS_INTERVAL, and less
-        often when a count is costly (4 x 256 neurons on digits8: 0.2 s), so that it never takes more
-        than DEAD_TIME_SHARE of the time, even while stepping or scrubbing."""
+        """The dead hidden neurons of the network shown (`params`: a copy no one writes), counted again
+        when it changed: at once after a rebuild, or while paused when a count is cheap; else at most
+        every METRICS_INTERVAL, and less often when a count is costly (4 x 256 neurons on digits8:
+        0.2 s), so that it never takes more than DEAD_TIME_SHARE of the time, even while stepping or
+        scrubbing. With a worker thread those later counts are made there, off the frame path."""
         tr, now = self.trainer, time.perf_counter()
         key = (tr.net, iteration)
+        if self.worker is not None:
+            counted = self.worker.take("dead neurons")
+            if counted is not None and counted[0][0] is tr.net:
+                (self._dead_key, self._dead_time, self._dead_cost), self._dead = counted
         cheap = not self.state.playing and self._dead_cost < DEAD_CHEAP
-        if key != self._dead_key and (self._dead_key is None or self._dead_key[0] is not tr.net or cheap
+        rebuilt = self._dead_key is None or self._dead_key[0] is not tr.net
+        if key != self._dead_key and (rebuilt or cheap
                                       or now - self._dead_time >= max(METRICS_INTERVAL, self._dead_cost / DEAD_TIME_SHARE)):
-            self._dead = tr.dead_neurons(params)
-            self._dead_cost = time.perf_counter() - now
-            self._dead_key, self._dead_time = key, now
+            count = tr.dead_neurons_job(params)
+            if self.worker is None or rebuilt or cheap:
+                self._dead = count()
+                self._dead_cost = time.perf_counter() - now
+                self._dead_key, self._dead_time = key, now
+            elif not self.worker.pending("dead neurons"):
+                self._dead_time = now  # not again before this one has had its time
+
+                def timed():
+                    t0 = time.perf_counter()
+                    dead = count()
+                    return (key, now, time.perf_counter() - t0), dead
+                self.worker.submit("dead neurons", timed)
         return self._dead
 
     def _collect(self) -> None:
         """An evaluation the worker finished: taken in if it was made on the network trained now."""
-        evaluation = self.worker.collect()
+        evaluation = self.worker.take("evaluation")
         if evaluation is not None and evaluation.network is self.trainer.net:
             self._take(evaluation, self._metrics_time)
 

@@ -1,15 +1,17 @@
-"""The training thread: trains at speed "max" while the main thread renders, and evaluates the
-train/test sets for the figures and curves off the frame path.
+"""The training thread: trains at speed "max" while the main thread renders, and runs the frame's
+heavy reading off the frame path: the train/test evaluation for the figures and curves, the
+level of detail's choice of connections, the dead-neuron count.
 
 The kernels release the GIL (nogil), so training and drawing overlap on two cores. The
 trainer is shared: whoever touches it holds `lock`. The worker trains in chunks of about
 2 ms; the main thread asks for the lock through `main_thread()`, and the worker yields
 between chunks while it waits, so a frame never waits long.
 
-Evaluations come as jobs (glnn.core.trainer.EvaluationJob: a copy of the weights, made by the
-main thread under the lock); the worker runs one between chunks without holding the lock, and
-leaves the result for the main thread to collect. One job at a time: a new one replaces a
-waiting one.
+Background jobs come by kind ("evaluation", "detail", ...): a callable made by the main thread
+on copies of what it reads (e.g. glnn.core.trainer.EvaluationJob.run, on a copy of the weights
+made under the lock). The worker runs one between chunks without holding the lock, and leaves
+its result for the main thread to take. One job of a kind at a time: a new one replaces a
+waiting one of its kind.
 """
 from __future__ import annotations
 
@@ -31,20 +33,20 @@ class TrainingWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._main_waiting = threading.Event()
-        self._job = None  # an evaluation waiting to run
-        self._result = None  # the last evaluation run, until collected
-        self._busy = False  # an evaluation is running
+        self._jobs: dict[str, Callable[[], object]] = {}  # waiting to run, by kind
+        self._results: dict[str, object] = {}  # run and not yet taken, by kind
+        self._running: str | None = None  # the kind of the job running now
         self.chunk = 256
         self.thread = threading.Thread(target=self._loop, name="glnn-trainer", daemon=True)
         self.thread.start()
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            job, self._job = self._job, None
-            if job is not None:
-                self._busy = True
-                self._result = job.run()  # no lock: the job has its own copy of the weights
-                self._busy = False
+            if self._jobs:
+                kind, job = self._jobs.popitem()
+                self._running = kind
+                self._results[kind] = job()  # no lock: the job has its own copies of what it reads
+                self._running = None
                 continue
             if not self._training:
                 self._wake.wait(0.05)
@@ -79,20 +81,18 @@ class TrainingWorker:
             if running:
                 self._wake.set()
 
-    def evaluate(self, job) -> None:
-        """Run this evaluation job soon (between two chunks), replacing one still waiting."""
-        self._job = job
+    def submit(self, kind: str, job: Callable[[], object]) -> None:
+        """Run job() soon (between two chunks), replacing a job of this kind still waiting."""
+        self._jobs[kind] = job
         self._wake.set()
 
-    @property
-    def evaluating(self) -> bool:
-        """An evaluation is waiting or running."""
-        return self._job is not None or self._busy
+    def pending(self, kind: str) -> bool:
+        """A job of this kind is waiting or running."""
+        return kind in self._jobs or self._running == kind
 
-    def collect(self):
-        """The evaluation finished since the last call, or None."""
-        result, self._result = self._result, None
-        return result
+    def take(self, kind: str):
+        """The result of the job of this kind finished since the last call, or None."""
+        return self._results.pop(kind, None)
 
     def stop(self) -> None:
         self._stop.set()

@@ -260,3 +260,52 @@ def test_governor_keeps_full_quality_on_fast_frames():
     g = FrameGovernor()
     for i in range(600):
         assert g.frame(0.016, i * 0.016) == QUALITIES[0]
+
+
+class Background:
+    """The worker's job interface (glnn.worker.TrainingWorker), running each job when told to."""
+
+    def __init__(self):
+        self.jobs, self.results = {}, {}
+
+    def submit(self, kind, job):
+        self.jobs[kind] = job
+
+    def pending(self, kind):
+        return kind in self.jobs
+
+    def take(self, kind):
+        return self.results.pop(kind, None)
+
+    def run(self):
+        for kind, job in self.jobs.items():
+            self.results[kind] = job()
+        self.jobs.clear()
+
+
+def test_with_a_background_the_periodic_refreshes_are_chosen_there():
+    net, lay = make((64, 256, 256, 10))
+    background = Background()
+    detail = lod.Detail(refresh_hz=4.0, background=background)
+    params = net.params.copy()
+    assert detail.update(lay, params, 10.0)  # a new layout: chosen at once, nothing else to draw
+    assert not background.jobs
+    before = detail.selection.copy()
+    weaker = params.copy()
+    weaker[lay.links[detail.selection, 2]] *= 1e-3  # every drawn weight becomes the weakest
+    assert not detail.update(lay, weaker, 10.3)  # due: handed over, the selection stays meanwhile
+    assert set(background.jobs) == {"detail"} and np.array_equal(detail.selection, before)
+    assert not detail.update(lay, weaker, 10.31)  # one at a time
+    background.run()
+    assert detail.update(lay, params, 10.32)  # taken in by the next frame: chosen on the weights handed over
+    inline = lod.Detail(refresh_hz=4.0)
+    inline.update(lay, weaker, 0.0)
+    assert np.array_equal(detail.selection, inline.selection)
+    assert not detail.update(lay, weaker, 10.6)  # due again: handed over for level 0
+    detail.level = 2  # a new level: chosen at once, and the refresh made for the old one is dropped
+    assert detail.update(lay, params, 10.61)
+    level2 = detail.selection.copy()
+    background.run()
+    assert not detail.update(lay, params, 10.62)
+    assert np.array_equal(detail.selection, level2)
+

@@ -118,3 +118,41 @@ def test_a_rebuild_while_the_worker_evaluates_keeps_the_old_numbers_out(monkeypa
         assert np.all(np.diff(history_x) > 0) and (len(history_x) == 0 or history_x[-1] <= c.trainer.iterations)
     finally:
         c.close()
+
+
+@pytest.mark.timeout(120)
+def test_while_training_the_dead_neurons_are_counted_on_the_worker(monkeypatch):
+    """A rebuilt network's dead neurons are counted at once; later counts go to the worker thread, off
+    the frame path, and their figures reach the frame."""
+    from glnn.core import trainer as trainer_mod
+    threads: list[str] = []
+    original = trainer_mod.Trainer.dead_neurons_job
+
+    def spying_job(self, params=None):
+        count = original(self, params)
+
+        def run():
+            threads.append(threading.current_thread().name)
+            return count()
+        return run
+    monkeypatch.setattr(trainer_mod.Trainer, "dead_neurons_job", spying_job)
+    # ReLU at a high learning rate: neurons die as it trains
+    tr = Trainer({"dataset": "digits5", "hidden": (32,), "activation": "relu", "lr": 3.0, "seed": 1})
+    c = Controller(tr, AppState(playing=True, speed=0), threaded=True)
+    try:
+        c.frame()
+        assert threads == ["MainThread"]
+        deadline = time.monotonic() + 60
+        frame = c.frame()
+        while time.monotonic() < deadline and ("glnn-trainer" not in threads or frame.dead_neurons[0] == 0):
+            c.advance()
+            frame = c.frame()
+            time.sleep(0.02)
+        assert set(threads[1:]) == {"glnn-trainer"}, threads
+        with c.worker.main_thread():
+            params = tr.net.params.copy()
+        dead, total = frame.dead_neurons
+        assert total == 32 and dead > 0
+        assert tr.dead_neurons(params)[1] == 32
+    finally:
+        c.close()

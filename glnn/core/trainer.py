@@ -10,7 +10,7 @@ import dataclasses
 import math
 import os
 import time
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -498,16 +498,25 @@ class Trainer:
         the same stuck value for every training sample: 0 for a ReLU (its input never above 0), or a
         sigmoid or tanh saturated at the same end (within 1 % of it). It then tells no two samples apart,
         and its gradient being (nearly) zero for every sample, training cannot bring it back."""
-        ds, sizes = self.dataset, self.arch.sizes
-        values = np.empty((int(self._a_off[-1]), len(ds.y_train)), np.float32)
-        kernels.forward_all(*self._kernel_args(params), ds.x_train, values)
-        hidden = values[sizes[0]:len(values) - sizes[-1]]
-        if self.arch.activation == "relu":
-            dead = (hidden <= 0.0).all(axis=1)
-        else:
-            low, high = (0.01, 0.99) if self.arch.activation == "sigmoid" else (-0.98, 0.98)
-            dead = (hidden <= low).all(axis=1) | (hidden >= high).all(axis=1)
-        return int(dead.sum()), int(hidden.shape[0])
+        return self.dead_neurons_job(params)()
+
+    def dead_neurons_job(self, params: np.ndarray | None = None) -> Callable[[], tuple[int, int]]:
+        """dead_neurons as a job for another thread: what it reads is taken now (`params` must not change
+        afterwards: pass a copy), so the trainer may train on or be rebuilt meanwhile."""
+        ds, sizes, activation = self.dataset, self.arch.sizes, self.arch.activation
+        args, n_values = self._kernel_args(params), int(self._a_off[-1])
+
+        def count() -> tuple[int, int]:
+            values = np.empty((n_values, len(ds.y_train)), np.float32)
+            kernels.forward_all(*args, ds.x_train, values)
+            hidden = values[sizes[0]:len(values) - sizes[-1]]
+            if activation == "relu":
+                dead = (hidden <= 0.0).all(axis=1)
+            else:
+                low, high = (0.01, 0.99) if activation == "sigmoid" else (-0.98, 0.98)
+                dead = (hidden <= low).all(axis=1) | (hidden >= high).all(axis=1)
+            return int(dead.sum()), int(hidden.shape[0])
+        return count
 
     def predictions(self, split: str = "train") -> np.ndarray:
         """Predicted class of every sample of a split; shares the evaluation behind metrics()."""

@@ -12,7 +12,10 @@ of their connections (`Detail.drawn`).
 The selection is refreshed at most `refresh_hz` times a second (the weights move slowly on
 screen), immediately when the layout or the level changes, and the drawn list (selection
 plus a neuron's own connections) is rebuilt only when one of them changes, so most frames
-do no work here at all.
+do no work here at all. Given a `background` (the window's training thread, glnn.worker),
+the periodic refreshes are chosen there, off the frame path (1 ms a refresh at 64-256-256-10,
+which at the few frames a second of a software rasteriser was every frame), and taken in by
+a later frame.
 """
 from __future__ import annotations
 
@@ -87,8 +90,11 @@ def neuron_links(layout: Layout, neuron: int) -> np.ndarray:
 class Detail:
     """The connections drawn this frame, for the scene (what it uploads) and for picking (what can be hovered)."""
 
-    def __init__(self, refresh_hz: float = REFRESH_HZ, dense: int = DENSE):
+    def __init__(self, refresh_hz: float = REFRESH_HZ, dense: int = DENSE, background=None):
+        """background: runs the periodic refreshes (submit/pending/take, as glnn.worker.TrainingWorker),
+        or None to choose them inline."""
         self.refresh_hz = refresh_hz
+        self.background = background
         self.dense = dense
         self.level = 0  # index into LEVELS; the frame-time governor raises it when frames are slow
         self.layout: Layout | None = None
@@ -107,18 +113,32 @@ class Detail:
         return LEVELS[self.level]
 
     def update(self, layout: Layout, params: np.ndarray, now: float) -> bool:
-        """Refresh the selection if it is due (or the layout or level changed). Returns True if it changed."""
+        """Refresh the selection if it is due (or the layout or level changed). Returns True if it changed.
+        With a background, `params` must not be written afterwards (the frame's own copy)."""
         new_layout = self.layout is not layout
         if new_layout:
             self.layout = layout
             self.thinned = bool(np.any(np.diff(layout.link_start) > self.dense))
+        changed = False
+        if self.background is not None:
+            chosen = self.background.take("detail")
+            if chosen is not None and chosen[0][0] is layout and chosen[0][1] == self.level:  # still what is shown
+                changed = self._take(*chosen[1], new_layout=False)
         same = self._selected_for is not None and self._selected_for[0] is layout and self._selected_for[1] == self.level
         if same and (not self.thinned or now - self._selected_at < 1.0 / self.refresh_hz):
-            return False
-        selection, self.bands = select(layout, params, self.k, self.dense)
-        self.refreshes += 1
+            return changed
         self._selected_at = now
-        self._selected_for = (layout, self.level)
+        if same and self.background is not None:  # a periodic refresh: chosen on the other thread
+            if not self.background.pending("detail"):
+                key, k, dense = (layout, self.level), self.k, self.dense
+                self.background.submit("detail", lambda: (key, select(layout, params, k, dense)))
+            return changed
+        self._selected_for = (layout, self.level)  # a new layout or level: chosen now, there is nothing else to draw
+        return self._take(*select(layout, params, self.k, self.dense), new_layout=new_layout)
+
+    def _take(self, selection: np.ndarray, bands: list[Band], new_layout: bool) -> bool:
+        self.bands = bands
+        self.refreshes += 1
         if not new_layout and np.array_equal(selection, self.selection):
             return False
         self.selection = selection
