@@ -19,8 +19,19 @@ PLANE_LEFT = 6.0  # the input-plane pictures start this far right of the panel
 KIOSK_CAPTION_LINES = 2
 
 
-def prepare_gl(headless: bool) -> None:
-    """Choose EGL (no display) or the desktop's GL before pyglet or PyOpenGL load."""
+def prepare_gl(headless: bool, training_thread: bool = False) -> None:
+    """Choose EGL (no display) or the desktop's GL before pyglet or PyOpenGL load.
+
+    training_thread: the window trains on a thread of its own at speed max. Without a GPU, Mesa's
+    software rasteriser (llvmpipe) starts a thread per core and, with the training thread, asks for
+    more cores than there are: training then keeps about two thirds of its speed. Giving the
+    rasteriser one thread fewer leaves training a core, as a GPU would (measured on 2 cores with
+    scripts/bench_frame.py: 66 % -> 93 % of the kernel alone at 25-16-10, for frames 20 % slower).
+    A GPU's driver ignores the variable; one set by the user is kept.
+    """
+    if training_thread and "LP_NUM_THREADS" not in os.environ:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        os.environ["LP_NUM_THREADS"] = str(max(1, cores - 1))
     if headless:
         os.environ["PYOPENGL_PLATFORM"] = "egl"
     import pyglet
@@ -86,6 +97,7 @@ class App:
         self.measure = theme.TextMeasure()  # the layout measures text with the font ImGui draws it in
         fb_w, fb_h = window.get_framebuffer_size()
         self.scene = NetworkScene(fb_w, fb_h)
+        self.scene.detail.background = controller.worker  # periodic refreshes off the frame path (None: inline)
         self.plane = PlaneView()  # 2-D datasets: the decision map and a picture per neuron
         self.receptive = ReceptiveFields()  # pictures of what each hidden neuron looks for
         from glnn.ui.tiles import LedStrip
@@ -190,24 +202,27 @@ class App:
         self._make_current()
         self._govern(t0)
         self.tick()
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.thread_time()
         frame = self.controller.frame()
         if self._check_finite:
             self._report_non_finite(frame)
         panel_w = self._lay_out(frame)
         style = self._hover(frame)
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.thread_time()
         self._draw_scene(frame, style)
-        t3 = time.perf_counter()
+        t3, c3 = time.perf_counter(), time.thread_time()
         given = self._draw_ui(frame, panel_w)
-        t4 = time.perf_counter()
+        t4, c4 = time.perf_counter(), time.thread_time()
         self._render_ui()
-        t5 = time.perf_counter()
+        t5, c5 = time.perf_counter(), time.thread_time()
         for command in given:
             self.controller.apply(command)
-        t6 = time.perf_counter()
+        t6, c6 = time.perf_counter(), time.thread_time()
+        # wall seconds per part; "ours_cpu": this thread's CPU seconds in our own Python (prepare, ui,
+        # commands), which leaves out the waits for the training thread's lock and for the GIL
         self.timings = {"train": t1 - t0, "prepare": t2 - t1, "scene_gl": t3 - t2, "ui": t4 - t3,
-                        "ui_gl": t5 - t4, "commands": t6 - t5, "total": t6 - t0}
+                        "ui_gl": t5 - t4, "commands": t6 - t5, "total": t6 - t0,
+                        "ours_cpu": (c2 - c1) + (c4 - c3) + (c6 - c5)}
 
     def _make_current(self) -> None:
         """This App's ImGui and ImPlot contexts, current (several Apps can live in one process)."""

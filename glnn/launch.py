@@ -52,7 +52,7 @@ def run(trainer: Trainer, state: AppState, exhibit: Exhibit, options: WindowOpti
     if options.iterations:
         train_with_history(trainer, options.iterations)
     kiosk = state.kiosk and not headless
-    prepare_gl(headless)
+    prepare_gl(headless, training_thread=not headless)
     import pyglet
     screen = None
     if kiosk:
