@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Frame cost of the live window, rendered headless (EGL, software GL here).
 
-For each network it reports, per frame: our own Python time outside the training kernel
-and outside GL calls (building the frame snapshot, layout/picking, the ImGui panel,
-applying commands), time in GL calls (uploads, draws, ImGui's renderer; on llvmpipe this
+For each network it reports, per frame: our own Python outside the training kernel and
+outside GL calls (building the frame snapshot, layout/picking, the ImGui panel, applying
+commands) as the main thread's CPU time ("ours") and as wall time ("wall", which adds the
+waits for the training thread's lock and for the GIL), time in GL calls (uploads, draws, ImGui's renderer; on llvmpipe this
 includes software rasterising), glnn's own draw calls and ImGui's; and training
 iterations/s achieved while rendering at speed "max" against the kernel alone, measured
 in the same run, for both ways of training: the worker thread and the per-frame budget.
+GL is prepared as the window prepares it (glnn.app.prepare_gl with a training thread: on
+llvmpipe the rasteriser leaves the training thread a core).
 
 Usage: scripts/bench_frame.py [--frames N] [--size WxH]
 """
@@ -48,7 +51,7 @@ def render(window, settings, frames, threaded, speed, state: dict | None = None)
             app.frame()
             window.flip()
             t = app.timings
-            rows.append((t["prepare"] + t["ui"] + t["commands"], t["scene_gl"] + t["ui_gl"], t["total"]))
+            rows.append((t["ours_cpu"], t["scene_gl"] + t["ui_gl"], t["total"], t["prepare"] + t["ui"] + t["commands"]))
         wall = time.perf_counter() - t0
         rate = (trainer.iterations - start_iter) / wall
         return rows, rate, app.draw_calls, app.imgui_draw_calls, wall / frames
@@ -62,20 +65,21 @@ def main():
     p.add_argument("--size", default="1280x720")
     args = p.parse_args()
     w, h = (int(v) for v in args.size.split("x"))
-    app_mod.prepare_gl(True)
+    app_mod.prepare_gl(True, training_thread=True)
     window = app_mod.create_window((w, h), headless=True)
     from glnn.core.trainer import Trainer
     print(f"{args.frames} frames at {w}x{h}, software GL (llvmpipe): GL times are the CPU rasteriser's")
-    print(f"{'network':<14} {'ours ms':>8} {'GL ms':>7} {'frame ms':>9} {'draws':>6} {'imgui':>6} "
+    print(f"{'network':<14} {'ours ms':>8} {'wall ms':>8} {'GL ms':>7} {'frame ms':>9} {'draws':>6} {'imgui':>6} "
           f"{'kernel it/s':>12} {'worker it/s':>12} {'ratio':>6} {'budget it/s':>12} {'ratio':>6}")
     for label, settings in CASES:
         alone = kernel_alone(Trainer(settings), 1.5)
         rows, worker_rate, draws, imgui_draws, _ = render(window, settings, args.frames, True, 0)
         _, budget_rate, _, _, _ = render(window, settings, max(30, args.frames // 2), False, 0)
         ours = statistics.median(r[0] for r in rows) * 1e3
+        wall = statistics.median(r[3] for r in rows) * 1e3
         gl_ms = statistics.median(r[1] for r in rows) * 1e3
         total = statistics.median(r[2] for r in rows) * 1e3
-        print(f"{label:<14} {ours:>8.2f} {gl_ms:>7.1f} {total:>9.1f} {draws:>6} {imgui_draws:>6} "
+        print(f"{label:<14} {ours:>8.2f} {wall:>8.2f} {gl_ms:>7.1f} {total:>9.1f} {draws:>6} {imgui_draws:>6} "
               f"{alone:>12,.0f} {worker_rate:>12,.0f} {worker_rate / alone:>6.0%} {budget_rate:>12,.0f} "
               f"{budget_rate / alone:>6.0%}")
     views(window, args.frames)
@@ -100,7 +104,7 @@ VIEWS = (
 
 def views(window, frames):
     print()
-    print("views: our own Python ms per frame (median), plain window vs with the view, 25-16-10 or 2-8-8-1 spiral")
+    print("views: our own Python, CPU ms per frame (median), plain window vs with the view, 25-16-10 or 2-8-8-1 spiral")
     print(f"{'view':<18} {'plain ms':>9} {'view ms':>8} {'costs ms':>9}")
     plain_cache = {}
     for label, settings, state in VIEWS:
