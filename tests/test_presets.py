@@ -187,12 +187,14 @@ def test_a_costly_dead_count_is_not_made_every_frame(monkeypatch):
     c = Controller(Trainer({"dataset": "digits5"}), AppState(), threaded=False)
     calls = []
 
-    def slow_count(params=None):
-        calls.append(time.perf_counter())
-        time.sleep(0.01)  # as 4 x 256 neurons on digits8 would, scaled down
-        return (0, 16)
+    def slow_job(params=None):
+        def count():
+            calls.append(time.perf_counter())
+            time.sleep(0.01)  # as 4 x 256 neurons on digits8 would, scaled down
+            return (0, 16)
+        return count
 
-    monkeypatch.setattr(c.trainer, "dead_neurons", slow_count)
+    monkeypatch.setattr(c.trainer, "dead_neurons_job", slow_job)
     c.apply(commands.Step())
     c.frame()
     assert len(calls) == 1
