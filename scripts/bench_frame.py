@@ -6,12 +6,14 @@ outside GL calls (building the frame snapshot, layout/picking, the ImGui panel, 
 commands) as the main thread's CPU time ("ours") and as wall time ("wall", which adds the
 waits for the training thread's lock and for the GIL), time in GL calls (uploads, draws, ImGui's renderer; on llvmpipe this
 includes software rasterising), glnn's own draw calls and ImGui's; and training
-iterations/s achieved while rendering at speed "max" against the kernel alone, measured
-in the same run, for both ways of training: the worker thread and the per-frame budget.
+iterations/s achieved while rendering at speed "max" against the kernel alone, for both ways
+of training: the worker thread and the per-frame budget. The kernel alone and the window with
+its worker are measured in turn, --rounds times (this host's speed drifts by tens of per cent
+from one second to the next), and the medians are compared.
 GL is prepared as the window prepares it (glnn.app.prepare_gl with a training thread: on
 llvmpipe the rasteriser leaves the training thread a core).
 
-Usage: scripts/bench_frame.py [--frames N] [--size WxH]
+Usage: scripts/bench_frame.py [--frames N] [--rounds R] [--size WxH]
 """
 import argparse
 import statistics
@@ -62,18 +64,25 @@ def render(window, settings, frames, threaded, speed, state: dict | None = None)
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--frames", type=int, default=120)
+    p.add_argument("--rounds", type=int, default=3, help="kernel alone / window pairs per network (default 3)")
     p.add_argument("--size", default="1280x720")
     args = p.parse_args()
     w, h = (int(v) for v in args.size.split("x"))
     app_mod.prepare_gl(True, training_thread=True)
     window = app_mod.create_window((w, h), headless=True)
     from glnn.core.trainer import Trainer
-    print(f"{args.frames} frames at {w}x{h}, software GL (llvmpipe): GL times are the CPU rasteriser's")
+    print(f"{args.frames} frames at {w}x{h} x {args.rounds} rounds, software GL (llvmpipe): GL times are the CPU "
+          "rasteriser's; it/s are medians over the rounds")
     print(f"{'network':<14} {'ours ms':>8} {'wall ms':>8} {'GL ms':>7} {'frame ms':>9} {'draws':>6} {'imgui':>6} "
           f"{'kernel it/s':>12} {'worker it/s':>12} {'ratio':>6} {'budget it/s':>12} {'ratio':>6}")
     for label, settings in CASES:
-        alone = kernel_alone(Trainer(settings), 1.5)
-        rows, worker_rate, draws, imgui_draws, _ = render(window, settings, args.frames, True, 0)
+        alone_rates, worker_rates, rows = [], [], []
+        for _ in range(args.rounds):
+            alone_rates.append(kernel_alone(Trainer(settings), 1.5))
+            round_rows, rate, draws, imgui_draws, _ = render(window, settings, args.frames, True, 0)
+            worker_rates.append(rate)
+            rows += round_rows
+        alone, worker_rate = statistics.median(alone_rates), statistics.median(worker_rates)
         _, budget_rate, _, _, _ = render(window, settings, max(30, args.frames // 2), False, 0)
         ours = statistics.median(r[0] for r in rows) * 1e3
         wall = statistics.median(r[3] for r in rows) * 1e3
