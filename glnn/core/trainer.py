@@ -127,6 +127,7 @@ class Trainer:
         self.arch = arch
         self.shape = kernels.NetworkShape.of(arch, self.net.w_off, self.net.b_off)
         self._a_off = self.shape.a_off
+        self._layer_bounds = tuple(int(v) for v in self._a_off)  # each layer's slice of a flat activation buffer
         self._acts = np.zeros(self._a_off[-1], np.float32)
         self._deltas = np.zeros(self._a_off[-1], np.float32)
         self._grad = np.zeros(self.net.n_params, np.float32)
@@ -416,15 +417,15 @@ class Trainer:
 
     # -- reading -----------------------------------------------------------------------------
     def forward(self, x: np.ndarray, params: np.ndarray | None = None) -> list[np.ndarray]:
-        """Every layer's activations (copies) for input x, the input layer first; with `params`
-        (e.g. a timeline snapshot) instead of the network's own."""
+        """Every layer's activations for input x (slices of a buffer of this call's own), the input layer
+        first; with `params` (e.g. a timeline snapshot) instead of the network's own."""
         x = np.ascontiguousarray(x, np.float32).reshape(-1)
         if x.shape[0] != self.arch.sizes[0]:
             raise GlnnError(f"input has {x.shape[0]} values, the network takes {self.arch.sizes[0]}")
-        acts = np.zeros(self._a_off[-1], np.float32)
+        acts = np.zeros(self._layer_bounds[-1], np.float32)
         kernels.forward(*self._kernel_args(params), x, acts, self._a_off)
-        bounds = self.arch.activation_offsets()
-        return [acts[bounds[l]:bounds[l + 1]].copy() for l in range(len(self.arch.sizes))]
+        bounds = self._layer_bounds
+        return [acts[bounds[l]:bounds[l + 1]] for l in range(len(bounds) - 1)]  # views of a fresh buffer
 
     def outputs(self, x: np.ndarray) -> np.ndarray:
         """Output activations for every row of x (n, inputs)."""

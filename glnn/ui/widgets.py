@@ -1,6 +1,7 @@
 """Small drawing helpers shared by the panel and the overlay."""
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,7 +10,10 @@ import numpy as np
 from imgui_bundle import imgui
 
 
+@functools.lru_cache(maxsize=1024)
 def rgba(r: float, g: float, b: float, a: float = 1.0) -> int:
+    """A colour as ImGui's packed 32 bits. Memoised: the UI asks for the same few dozen colours about
+    a hundred times a frame, and each conversion is a trip into ImGui."""
     return imgui.color_convert_float4_to_u32(imgui.ImVec4(r, g, b, a))
 
 
