@@ -48,3 +48,17 @@ def kernel_steps(trainer, n: int, *, lr: float | None = None, x: np.ndarray | No
 def max_abs_diff(a_list, b_list) -> float:
     return max(float(np.max(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64))))
                for a, b in zip(a_list, b_list))
+
+
+def click(app, x: float, y: float, draw=None) -> None:
+    """A left click at window pixel (x, y), y from the top: move, press, release, each followed by a
+    frame (draw(app), app.frame() by default). The events go straight to the handlers (the ImGui
+    backend's and the App's): Window.dispatch_event would only queue them."""
+    from pyglet.event import EventDispatcher
+    from pyglet.window import mouse
+    draw = draw or (lambda a: a.frame())
+    h = app.window.height
+    for event, args in (("on_mouse_motion", (0, 0)), ("on_mouse_press", (mouse.LEFT, 0)),
+                        ("on_mouse_release", (mouse.LEFT, 0))):
+        EventDispatcher.dispatch_event(app.window, event, x, h - y, *args)
+        draw(app)

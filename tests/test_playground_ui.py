@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import glnn_testutil
 from glnn import commands
 from glnn.core.trainer import Trainer
 
@@ -25,16 +26,7 @@ def render(app, frames=3):
 
 
 def click(app, x, y):
-    """Move, press, release: straight to the handlers (the ImGui backend's and the App's)."""
-    from pyglet.event import EventDispatcher
-    from pyglet.window import mouse
-    h = app.window.height
-    EventDispatcher.dispatch_event(app.window, "on_mouse_motion", x, h - y, 0, 0)
-    render(app, 1)
-    EventDispatcher.dispatch_event(app.window, "on_mouse_press", x, h - y, mouse.LEFT, 0)
-    render(app, 1)
-    EventDispatcher.dispatch_event(app.window, "on_mouse_release", x, h - y, mouse.LEFT, 0)
-    render(app, 1)
+    glnn_testutil.click(app, x, y, lambda a: render(a, 1))
 
 
 def classes(img):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import reference
 from glnn import commands
-from glnn_testutil import kernel_steps, layers_of
+from glnn_testutil import click, kernel_steps, layers_of
 
 from glnn import controller as controller_mod
 from glnn.controller import METRICS_INTERVAL, Controller
@@ -218,16 +218,7 @@ def test_clicking_a_misclassified_image_feeds_it_through(results_app):
     k = min(per_row, len(result.wrong) - 1)  # the first image of the second row (or the last one)
     x = left + (k % per_row) * step_x + step_x * 0.45
     y = top + (k // per_row) * step_y + step_y * 0.3
-    # straight to the handlers (the ImGui backend's and the App's): Window.dispatch_event would queue them
-    from pyglet.event import EventDispatcher
-    from pyglet.window import mouse
-    height = app.window.height
-    EventDispatcher.dispatch_event(app.window, "on_mouse_motion", x, height - y, 0, 0)
-    render(app, 1)
-    EventDispatcher.dispatch_event(app.window, "on_mouse_press", x, height - y, mouse.LEFT, 0)
-    render(app, 1)
-    EventDispatcher.dispatch_event(app.window, "on_mouse_release", x, height - y, mouse.LEFT, 0)
-    render(app, 1)
+    click(app, x, y, lambda a: render(a, 1))
     state = app.controller.state
     index = int(result.wrong[k])
     ds = app.controller.trainer.dataset
