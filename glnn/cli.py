@@ -275,10 +275,22 @@ def window_request(args: argparse.Namespace, state_changes: dict[str, Any] | Non
     trainer = make_trainer(args, exhibit.settings, kiosk=args.kiosk)
     view = {**settings.defaults("view"), **settings.defaults("kiosk"),
             **config(args, "view", exhibit.settings, args.kiosk), **config(args, "kiosk", exhibit.settings, args.kiosk)}
+    check_tab(view["tab"], trainer.dataset)
     state = AppState.from_settings(view, playing=args.play, kiosk=args.kiosk, **(state_changes or {}))
     options = WindowOptions(size=size, fullscreen=args.fullscreen, screenshot=args.screenshot,
                             iterations=args.iterations, scrub=args.scrub, animate_at=args.animate_at)
     return trainer, state, exhibit, options
+
+
+def check_tab(tab: str, dataset) -> None:
+    """Refuse a starting tab the dataset does not have (the panel would open Train without a word)."""
+    from glnn.core import data
+    if tab in ("data", "space") and not dataset.has_plane:
+        raise GlnnError(f"--tab {tab}: {dataset.name} has no plane of points; the {tab} tab comes with a point set "
+                        f"({', '.join(data.POINT_SETS)}) or a CSV file of two inputs")
+    if tab == "draw" and dataset.image_shape is None:
+        raise GlnnError(f"--tab draw: {dataset.name} has no pictures to draw; the draw tab comes with digits5, digits8 "
+                        "or a CSV file read with --image-shape")
 
 
 def cmd_window(argv: Sequence[str]) -> int:

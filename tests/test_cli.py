@@ -132,6 +132,22 @@ def test_bad_arguments(args, words):
     assert result.stdout == ""
 
 
+BAD_TABS = [
+    (["--tab", "space"], ["--tab space", "digits5", "spiral"]),
+    (["--tab", "data", "--dataset", "digits5"], ["--tab data", "digits5"]),
+    (["--tab", "draw", "--dataset", "xor"], ["--tab draw", "xor", "digits5"]),
+]
+
+
+@pytest.mark.parametrize("args, words", [pytest.param(a, w, id=" ".join(a)) for a, w in BAD_TABS])
+def test_a_tab_the_dataset_does_not_have_is_a_one_line_error(args, words, tmp_path):
+    """Before, the panel opened the Train tab without a word."""
+    shot = tmp_path / "x.png"
+    result = glnn(*args, "--screenshot", str(shot), "--size", "320x200", cwd=tmp_path)
+    assert_one_line_error(result, *words)
+    assert not shot.exists()
+
+
 @pytest.fixture
 def saved(tmp_path):
     path = tmp_path / "good.npz"
