@@ -132,16 +132,17 @@ def test_bad_arguments(args, words):
     assert result.stdout == ""
 
 
-BAD_TABS = [
-    (["--tab", "space"], ["--tab space", "digits5", "spiral"]),
+NOT_SHOWN = [  # each was shown as something else without a word
+    (["--tab", "space"], ["--tab space", "digits5", "spiral"]),  # the Train tab
     (["--tab", "data", "--dataset", "digits5"], ["--tab data", "digits5"]),
     (["--tab", "draw", "--dataset", "xor"], ["--tab draw", "xor", "digits5"]),
+    (["--scrub", "40"], ["--scrub 40", "0 iterations", "--iterations"]),  # iteration 0
+    (["--scrub", "2000", "--iterations", "1000"], ["--scrub 2,000", "1,000 iterations"]),  # iteration 1,000
 ]
 
 
-@pytest.mark.parametrize("args, words", [pytest.param(a, w, id=" ".join(a)) for a, w in BAD_TABS])
-def test_a_tab_the_dataset_does_not_have_is_a_one_line_error(args, words, tmp_path):
-    """Before, the panel opened the Train tab without a word."""
+@pytest.mark.parametrize("args, words", [pytest.param(a, w, id=" ".join(a)) for a, w in NOT_SHOWN])
+def test_a_view_that_cannot_be_shown_is_a_one_line_error(args, words, tmp_path):
     shot = tmp_path / "x.png"
     result = glnn(*args, "--screenshot", str(shot), "--size", "320x200", cwd=tmp_path)
     assert_one_line_error(result, *words)
