@@ -381,7 +381,7 @@ class Controller:
         tr, now = self.trainer, time.perf_counter()
         key = (tr.net, iteration)
         if self.worker is not None:
-            counted = self.worker.take("dead neurons")
+            counted = self.worker.take("dead-neuron count")
             if counted is not None and counted[0][0] is tr.net:
                 (self._dead_key, self._dead_time, self._dead_cost), self._dead = counted
         cheap = not self.state.playing and self._dead_cost < DEAD_CHEAP
@@ -393,14 +393,14 @@ class Controller:
                 self._dead = count()
                 self._dead_cost = time.perf_counter() - now
                 self._dead_key, self._dead_time = key, now
-            elif not self.worker.pending("dead neurons"):
+            elif not self.worker.pending("dead-neuron count"):
                 self._dead_time = now  # not again before this one has had its time
 
                 def timed():
                     t0 = time.perf_counter()
                     dead = count()
                     return (key, now, time.perf_counter() - t0), dead
-                self.worker.submit("dead neurons", timed)
+                self.worker.submit("dead-neuron count", timed)
         return self._dead
 
     def _collect(self) -> None:

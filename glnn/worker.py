@@ -7,15 +7,17 @@ trainer is shared: whoever touches it holds `lock`. The worker trains in chunks 
 2 ms; the main thread asks for the lock through `main_thread()`, and the worker yields
 between chunks while it waits, so a frame never waits long.
 
-Background jobs come by kind ("evaluation", "detail", ...): a callable made by the main thread
-on copies of what it reads (e.g. glnn.core.trainer.EvaluationJob.run, on a copy of the weights
-made under the lock). The worker runs one between chunks without holding the lock, and leaves
-its result for the main thread to take. One job of a kind at a time: a new one replaces a
-waiting one of its kind.
+Background jobs come by kind ("evaluation", "level of detail", "dead-neuron count"): a callable
+made by the main thread on copies of what it reads (e.g. glnn.core.trainer.EvaluationJob.run, on
+a copy of the weights made under the lock). The worker runs one between chunks without holding
+the lock, and leaves its result for the main thread to take. One job of a kind at a time: a new
+one replaces a waiting one of its kind. A job that raises is reported once on stderr, in one
+line; the thread trains on.
 """
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
 from typing import Callable
@@ -36,6 +38,7 @@ class TrainingWorker:
         self._jobs: dict[str, Callable[[], object]] = {}  # waiting to run, by kind
         self._results: dict[str, object] = {}  # run and not yet taken, by kind
         self._running: str | None = None  # the kind of the job running now
+        self._failed: set[str] = set()  # kinds of job that raised (reported once)
         self.chunk = 256
         self.thread = threading.Thread(target=self._loop, name="glnn-trainer", daemon=True)
         self.thread.start()
@@ -43,10 +46,7 @@ class TrainingWorker:
     def _loop(self) -> None:
         while not self._stop.is_set():
             if self._jobs:
-                kind, job = self._jobs.popitem()
-                self._running = kind
-                self._results[kind] = job()  # no lock: the job has its own copies of what it reads
-                self._running = None
+                self._run_job()
                 continue
             if not self._training:
                 self._wake.wait(0.05)
@@ -63,6 +63,20 @@ class TrainingWorker:
                 self._training = False
             elif dt > 0:
                 self.chunk = int(min(MAX_CHUNK, max(MIN_CHUNK, self.chunk * CHUNK_SECONDS / dt)))
+
+    def _run_job(self) -> None:
+        kind = next(iter(self._jobs))
+        self._running = kind  # before the job leaves the queue, so that pending(kind) is never False meanwhile
+        job = self._jobs.pop(kind)
+        try:
+            self._results[kind] = job()  # no lock: the job has its own copies of what it reads
+        except Exception as e:  # e.g. out of memory: say so once; training goes on, a later job may succeed
+            if kind not in self._failed:
+                self._failed.add(kind)
+                print(f"glnn: the {kind} failed on the training thread ({type(e).__name__}: {e})",
+                      file=sys.stderr, flush=True)
+        finally:
+            self._running = None
 
     @contextlib.contextmanager
     def main_thread(self):

@@ -294,7 +294,7 @@ def test_with_a_background_the_periodic_refreshes_are_chosen_there():
     weaker = params.copy()
     weaker[lay.links[detail.selection, 2]] *= 1e-3  # every drawn weight becomes the weakest
     assert not detail.update(lay, weaker, 10.3)  # due: handed over, the selection stays meanwhile
-    assert set(background.jobs) == {"detail"} and np.array_equal(detail.selection, before)
+    assert set(background.jobs) == {"level of detail"} and np.array_equal(detail.selection, before)
     assert not detail.update(lay, weaker, 10.31)  # one at a time
     background.run()
     assert detail.update(lay, params, 10.32)  # taken in by the next frame: chosen on the weights handed over

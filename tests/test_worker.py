@@ -156,3 +156,34 @@ def test_while_training_the_dead_neurons_are_counted_on_the_worker(monkeypatch):
         assert tr.dead_neurons(params)[1] == 32
     finally:
         c.close()
+
+
+@pytest.mark.timeout(60)
+def test_a_job_that_fails_is_reported_once_and_training_goes_on(capfd):
+    from glnn.worker import TrainingWorker
+    tr = Trainer({"dataset": "digits5", "hidden": (8,)})
+    w = TrainingWorker(lambda: tr)
+    try:
+        def fails():
+            raise MemoryError("no room for the count")
+        for _ in range(2):
+            w.submit("dead-neuron count", fails)
+            deadline = time.monotonic() + 10
+            while w.pending("dead-neuron count") and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert not w.pending("dead-neuron count") and w.take("dead-neuron count") is None
+        w.submit("evaluation", lambda: 42)
+        deadline = time.monotonic() + 10
+        while w.pending("evaluation") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert w.take("evaluation") == 42  # the thread lives on
+        w.set_running(True)
+        deadline = time.monotonic() + 10
+        while tr.iterations == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert tr.iterations > 0 and w.thread.is_alive()
+    finally:
+        w.stop()
+    err = capfd.readouterr().err
+    assert err.count("glnn: the dead-neuron count failed on the training thread (MemoryError: no room for the count)") == 1
+    assert "Traceback" not in err

@@ -121,7 +121,7 @@ class Detail:
             self.thinned = bool(np.any(np.diff(layout.link_start) > self.dense))
         changed = False
         if self.background is not None:
-            chosen = self.background.take("detail")
+            chosen = self.background.take("level of detail")
             if chosen is not None and chosen[0][0] is layout and chosen[0][1] == self.level:  # still what is shown
                 changed = self._take(*chosen[1], new_layout=False)
         same = self._selected_for is not None and self._selected_for[0] is layout and self._selected_for[1] == self.level
@@ -129,9 +129,9 @@ class Detail:
             return changed
         self._selected_at = now
         if same and self.background is not None:  # a periodic refresh: chosen on the other thread
-            if not self.background.pending("detail"):
+            if not self.background.pending("level of detail"):
                 key, k, dense = (layout, self.level), self.k, self.dense
-                self.background.submit("detail", lambda: (key, select(layout, params, k, dense)))
+                self.background.submit("level of detail", lambda: (key, select(layout, params, k, dense)))
             return changed
         self._selected_for = (layout, self.level)  # a new layout or level: chosen now, there is nothing else to draw
         return self._take(*select(layout, params, self.k, self.dense), new_layout=new_layout)
