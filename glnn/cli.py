@@ -275,22 +275,28 @@ def window_request(args: argparse.Namespace, state_changes: dict[str, Any] | Non
     trainer = make_trainer(args, exhibit.settings, kiosk=args.kiosk)
     view = {**settings.defaults("view"), **settings.defaults("kiosk"),
             **config(args, "view", exhibit.settings, args.kiosk), **config(args, "kiosk", exhibit.settings, args.kiosk)}
-    check_tab(view["tab"], trainer.dataset)
+    check_tab(view["tab"], trainer.dataset, view["panel"], "--tab" if args.tab is not None else f"{args.config}: tab")
     state = AppState.from_settings(view, playing=args.play, kiosk=args.kiosk, **(state_changes or {}))
     options = WindowOptions(size=size, fullscreen=args.fullscreen, screenshot=args.screenshot,
                             iterations=args.iterations, scrub=args.scrub, animate_at=args.animate_at)
     return trainer, state, exhibit, options
 
 
-def check_tab(tab: str, dataset) -> None:
-    """Refuse a starting tab the dataset does not have (the panel would open Train without a word)."""
+def check_tab(tab: str, dataset, parts, name: str = "--tab") -> None:
+    """Refuse a starting tab the panel will not have, for this dataset or these panel `parts` (it would
+    open Train without a word). `name`: where the tab was chosen, for the message."""
     from glnn.core import data
     if tab in ("data", "space") and not dataset.has_plane:
-        raise GlnnError(f"--tab {tab}: {dataset.name} has no plane of points; the {tab} tab comes with a point set "
+        raise GlnnError(f"{name} {tab}: {dataset.name} has no plane of points; the {tab} tab comes with a point set "
                         f"({', '.join(data.POINT_SETS)}) or a CSV file of two inputs")
     if tab == "draw" and dataset.image_shape is None:
-        raise GlnnError(f"--tab draw: {dataset.name} has no pictures to draw; the draw tab comes with digits5, digits8 "
-                        "or a CSV file read with --image-shape")
+        raise GlnnError(f"{name} draw: {dataset.name} has no pictures to draw; the draw tab comes with digits5, "
+                        "digits8 or a CSV file read with --image-shape")
+    needs = {"draw": ("draw",), "data": ("draw", "data"), "results": ("results",), "space": ("space",),
+             "settings": ("settings",)}.get(tab, ())
+    if needs and not set(needs) & set(parts):
+        raise GlnnError(f"{name} {tab}: the panel's parts ({','.join(parts)}) leave that tab out; add "
+                        f"{' or '.join(needs)} to --panel")
 
 
 def cmd_window(argv: Sequence[str]) -> int:

@@ -132,10 +132,12 @@ def test_bad_arguments(args, words):
     assert result.stdout == ""
 
 
-NOT_SHOWN = [  # each was shown as something else without a word
+NOT_SHOWN = [
     (["--tab", "space"], ["--tab space", "digits5", "spiral"]),  # the Train tab
     (["--tab", "data", "--dataset", "digits5"], ["--tab data", "digits5"]),
     (["--tab", "draw", "--dataset", "xor"], ["--tab draw", "xor", "digits5"]),
+    (["--tab", "draw", "--panel", "controls"], ["--tab draw", "(controls)", "add draw to --panel"]),
+    (["--kiosk", "--tab", "settings"], ["--tab settings", "add settings to --panel"]),  # a kiosk hides it
     (["--scrub", "40"], ["--scrub 40", "0 iterations", "--iterations"]),  # iteration 0
     (["--scrub", "2000", "--iterations", "1000"], ["--scrub 2,000", "1,000 iterations"]),  # iteration 1,000
 ]
@@ -143,10 +145,25 @@ NOT_SHOWN = [  # each was shown as something else without a word
 
 @pytest.mark.parametrize("args, words", [pytest.param(a, w, id=" ".join(a)) for a, w in NOT_SHOWN])
 def test_a_view_that_cannot_be_shown_is_a_one_line_error(args, words, tmp_path):
+    """Each was shown as something else without a word."""
     shot = tmp_path / "x.png"
     result = glnn(*args, "--screenshot", str(shot), "--size", "320x200", cwd=tmp_path)
     assert_one_line_error(result, *words)
     assert not shot.exists()
+
+
+def test_a_tab_from_an_exhibit_config_names_the_file(tmp_path):
+    config = tmp_path / "exhibit.toml"
+    config.write_text('[view]\ntab = "space"\n')
+    result = glnn("--config", str(config), "--screenshot", str(tmp_path / "x.png"), cwd=tmp_path)
+    assert_one_line_error(result, f"{config}: tab space", "digits5")
+
+
+def test_scrubbing_before_a_loaded_networks_timeline_is_a_one_line_error(saved, tmp_path):
+    result = glnn("--load", str(saved), "--scrub", "5", "--screenshot", str(tmp_path / "x.png"), cwd=tmp_path)
+    assert_one_line_error(result, "--scrub 5", "loaded at iteration 10")
+    ok = glnn("--load", str(saved), "--scrub", "10", "--screenshot", str(tmp_path / "y.png"), cwd=tmp_path)
+    assert ok.returncode == 0 and (tmp_path / "y.png").exists()
 
 
 @pytest.fixture
