@@ -283,20 +283,21 @@ def window_request(args: argparse.Namespace, state_changes: dict[str, Any] | Non
 
 
 def check_tab(tab: str, dataset, parts, name: str = "--tab") -> None:
-    """Refuse a starting tab the panel will not have, for this dataset or these panel `parts` (it would
-    open Train without a word). `name`: where the tab was chosen, for the message."""
+    """Refuse a starting tab the panel will not have (settings.tabs_shown), for this dataset or these
+    panel `parts`: it would open Train without a word. `name`: where the tab was chosen, for the message."""
     from glnn.core import data
-    if tab in ("data", "space") and not dataset.has_plane:
+    has_plane, has_images = dataset.has_plane, dataset.image_shape is not None
+    if tab in settings.tabs_shown(parts, has_plane, has_images):
+        return
+    if tab in ("data", "space") and not has_plane:
         raise GlnnError(f"{name} {tab}: {dataset.name} has no plane of points; the {tab} tab comes with a point set "
                         f"({', '.join(data.POINT_SETS)}) or a CSV file of two inputs")
-    if tab == "draw" and dataset.image_shape is None:
+    if tab == "draw" and not has_images:
         raise GlnnError(f"{name} draw: {dataset.name} has no pictures to draw; the draw tab comes with digits5, "
                         "digits8 or a CSV file read with --image-shape")
-    needs = {"draw": ("draw",), "data": ("draw", "data"), "results": ("results",), "space": ("space",),
-             "settings": ("settings",)}.get(tab, ())
-    if needs and not set(needs) & set(parts):
-        raise GlnnError(f"{name} {tab}: the panel's parts ({','.join(parts)}) leave that tab out; add "
-                        f"{' or '.join(needs)} to --panel")
+    needs = [p for p in settings.PANEL_PARTS if tab in settings.tabs_shown({*parts, p}, has_plane, has_images)]
+    raise GlnnError(f"{name} {tab}: the panel's parts ({','.join(parts)}) leave that tab out; add "
+                    f"{' or '.join(needs)} to --panel")
 
 
 def cmd_window(argv: Sequence[str]) -> int:

@@ -24,6 +24,16 @@ PALETTES = ("red-blue", "green-red")
 PANEL_PARTS = ("controls", "sliders", "data", "figures", "plot", "outputs", "draw", "results", "space", "settings",
                "help", "timeline")
 TABS = ("train", "draw", "data", "results", "space", "settings")  # the panel's tabs, in order
+
+
+def tabs_shown(parts, has_plane: bool, has_images: bool) -> tuple[str, ...]:
+    """The panel's tabs for these panel parts and a dataset with (or without) a plane of points and
+    pictures, in order: the Draw tab for pictures, one Data tab for a point set (the visitor's own
+    points and Playground's data controls)."""
+    parts = set(parts)
+    shown = {"train": True, "draw": "draw" in parts and has_images, "data": has_plane and bool({"draw", "data"} & parts),
+             "results": "results" in parts, "space": "space" in parts and has_plane, "settings": "settings" in parts}
+    return tuple(tab for tab in TABS if shown[tab])
 MODIFIERS = ("ctrl", "shift", "alt")
 MAX_HIDDEN_LAYERS = 4
 MAX_HIDDEN_NEURONS = 256

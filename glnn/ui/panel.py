@@ -178,10 +178,11 @@ class Panel:
         return out
 
     def _tabs(self, frame, state, trainer_settings: dict, dataset, parts: set, out: list) -> None:
+        shown = settings.tabs_shown(parts, dataset.has_plane, dataset.image_shape is not None)
         with self._tab("Train", "train", state, out) as opened:
             if opened:
                 self._train_tab(frame, state, trainer_settings, dataset, parts, out)
-        if "draw" in parts and dataset.image_shape is not None:
+        if "draw" in shown:
             with self._tab("Draw", "draw", state, out) as opened:
                 if opened:
                     if self._entered:
@@ -189,22 +190,22 @@ class Panel:
                     self._draw_tab(frame, state, dataset, out)
         # a point set: one Data tab for your own points and Playground's data controls (a tab each made
         # six tabs, more than the panel's width shows)
-        if dataset.has_plane and ("draw" in parts or "data" in parts):
+        if "data" in shown:
             with self._tab("Data", "data", state, out) as opened:
                 if opened:
                     if "draw" in parts:
                         self._points_section(frame, state, dataset, out)
                     if "data" in parts:
                         self.data.draw(trainer_settings, dataset, state, out)
-        if "results" in parts:
+        if "results" in shown:
             with self._tab("Results", "results", state, out) as opened:
                 if opened:
                     self.results.draw(frame, state, dataset, out, self._scale)
-        if "space" in parts and dataset.has_plane and self._arch is not None:
+        if "space" in shown and self._arch is not None:
             with self._tab("Space", "space", state, out) as opened:
                 if opened:
                     self.space.draw(frame, state, dataset, self._arch, out)
-        if "settings" in parts:
+        if "settings" in shown:
             with self._tab("Settings", "settings", state, out) as opened:
                 if opened:
                     self._settings_tab(state, trainer_settings, out)
