@@ -388,13 +388,13 @@ class Controller:
         rebuilt = self._dead_key is None or self._dead_key[0] is not tr.net
         if key != self._dead_key and (rebuilt or cheap
                                       or now - self._dead_time >= max(METRICS_INTERVAL, self._dead_cost / DEAD_TIME_SHARE)):
-            count = tr.dead_neurons_job(params)
             if self.worker is None or rebuilt or cheap:
-                self._dead = count()
+                self._dead = tr.dead_neurons(params)
                 self._dead_cost = time.perf_counter() - now
                 self._dead_key, self._dead_time = key, now
             elif not self.worker.pending("dead-neuron count"):
                 self._dead_time = now  # not again before this one has had its time
+                count = tr.dead_neurons_job(params)
 
                 def timed():
                     t0 = time.perf_counter()
