@@ -49,14 +49,14 @@ def run(trainer: Trainer, state: AppState, exhibit: Exhibit, options: WindowOpti
     if not headless and not have_display():
         raise GlnnError("no display to open a window on ($DISPLAY is not set): run glnn on a desktop or under "
                         "Xvfb (xvfb-run glnn), or make a picture with: glnn --screenshot out.png")
-    reach = trainer.iterations + (options.iterations or 0)
-    # out of the timeline's reach it would show its last (or first) snapshot without a word
-    if options.scrub is not None and options.scrub > reach:
-        raise GlnnError(f"--scrub {options.scrub:,}: the network will have trained {reach:,} iterations; the "
-                        "timeline looks back over those (train more with --iterations)")
-    if options.scrub is not None and options.scrub < trainer.timeline.origin:
-        raise GlnnError(f"--scrub {options.scrub:,}: the network was loaded at iteration {trainer.timeline.origin:,}, "
-                        "where its timeline starts")
+    if options.scrub is not None:  # out of the timeline's reach it would show its last or first snapshot
+        reach = trainer.iterations + (options.iterations or 0)
+        if options.scrub > reach:
+            raise GlnnError(f"--scrub {options.scrub:,}: the network will have trained {reach:,} iterations; the "
+                            "timeline looks back over those (train more with --iterations)")
+        if options.scrub < trainer.timeline.origin:
+            raise GlnnError(f"--scrub {options.scrub:,}: the network was loaded at iteration "
+                            f"{trainer.timeline.origin:,}, where its timeline starts")
     if options.iterations:
         train_with_history(trainer, options.iterations)
     kiosk = state.kiosk and not headless
