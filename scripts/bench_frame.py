@@ -4,12 +4,12 @@
 For each network it reports, per frame: our own Python outside the training kernel and
 outside GL calls (building the frame snapshot, layout/picking, the ImGui panel, applying
 commands) as the main thread's CPU time ("ours") and as wall time ("wall", which adds the
-waits for the training thread's lock and for the GIL), time in GL calls (uploads, draws, ImGui's renderer; on llvmpipe this
-includes software rasterising), glnn's own draw calls and ImGui's; and training
-iterations/s achieved while rendering at speed "max" against the kernel alone, for both ways
-of training: the worker thread and the per-frame budget. The kernel alone and the window with
-its worker are measured in turn, --rounds times (this host's speed drifts by tens of per cent
-from one second to the next), and the medians are compared.
+waits for the training thread's lock and for the GIL); time in GL calls (uploads, draws,
+ImGui's renderer; on llvmpipe this includes software rasterising); glnn's own draw calls and
+ImGui's; and training iterations/s achieved while rendering at speed "max" against the kernel
+alone, for both ways of training: the worker thread and the per-frame budget. The kernel
+alone and the window with its worker are measured in turn, --rounds times (this host's speed
+drifts by tens of per cent from one second to the next), and the medians are compared.
 GL is prepared as the window prepares it (glnn.app.prepare_gl with a training thread: on
 llvmpipe the rasteriser leaves the training thread a core).
 

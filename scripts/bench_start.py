@@ -3,12 +3,11 @@
 
 Launches the real window (under an Xvfb of its own when $DISPLAY is not set) once to warm the
 caches (Numba's compiled kernels, Python's bytecode, the operating system's file cache), then
---runs more times,
-and prints the median, the fastest and the slowest, against the goal of 1.5 s. The clock
-starts before the process is spawned and stops when App.frame() has drawn the first frame, so
-it counts the interpreter, every import, building the trainer and the network, opening the
-window and GL, and the first frame's work. Also printed: how long the imports alone take in a
-fresh interpreter (the rest of the time is ours).
+--runs more times, and prints the median, the fastest and the slowest, against the goal of
+1.5 s. The clock starts before the process is spawned and stops when App.frame() has drawn the
+first frame, so it counts the interpreter, every import, building the trainer and the network,
+opening the window and GL, and the first frame's work. Also printed: how long the imports alone
+take in a fresh interpreter (the rest of the time is ours).
 
 Usage: scripts/bench_start.py [--runs 5] [glnn arguments...]
 """
