@@ -415,7 +415,7 @@ class Controller:
         if metrics is None:
             return
         self._metrics = metrics
-        self._results = confusion.results_of(evaluation.dataset, evaluation)
+        self._results = evaluation.results
         self._metrics_time = when
         self._metrics_net = evaluation.network
         self._metrics_data = evaluation.dataset

@@ -227,6 +227,20 @@ def timeline_track(picture: np.ndarray, left: int) -> tuple[slice, int]:
     return slice(y - 12, y + 13), int(xs.min())
 
 
+def test_the_bar_places_iterations_by_log_interpolation_between_snapshots():
+    """The timeline bar's tick positions: log(1 + iteration) interpolated between neighbouring
+    snapshots, the present last (checked against numpy's interp on random timelines)."""
+    from glnn.ui.timeline_bar import positions
+    rng = np.random.default_rng(4)
+    for _ in range(500):
+        timeline = np.unique(rng.integers(0, 10**7, rng.integers(1, 60))).astype(np.int64)
+        live = int(timeline[-1]) + int(rng.integers(0, 3)) * int(rng.integers(0, 10**6))
+        values = [10 ** k for k in range(1, 8)] + [int(timeline[0]), int(timeline[-1]), live, 0]
+        stops = np.append(timeline, max(live, int(timeline[-1]))).astype(np.float64)
+        expected = np.interp(np.log1p(values), np.log1p(stops), np.arange(len(stops), dtype=np.float64))
+        np.testing.assert_allclose(positions(timeline, live, values), expected, rtol=0, atol=1e-9)
+
+
 @pytest.fixture()
 def app(make_app):
     a = make_app(Trainer({"seed": 3}), APP_SIZE)

@@ -70,11 +70,12 @@ def results(trainer) -> dict[str, SplitResult]:
     return out
 
 
-def results_of(dataset, evaluation) -> dict[str, SplitResult]:
-    """SplitResult for each split of an evaluation (glnn.core.trainer.Evaluation), at its iteration."""
+def results_of(dataset, iterations: int, splits: dict) -> dict[str, SplitResult]:
+    """SplitResult for each split of an evaluation at `iterations` (splits: split -> (loss, accuracy,
+    predicted classes), as glnn.core.trainer.Evaluation holds them)."""
     out = {}
-    for split, (_, _, predicted) in evaluation.splits.items():
-        r = _result(dataset, split, evaluation.iterations, predicted)
+    for split, (_, _, predicted) in splits.items():
+        r = _result(dataset, split, iterations, predicted)
         if r is not None:
             out[split] = r
     return out

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from glnn.core import data, kernels, specialise
+from glnn.core import confusion, data, kernels, specialise
 from glnn.core import model as model_io
 from glnn.core.errors import GlnnError
 from glnn.core.history import History
@@ -56,6 +56,7 @@ class Evaluation:
     splits: dict[str, tuple[float, float, np.ndarray]]  # split -> (mean loss, accuracy, predicted classes)
     seconds: float  # what it cost
     dataset: Any = None  # the data evaluated: new noise, a new split or examples added by hand keep the network
+    results: dict = dataclasses.field(default_factory=dict)  # split -> confusion.SplitResult, made with it
 
 
 def _evaluate(shape: kernels.NetworkShape, params: np.ndarray, x: np.ndarray, y: np.ndarray,
@@ -91,7 +92,9 @@ class EvaluationJob:
             if split == "train" or ds.has_test:
                 loss, accuracy, out = _evaluate(self.shape, self.params, x, y, self.on_value)
                 splits[split] = (loss, accuracy, predicted_classes(out))
-        return Evaluation(self.network, self.iterations, splits, time.perf_counter() - t0, ds)
+        # the confusion matrices too: where the job runs on the worker, they cost the frame nothing
+        results = confusion.results_of(ds, self.iterations, splits)
+        return Evaluation(self.network, self.iterations, splits, time.perf_counter() - t0, ds, results)
 
 
 class Trainer:

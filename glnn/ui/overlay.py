@@ -109,6 +109,10 @@ def caption(text: str, screen, measure) -> None:
         draw.add_text(imgui.get_font(), size, imgui.ImVec2(cx - w / 2, top + k * line_h), rgba(*CAPTION_TEXT), line)
 
 
+_STRIP_FLAGS = (imgui.WindowFlags_.no_decoration | imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_saved_settings
+                | imgui.WindowFlags_.no_focus_on_appearing | imgui.WindowFlags_.no_scroll_with_mouse)
+
+
 def image_strip(frame, strip, dataset, scale: float, out: list, images) -> None:
     """The training images as clickable tiles along the bottom, where glnn.view.screen put them
     (shrunk or wrapped to fit the width, never clipped)."""
@@ -118,10 +122,8 @@ def image_strip(frame, strip, dataset, scale: float, out: list, images) -> None:
     rect = strip.rect
     imgui.set_next_window_pos(imgui.ImVec2(rect.x, rect.y))
     imgui.set_next_window_size(imgui.ImVec2(rect.w, rect.h))
-    flags = (imgui.WindowFlags_.no_decoration | imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_saved_settings
-             | imgui.WindowFlags_.no_focus_on_appearing | imgui.WindowFlags_.no_scroll_with_mouse)
     imgui.push_style_var(imgui.StyleVar_.window_padding, imgui.ImVec2(0, 0))
-    with imgui_ctx.begin("training images", None, flags):
+    with imgui_ctx.begin("training images", None, _STRIP_FLAGS):
         imgui.pop_style_var()
         draw = imgui.get_window_draw_list()
         # one texture for all tiles (images: a tiles.LedStrip): one image call per tile, not one per pixel
@@ -129,33 +131,45 @@ def image_strip(frame, strip, dataset, scale: float, out: list, images) -> None:
         if len(indices) and max(indices) >= len(dataset.y_train):  # laid out for a training set since changed
             return
         images.ensure(dataset.x_train[list(indices)], shape, 7 if shape[0] <= 5 else 4)
-        for k, ((x, y, w, h), (hx, hy, hw, hh), label, index) in enumerate(zip(
-                strip.tiles.tolist(), strip.hits.tolist(), strip.labels, [int(i) for i in indices])):
-            imgui.set_cursor_screen_pos(imgui.ImVec2(hx, hy))
-            mine = k >= strip.loaded and index >= len(dataset.y_train) - dataset.added
-            with imgui_ctx.push_id(index):
-                if imgui.invisible_button("img", imgui.ImVec2(hw, hh)):
-                    out.append(commands.ShowSample(index))
-                hovered = imgui.is_item_hovered()
-            if hovered and mine:
+        # one button over the whole strip, and the layout's hit boxes say which tile the mouse is on: a
+        # button per tile cost ten times as much, every frame
+        imgui.set_cursor_screen_pos(imgui.ImVec2(rect.x, rect.y))
+        clicked = imgui.invisible_button("tiles", imgui.ImVec2(max(1.0, rect.w), max(1.0, rect.h)))
+        over, over_more = -1, False
+        if imgui.is_item_hovered():
+            mouse = imgui.get_mouse_pos()
+            over = tile_at(strip.hits, mouse.x, mouse.y)
+            over_more = strip.more is not None and strip.more.rect.contains(mouse.x, mouse.y)
+        indices = [int(i) for i in indices]
+        if clicked and over >= 0:
+            out.append(commands.ShowSample(indices[over]))
+        ring = 3.0 * min(scale, 1.0)
+        first_mine = len(dataset.y_train) - dataset.added
+        for k, ((x, y, w, h), label, index) in enumerate(zip(strip.tiles.tolist(), strip.labels, indices)):
+            mine = k >= strip.loaded and index >= first_mine
+            if k == over and mine:
                 imgui.set_tooltip(f"your example of {dataset.class_names[dataset.y_train[index]]}: click to feed it "
                                   "through")
             images.draw(draw, k, x, y, w, h)
-            ring = 3.0 * min(scale, 1.0)
             if mine:  # a frame in the visitor's colour (their label below is in it too)
                 draw.add_rect(imgui.ImVec2(x - ring, y - ring), imgui.ImVec2(x + w + ring - 1, y + h + ring - 1),
                               rgba(*MINE), 3.0, 1.5)
-            if index in (frame.input_index, frame.picked_index) or hovered:
+            if index in (frame.input_index, frame.picked_index) or k == over:
                 draw.add_rect(imgui.ImVec2(x - ring, y - ring), imgui.ImVec2(x + w + ring - 1, y + h + ring - 1),
                               rgba(1.0, 0.8, 0.3), 3.0, 2.5)
             _text(draw, label, rgba(*MINE) if mine else rgba(0.7, 0.75, 0.85))
         if strip.more is not None:
             _text(draw, strip.more, rgba(*MINE))
-            imgui.set_cursor_screen_pos(imgui.ImVec2(strip.more.rect.x, strip.more.rect.y))
-            imgui.invisible_button("more", imgui.ImVec2(max(1.0, strip.more.rect.w), strip.more.rect.h))
-            if imgui.is_item_hovered():
-                left_out = strip.more.text[1:]
-                imgui.set_tooltip(f"{left_out} more examples of yours")
+            if over_more:
+                imgui.set_tooltip(f"{strip.more.text[1:]} more examples of yours")
+
+
+def tile_at(hits, x: float, y: float) -> int:
+    """The tile whose hit box (x, y, w, h rows of a screen.Strip's hits) holds the point, or -1."""
+    for k, (hx, hy, hw, hh) in enumerate(hits.tolist()):
+        if hx <= x < hx + hw and hy <= y < hy + hh:
+            return k
+    return -1
 
 
 def tooltip(layout, frame, net, dataset, hover_neuron: int, hover_link: int, palette: str) -> None:

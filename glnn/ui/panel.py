@@ -17,7 +17,7 @@ from glnn.ui.data_controls import DataControls
 from glnn.ui.draw_grid import DrawGrid
 from glnn.ui.results import ResultsTab
 from glnn.ui.space_tab import SpaceTab
-from glnn.ui.widgets import MINE, disabled, finite, loss_text
+from glnn.ui.widgets import LOG_SLIDER, MINE, disabled, finite, loss_text
 from glnn.view.palette import PALETTES
 from glnn.view.screen import PANEL_WIDTH
 MAX_SPEED = 100_000  # iterations per frame at the right end of the slider; "max" goes beyond
@@ -49,7 +49,7 @@ def _rate_slider(name: str, label: str, value: float, out: list) -> tuple[float,
     Returns the slider's rectangle (x, y, w, h) in window pixels."""
     hi = settings.BY_NAME[name].hi
     changed, rate = imgui.slider_float(label, float(value), 0.0, hi, "off" if value == 0 else "%.4g",
-                                       imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
+                                       LOG_SLIDER)
     if changed and math.isfinite(rate):
         out.append(commands.Set(name, float(np.clip(rate, 0.0, hi)) if rate >= 1e-4 else 0.0))
     lo, up = imgui.get_item_rect_min(), imgui.get_item_rect_max()
@@ -112,6 +112,10 @@ def drawing_answer(drawing, frame, dataset) -> tuple[str, str]:
     return "The network says:", dataset.class_names[frame.prediction]
 
 
+_WINDOW_FLAGS = (imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_resize | imgui.WindowFlags_.no_collapse
+                 | imgui.WindowFlags_.no_title_bar)
+
+
 class Panel:
     def __init__(self):
         self.grid = DrawGrid()
@@ -157,9 +161,7 @@ class Panel:
         scale = self._scale = state.ui_scale if scale is None else scale
         imgui.set_next_window_pos(imgui.ImVec2(0, 0))
         imgui.set_next_window_size(imgui.ImVec2(self.width(scale), height))
-        flags = (imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_resize | imgui.WindowFlags_.no_collapse
-                 | imgui.WindowFlags_.no_title_bar)
-        with imgui_ctx.begin("glnn", None, flags):
+        with imgui_ctx.begin("glnn", None, _WINDOW_FLAGS):
             imgui.text_colored(imgui.ImVec4(0.45, 0.78, 1.0, 1.0), "glnn")
             imgui.same_line()
             imgui.text_disabled("watch a neural network learn")
@@ -280,7 +282,7 @@ class Panel:
             out.append(commands.Set("hidden", (hidden,) + layers[1:] if hidden else ()))
         imgui.set_next_item_width(-label_room)
         changed, lr = imgui.slider_float("learning rate", float(s["lr"]), 0.001, 10.0, "%.4g",
-                                         imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
+                                         LOG_SLIDER)
         if changed and math.isfinite(lr):
             out.append(commands.Set("lr", float(np.clip(lr, 0.001, 10.0))))
         self._speed(state, out)
@@ -294,7 +296,7 @@ class Panel:
         shown = "flat out" if is_max else "%d / frame"  # not "1 / frame" while max runs millions a second
         with disabled(is_max):
             changed, speed = imgui.slider_int("speed", max(1, state.speed), 1, MAX_SPEED, shown,
-                                              imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
+                                              LOG_SLIDER)
         if changed:
             out.append(commands.Set("speed", int(np.clip(speed, 1, MAX_SPEED))))
         imgui.same_line()

@@ -1,6 +1,7 @@
 """Loss and accuracy over iterations (ImPlot), and the output activations as labelled bars."""
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -73,8 +74,25 @@ def iteration_ticks(lo: float, hi: float, log_x: bool, width: float, text_width)
         while step <= (hi - lo) * 10:
             candidates.append(_multiples(lo, hi, step))
             step = nice_step(step * 1.5)
-    fits = [f for f in (fitting(c) for c in candidates) if f is not None]
-    return next((f for f in fits if len(f[0]) >= 2), fits[0] if fits else ([], []))
+    first_fit = None  # the densest set that fits and has two ticks at least; else the densest that fits
+    for candidate in candidates:
+        fit = fitting(candidate)
+        if fit is not None:
+            if len(fit[0]) >= 2:
+                return fit
+            first_fit = first_fit or fit
+    return first_fit or ([], [])
+
+
+@functools.lru_cache(maxsize=64)
+def _axis_ticks(lo: float, hi: float, log_x: bool, width: float, font_size: float) -> tuple[list[float], list[str]]:
+    return iteration_ticks(lo, hi, log_x, width, _text_width)
+
+
+def axis_ticks(lo: float, hi: float, log_x: bool, width: float) -> tuple[list[float], list[str]]:
+    """iteration_ticks at the current text size, memoised: a plot's range moves a few times a second
+    (when an evaluation lands), not every frame. The lists are shared: read them, never change them."""
+    return _axis_ticks(lo, hi, log_x, width, imgui.get_font_size())
 
 
 def axis_number(value: float, step: float) -> str:
@@ -98,6 +116,12 @@ def value_ticks(lo: float, hi: float, most: int = 3) -> tuple[list[float], list[
         step = nice_step(step * 1.5)
         values = _multiples(lo, hi, step)
     return values, [axis_number(v, step) for v in values]
+
+
+@functools.lru_cache(maxsize=64)
+def loss_ticks(top: float) -> tuple[list[float], list[str]]:
+    """value_ticks(0, top), memoised (the highest loss seen changes rarely). Shared lists: read only."""
+    return value_ticks(0.0, top)
 
 
 PERCENT_TICKS = ([0.0, 0.5, 1.0], ["0%", "50%", "100%"])  # an accuracy axis of 0..1
@@ -139,6 +163,12 @@ class PlotWidth:
         self.rect = (float(pos.x), float(pos.y), float(size.x), float(size.y))
 
 
+# ImPlot's flags, combined once (an enum's | is a Python call)
+_PLOT_FLAGS = implot.Flags_.no_mouse_text | implot.Flags_.no_box_select
+_RIGHT_AXIS_FLAGS = implot.AxisFlags_.lock | implot.AxisFlags_.opposite
+_LEGEND_FLAGS = implot.LegendFlags_.horizontal | implot.LegendFlags_.outside
+
+
 class LossPlot:
     """The Train tab's plot: mean loss (left axis, fitted) and accuracy (right axis, 0..100 %) over the iterations."""
 
@@ -148,19 +178,20 @@ class LossPlot:
 
     def draw(self, frame, log_x: bool, height: float, test_label: str = "test accuracy") -> None:
         """test_label: the test accuracy's name in the legend ("new pattern" when the test set is one sample)."""
-        flags = implot.Flags_.no_mouse_text | implot.Flags_.no_box_select
-        with implot_ctx.begin_plot("##loss", imgui.ImVec2(-1, height), flags) as plot:
+        with implot_ctx.begin_plot("##loss", imgui.ImVec2(-1, height), _PLOT_FLAGS) as plot:
             if not plot:
                 return
             implot.setup_axis(implot.ImAxis_.x1, None, 0)
             implot.setup_axis(implot.ImAxis_.y1, None, implot.AxisFlags_.lock)
-            implot.setup_axis(implot.ImAxis_.y2, None, implot.AxisFlags_.lock | implot.AxisFlags_.opposite)
+            implot.setup_axis(implot.ImAxis_.y2, None, _RIGHT_AXIS_FLAGS)
             # the loss axis from 0 to the highest mean loss seen, with three ticks: ImPlot's own crowd at this height
             n = len(frame.metric_x)
-            loss = np.nan_to_num(frame.metric_y[:, 0], posinf=0.0) if n else np.zeros(0)
+            loss = np.ascontiguousarray(frame.metric_y[:, 0])
+            if not np.isfinite(loss).all():  # a diverged stretch: drawn at 0 (nan_to_num is slow to call every frame)
+                loss = np.nan_to_num(loss, posinf=0.0)
             top = max(float(loss.max()) if n > 1 else 1.0, 1e-6)
             implot.setup_axis_limits(implot.ImAxis_.y1, 0.0, top * 1.05, implot.Cond_.always)
-            implot.setup_axis_ticks(implot.ImAxis_.y1, *value_ticks(0.0, top))
+            implot.setup_axis_ticks(implot.ImAxis_.y1, *loss_ticks(top))
             implot.setup_axis_limits(implot.ImAxis_.y2, -0.02, 1.05, implot.Cond_.always)
             implot.setup_axis_ticks(implot.ImAxis_.y2, *PERCENT_TICKS)
             if log_x:
@@ -171,9 +202,8 @@ class LossPlot:
             if hi - lo < 10:  # too few points to fit to: a steady, empty frame instead of -0.5..0.5
                 lo, hi = (max(lo, 1.0) if log_x else 0.0), lo + 10.0
             implot.setup_axis_limits(implot.ImAxis_.x1, lo, hi, implot.Cond_.always)
-            implot.setup_axis_ticks(implot.ImAxis_.x1, *iteration_ticks(lo, hi, log_x, self._width.get(),
-                                                                        _text_width))
-            implot.setup_legend(implot.Location_.north, implot.LegendFlags_.horizontal | implot.LegendFlags_.outside)
+            implot.setup_axis_ticks(implot.ImAxis_.x1, *axis_ticks(lo, hi, log_x, self._width.get()))
+            implot.setup_legend(implot.Location_.north, _LEGEND_FLAGS)
             if n > 1:  # the mean over the training set, as the figure above: the same numbers
                 line("mean loss", frame.metric_x, loss)
                 implot.set_axes(implot.ImAxis_.x1, implot.ImAxis_.y2)
@@ -199,7 +229,7 @@ def _text_width(text: str) -> float:
 def output_rows(outputs, prediction: int, class_names) -> tuple[list[tuple[str, float, bool]], str]:
     """The output bars as rows (name, value 0..1, the answer?) and, for a network of one output neuron
     (two classes), the line that says how to read its one bar: a bar has no class of its own there."""
-    values = [float(np.clip(finite(v), 0.0, 1.0)) for v in outputs]
+    values = [min(max(finite(v), 0.0), 1.0) for v in np.asarray(outputs, np.float64).tolist()]
     if len(values) > 1:
         return [(class_names[j], v, j == prediction) for j, v in enumerate(values)], ""
     return ([("out", values[0], False)],

@@ -219,8 +219,7 @@ class ResultsTab:
             x_lo, x_hi = c["x_range"]
             implot.setup_axis_limits(implot.ImAxis_.x1, x_lo, x_hi, imgui.Cond_.always)
             width = self._widths.setdefault(plot_id, plots.PlotWidth())
-            implot.setup_axis_ticks(implot.ImAxis_.x1, *plots.iteration_ticks(
-                x_lo, x_hi, log_x, width.get(), lambda text: imgui.calc_text_size(text).x))
+            implot.setup_axis_ticks(implot.ImAxis_.x1, *plots.axis_ticks(x_lo, x_hi, log_x, width.get()))
             x = c["x"]
             if len(x):
                 train = c[f"train_{what}"]

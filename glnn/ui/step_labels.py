@@ -13,7 +13,7 @@ import numpy as np
 from imgui_bundle import imgui, imgui_ctx
 
 from glnn import commands
-from glnn.ui.widgets import disabled, rgba
+from glnn.ui.widgets import LOG_SLIDER, disabled, rgba
 from glnn.view.palette import PALETTES
 
 LABELLED_COLUMN = 16  # columns at most this tall get every neuron's numbers
@@ -95,7 +95,7 @@ def controls(view, state, loss_name: str, class_names, out: list, noun: str = "i
     # room for the label at any text size (a fixed width clips it at kiosk scale)
     imgui.set_next_item_width(-(imgui.calc_text_size("animation speed").x + imgui.get_style().item_inner_spacing.x + 4))
     changed, speed = imgui.slider_float("animation speed", float(state.animation_speed), 0.1, 5.0, "%.2fx",
-                                        imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp)
+                                        LOG_SLIDER)
     if changed and np.isfinite(speed):
         out.append(commands.Set("animation_speed", float(np.clip(speed, 0.1, 5.0))))
     if view is None:

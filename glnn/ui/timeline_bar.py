@@ -7,6 +7,9 @@ scale. Dragging emits ("scrub", index); index == number of snapshots is the pres
 """
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
+
 import numpy as np
 from imgui_bundle import imgui, imgui_ctx
 
@@ -17,14 +20,24 @@ _FLAGS = (imgui.WindowFlags_.no_decoration | imgui.WindowFlags_.no_move | imgui.
           | imgui.WindowFlags_.no_focus_on_appearing | imgui.WindowFlags_.no_scroll_with_mouse)
 GOLD = (1.0, 0.8, 0.3)
 ACCENT = (0.33, 0.72, 1.0)
-_DECADES = 10.0 ** np.arange(1, 13)
+_DECADES = tuple(10 ** k for k in range(1, 13))
 
 
-def positions(timeline: np.ndarray, live: int, values: np.ndarray) -> np.ndarray:
+def positions(timeline: np.ndarray, live: int, values) -> list[float]:
     """Where iterations `values` fall on the track, as fractional slot numbers (0 .. len(timeline)):
-    between two snapshots the position is interpolated in log(1 + iteration)."""
-    stops = np.append(timeline, max(live, int(timeline[-1]))).astype(np.float64)
-    return np.interp(np.log1p(values), np.log1p(stops), np.arange(len(stops), dtype=np.float64))
+    between two snapshots the position is interpolated in log(1 + iteration). Plain Python: a few
+    values a frame, where numpy's calls would cost more than the arithmetic."""
+    stops = timeline.tolist()
+    stops.append(max(live, stops[-1]))
+    out = []
+    for v in values:
+        k = bisect_right(stops, v)  # stops[k - 1] <= v < stops[k]
+        if k == 0 or k == len(stops):
+            out.append(0.0 if k == 0 else float(k - 1))
+            continue
+        a, b = math.log1p(stops[k - 1]), math.log1p(stops[k])
+        out.append(k - 1 + (math.log1p(v) - a) / (b - a))
+    return out
 
 
 def draw(frame, rect, scale: float, out: list) -> None:
@@ -89,7 +102,7 @@ def draw(frame, rect, scale: float, out: list) -> None:
         active, hovered = imgui.is_item_active(), imgui.is_item_hovered()
         mouse_x = imgui.get_mouse_pos().x
         span = max(1.0, x1 - x0)
-        under_mouse = int(np.clip(round((mouse_x - x0) / span * slots), 0, slots))
+        under_mouse = min(max(round((mouse_x - x0) / span * slots), 0), slots)
         current = scrubbed if scrubbed >= 0 else slots
         if active and under_mouse != current:
             out.append(commands.Scrub(under_mouse))
@@ -102,12 +115,11 @@ def draw(frame, rect, scale: float, out: list) -> None:
         if live > int(timeline[0]):  # filled up to the knob once there is a past (empty before any training)
             draw_list.add_rect_filled(imgui.ImVec2(x0, cy - half), imgui.ImVec2(knob_x, cy + half), rgba(*colour), half)
         # decade ticks, labelled underneath where they do not crowd each other
-        decades = _DECADES[_DECADES <= live]
         first = int(timeline[0])
-        decades = decades[decades > first]
+        decades = [d for d in _DECADES if first < d <= live]
         label_y = cy + knob_r + 2 * scale
         last_right = -1e9
-        ticks = [(0.0, short_count(first))] + list(zip(positions(timeline, live, decades).tolist(),
+        ticks = [(0.0, short_count(first))] + list(zip(positions(timeline, live, decades),
                                                       (short_count(d) for d in decades)))
         for slot, text in ticks:
             tx = x0 + span * slot / slots

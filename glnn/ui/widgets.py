@@ -17,6 +17,11 @@ def rgba(r: float, g: float, b: float, a: float = 1.0) -> int:
     return imgui.color_convert_float4_to_u32(imgui.ImVec4(r, g, b, a))
 
 
+# a slider of a rate or a speed: logarithmic, and typed values held to its range. Flags are combined
+# once here: an enum's | is a Python call, a dozen of them a frame
+LOG_SLIDER = imgui.SliderFlags_.logarithmic | imgui.SliderFlags_.always_clamp
+
+
 def finite(value: float, fallback: float = 0.0) -> float:
     """Numbers on screen are never NaN: a non-finite value shows as the fallback."""
     return float(value) if math.isfinite(value) else fallback
@@ -54,8 +59,10 @@ def disabled(when: bool) -> Iterator[None]:
         imgui.end_disabled()
 
 
+@functools.lru_cache(maxsize=4096)
 def short_count(n: float) -> str:
-    """10, 100, 1k, 10k, 1M: tick labels that fit under a slim track or a plot axis."""
+    """10, 100, 1k, 10k, 1M: tick labels that fit under a slim track or a plot axis. Memoised: the same
+    few dozen ticks are labelled every frame."""
     for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if n >= div:
             return f"{n / div:g}{suffix}"
