@@ -90,6 +90,42 @@ def test_a_taught_drawing_shows_in_the_strip_marked_and_a_click_feeds_it(make_ap
     assert len(mine_pixels(pixels(*SIZE))) == 0
 
 
+def test_each_tile_of_the_strip_answers_hover_and_click_for_its_own_sample(make_app, monkeypatch):
+    """One button covers the strip and the layout's hit boxes pick the tile: a click feeds the tile's
+    own sample, a tile of yours and the "+N" note say what they are when hovered, a loaded one does not."""
+    from imgui_bundle import imgui
+    tips: list[str] = []
+    real_tooltip = imgui.set_tooltip
+    monkeypatch.setattr(imgui, "set_tooltip", lambda text: (tips.append(text), real_tooltip(text)))
+    tr = Trainer({"seed": 1})
+    for k in range(30):
+        tr.add_example(np.roll(BOXY_EIGHT, k), k % 10)
+    app = make_app(tr, SIZE)
+    for _ in range(3):
+        app.frame()
+    strip = app.screen.strip
+    shown = strip.indices.tolist()
+    assert strip.more is not None and len(shown) > 11
+    h = app.window.height
+    for k in (0, 3, 9, 10, len(shown) - 1):
+        x, y, w, hh = strip.hits[k]
+        tips.clear()
+        EventDispatcher.dispatch_event(app.window, "on_mouse_motion", x + w / 2, h - (y + hh / 2), 0, 0)
+        app.frame()
+        app.frame()
+        mine = k >= strip.loaded
+        label = tr.dataset.class_names[tr.dataset.y_train[shown[k]]]
+        assert set(tips) == ({f"your example of {label}: click to feed it through"} if mine else set()), (k, tips)
+        press(app, x + w / 2, y + hh / 2)
+        assert app.state.shown_index == shown[k], (k, app.state.shown_index)
+    more = strip.more.rect
+    tips.clear()
+    EventDispatcher.dispatch_event(app.window, "on_mouse_motion", more.x + more.w / 2, h - (more.y + more.h / 2), 0, 0)
+    app.frame()
+    app.frame()
+    assert set(tips) == {f"{strip.more.text[1:]} more examples of yours"}, tips
+
+
 # -- the decision map ----------------------------------------------------------------------------
 def gauss_app(make_app, **state):
     trainer = Trainer({"dataset": "gauss", "seed": 2})
