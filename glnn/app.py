@@ -63,6 +63,7 @@ class App:
         self.screen = None  # where everything goes (glnn.view.screen.Screen)
         self.layout = None  # the network's part of it
         self._screen_key = None
+        self._content_key = self._content_dataset = self._content = None  # the last screen.Content, and what it was made from
         self.mouse = (-1.0, -1.0)
         self.hover_neuron = -1
         self.hover_link = -1
@@ -259,9 +260,17 @@ class App:
         from glnn.view import screen
         tr, state = self.controller.trainer, self.state
         captions = KIOSK_CAPTION_LINES if state.kiosk else int(bool(state.caption) or frame.animation is not None)
-        content = screen.content_for(self.window.width, self.window.height, state.ui_scale, frame.layer_sizes,
-                                     tr.dataset, panel=state.show_panel,
-                                     timeline=state.show_panel and "timeline" in state.panel, caption_lines=captions)
+        timeline = state.show_panel and "timeline" in state.panel
+        # made again only when something it is made from changed, not every frame (a dataset that changes
+        # is a new object: compared by identity)
+        content_key = (self.window.width, self.window.height, state.ui_scale, tuple(frame.layer_sizes),
+                       state.show_panel, timeline, captions)
+        if content_key != self._content_key or tr.dataset is not self._content_dataset:
+            self._content = screen.content_for(self.window.width, self.window.height, state.ui_scale,
+                                               frame.layer_sizes, tr.dataset, panel=state.show_panel,
+                                               timeline=timeline, caption_lines=captions)
+            self._content_key, self._content_dataset = content_key, tr.dataset
+        content = self._content
         key = (content, tuple(tr.net.w_off.tolist()))
         if key != self._screen_key:
             previous = self.layout

@@ -40,28 +40,29 @@ CAPTION_TEXT = (0.95, 0.96, 1.0)
 CAPTION_SIDE_PAD = 14.0  # times the scale: the dark band reaches this far beside the text
 
 
-def _text(draw, label, colour, text: str | None = None) -> None:
-    """A glnn.view.screen.Label drawn where the layout put it."""
-    draw.add_text(imgui.get_font(), label.size, imgui.ImVec2(label.rect.x, label.rect.y), colour,
+def _text(draw, label, colour, text: str | None = None, font=None) -> None:
+    """A glnn.view.screen.Label drawn where the layout put it (font: imgui.get_font(), if the caller has it)."""
+    draw.add_text(font or imgui.get_font(), label.size, imgui.ImVec2(label.rect.x, label.rect.y), colour,
                   label.text if text is None else text)
 
 
 def scene_labels(screen, frame, no_values=(), values: bool = True) -> None:
     """Column titles, output classes and values, and (values=True; for small layers, except those in
     no_values) each neuron's activation beside it: where glnn.view.screen placed them."""
-    draw = imgui.get_background_draw_list()
+    draw, font = imgui.get_background_draw_list(), imgui.get_font()
     for title in screen.titles:
-        _text(draw, title, rgba(*TITLE))
+        _text(draw, title, rgba(*TITLE), font=font)
     layout, outputs = screen.layout, screen.outputs
     n_out = layout.sizes[-1]
     out_start = int(layout.layer_start[-2])
     for j, label in enumerate(outputs.classes):
-        _text(draw, label, rgba(*(WINNER if j == frame.prediction else CLASS)))
+        _text(draw, label, rgba(*(WINNER if j == frame.prediction else CLASS)), font=font)
     last = len(layout.sizes) - 1
     if values and n_out <= SMALL_NET and last not in no_values:
-        for j, label in enumerate(outputs.values):
+        shown = frame.activations[out_start:out_start + n_out].tolist()
+        for j, (label, value) in enumerate(zip(outputs.values, shown)):
             winner = n_out > 1 and j == frame.prediction
-            _text(draw, label, rgba(*(WINNER_VALUE if winner else VALUE)), f"{finite(frame.activations[out_start + j]):.2f}")
+            _text(draw, label, rgba(*(WINNER_VALUE if winner else VALUE)), f"{finite(value):.2f}", font)
     line_h = imgui.get_text_line_height()
     for l, n in enumerate(layout.sizes[:-1] if values else ()):
         if n > SMALL_NET or l in no_values:
@@ -127,10 +128,10 @@ def image_strip(frame, strip, dataset, scale: float, out: list, images) -> None:
         imgui.pop_style_var()
         draw = imgui.get_window_draw_list()
         # one texture for all tiles (images: a tiles.LedStrip): one image call per tile, not one per pixel
-        indices = strip.indices if strip.indices is not None else range(len(strip.tiles))
+        indices = tuple(strip.indices.tolist() if strip.indices is not None else range(len(strip.tiles)))
         if len(indices) and max(indices) >= len(dataset.y_train):  # laid out for a training set since changed
             return
-        images.ensure(dataset.x_train[list(indices)], shape, 7 if shape[0] <= 5 else 4)
+        images.ensure_rows(dataset.x_train, indices, shape, 7 if shape[0] <= 5 else 4)
         # one button over the whole strip, and the layout's hit boxes say which tile the mouse is on: a
         # button per tile cost ten times as much, every frame
         imgui.set_cursor_screen_pos(imgui.ImVec2(rect.x, rect.y))
@@ -140,11 +141,11 @@ def image_strip(frame, strip, dataset, scale: float, out: list, images) -> None:
             mouse = imgui.get_mouse_pos()
             over = tile_at(strip.hits, mouse.x, mouse.y)
             over_more = strip.more is not None and strip.more.rect.contains(mouse.x, mouse.y)
-        indices = [int(i) for i in indices]
         if clicked and over >= 0:
             out.append(commands.ShowSample(indices[over]))
         ring = 3.0 * min(scale, 1.0)
         first_mine = len(dataset.y_train) - dataset.added
+        font, lit = imgui.get_font(), (frame.input_index, frame.picked_index)
         for k, ((x, y, w, h), label, index) in enumerate(zip(strip.tiles.tolist(), strip.labels, indices)):
             mine = k >= strip.loaded and index >= first_mine
             if k == over and mine:
@@ -154,10 +155,10 @@ def image_strip(frame, strip, dataset, scale: float, out: list, images) -> None:
             if mine:  # a frame in the visitor's colour (their label below is in it too)
                 draw.add_rect(imgui.ImVec2(x - ring, y - ring), imgui.ImVec2(x + w + ring - 1, y + h + ring - 1),
                               rgba(*MINE), 3.0, 1.5)
-            if index in (frame.input_index, frame.picked_index) or k == over:
+            if index in lit or k == over:
                 draw.add_rect(imgui.ImVec2(x - ring, y - ring), imgui.ImVec2(x + w + ring - 1, y + h + ring - 1),
                               rgba(1.0, 0.8, 0.3), 3.0, 2.5)
-            _text(draw, label, rgba(*MINE) if mine else rgba(0.7, 0.75, 0.85))
+            _text(draw, label, rgba(*MINE) if mine else rgba(0.7, 0.75, 0.85), font=font)
         if strip.more is not None:
             _text(draw, strip.more, rgba(*MINE))
             if over_more:

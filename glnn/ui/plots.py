@@ -240,20 +240,23 @@ def output_bars(frame, class_names) -> None:
     """One bar per output neuron with its value; the predicted one in gold."""
     draw = imgui.get_window_draw_list()
     origin = imgui.get_cursor_screen_pos()
+    ox, oy = origin.x, origin.y
     width = imgui.get_content_region_avail().x
     row_h = imgui.get_text_line_height() + 4
     rows, reading = output_rows(frame.outputs, frame.prediction, class_names)
     label_w = max(imgui.calc_text_size(max((r[0] for r in rows), key=len)).x, imgui.calc_text_size("00").x) + 6
     value_w = imgui.calc_text_size("0.000").x + 8
     bar_w = max(20.0, width - label_w - value_w)
+    x0 = ox + label_w
+    name_colour, track, value_colour = rgba(0.8, 0.85, 0.95), rgba(0.12, 0.14, 0.2), rgba(0.9, 0.92, 1.0)
+    gold, blue = rgba(1.0, 0.78, 0.3), rgba(0.33, 0.62, 0.95)
     for j, (name, v, winner) in enumerate(rows):
-        y = origin.y + j * row_h
-        draw.add_text(imgui.ImVec2(origin.x, y + 1), rgba(0.8, 0.85, 0.95), name)
-        x0 = origin.x + label_w
-        draw.add_rect_filled(imgui.ImVec2(x0, y + 2), imgui.ImVec2(x0 + bar_w, y + row_h - 2), rgba(0.12, 0.14, 0.2))
-        colour = rgba(1.0, 0.78, 0.3) if winner else rgba(0.33, 0.62, 0.95)
-        draw.add_rect_filled(imgui.ImVec2(x0, y + 2), imgui.ImVec2(x0 + bar_w * v, y + row_h - 2), colour)
-        draw.add_text(imgui.ImVec2(x0 + bar_w + 6, y + 1), rgba(0.9, 0.92, 1.0), f"{v:.3f}")
+        y = oy + j * row_h
+        draw.add_text(imgui.ImVec2(ox, y + 1), name_colour, name)
+        top, bottom = y + 2, y + row_h - 2
+        draw.add_rect_filled(imgui.ImVec2(x0, top), imgui.ImVec2(x0 + bar_w, bottom), track)
+        draw.add_rect_filled(imgui.ImVec2(x0, top), imgui.ImVec2(x0 + bar_w * v, bottom), gold if winner else blue)
+        draw.add_text(imgui.ImVec2(x0 + bar_w + 6, y + 1), value_colour, f"{v:.3f}")
     imgui.dummy(imgui.ImVec2(width, row_h * len(rows)))
     if reading:
         imgui.text_disabled(reading)

@@ -102,8 +102,18 @@ class LedStrip:
         self.texture = Texture()
         self.key = None
         self._images = np.zeros((0, 0), np.float32)
+        self._source, self._rows = None, ()  # what ensure_rows gathered the images from
         self.count = 0
         self.uploads = 0
+
+    def ensure_rows(self, source: np.ndarray, rows: tuple[int, ...], shape: tuple[int, int], texels: int) -> None:
+        """ensure(source[rows]), without gathering and comparing the images when these rows of this very
+        array are already there: a dataset never changes an array in place (a change makes a new
+        one), and gathering and comparing cost more than the rest of the strip each frame."""
+        if source is self._source and rows == self._rows and (shape, texels) == self.key:
+            return
+        self.ensure(source[list(rows)], shape, texels)
+        self._source, self._rows = source, rows
 
     def ensure(self, images: np.ndarray, shape: tuple[int, int], texels: int) -> None:
         """Upload the images unless these are already there (the context must be current). A few
@@ -117,6 +127,7 @@ class LedStrip:
         rgba[rows, :, 3] = 0  # the gap between pixels: transparent, the window shows through
         rgba[:, cols, 3] = 0
         self.texture.upload(rgba)
+        self._source, self._rows = None, ()  # ensure_rows says what these are, if it was the caller
         self.key, self.count = key, int(images.shape[0])
         self._images = np.array(images, np.float32, copy=True)
         self.uploads += 1
@@ -128,4 +139,5 @@ class LedStrip:
     def release(self) -> None:
         self.texture.release()
         self.key, self.count = None, 0
+        self._source, self._rows = None, ()
         self._images = np.zeros((0, 0), np.float32)
