@@ -93,6 +93,23 @@ def test_digits8():
     assert np.array_equal(again.x_train, ds.x_train) and np.array_equal(again.y_test, ds.y_test)
 
 
+def test_digits8_is_read_without_importing_scikit_learn_and_equals_load_digits():
+    """The file scikit-learn ships, read directly (importing scikit-learn takes over a second), gives the
+    same dataset bit for bit as its load_digits."""
+    import subprocess
+    import sys
+    from sklearn.datasets import load_digits
+    bunch = load_digits()
+    theirs = data.digits8(np.column_stack([bunch.data, bunch.target]))
+    ours = data.digits8()
+    for name in ("x_train", "y_train", "x_test", "y_test"):
+        assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name
+        assert getattr(ours, name).dtype == getattr(theirs, name).dtype
+    code = "import sys; from glnn.core import data; data.load('digits8'); print('sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
 @pytest.mark.parametrize("name", data.POINT_SETS)
 def test_point_sets(name):
     ds = data.load(name)

@@ -172,14 +172,39 @@ def xor3() -> Dataset:
                    "3 inputs, answer = first XOR second; test: the unseen case [1, 1, 0]")
 
 
-def digits8() -> Dataset:
+DIGITS8_SHAPE = (1797, 65)  # scikit-learn's digits.csv.gz: 64 pixels (0..16) and the digit, per row
+
+
+def _digits8_table() -> np.ndarray | None:
+    """scikit-learn's 8x8 digits read straight from the file it ships (datasets/data/digits.csv.gz),
+    without importing scikit-learn, which takes longer than the rest of glnn's start; None when the
+    file is not where it has always been."""
+    import importlib.util
+    spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = os.path.join(list(spec.submodule_search_locations)[0], "datasets", "data", "digits.csv.gz")
     try:
-        from sklearn.datasets import load_digits
-    except ImportError:
-        raise GlnnError("dataset digits8 needs scikit-learn: pip install '.[digits8]' in glnn's source folder") from None
-    bunch = load_digits()  # shipped inside scikit-learn; no download
-    x = (bunch.data / 16.0).astype(np.float32)
-    y = bunch.target.astype(np.int32)
+        table = np.loadtxt(path, delimiter=",")
+    except (OSError, ValueError):
+        return None
+    return table if table.shape == DIGITS8_SHAPE else None
+
+
+def digits8(table: np.ndarray | None = None) -> Dataset:
+    """table: the rows of scikit-learn's digits (pixels, then the digit); read from scikit-learn's file,
+    or through load_digits if that fails."""
+    if table is None:
+        table = _digits8_table()
+    if table is None:
+        try:
+            from sklearn.datasets import load_digits
+        except ImportError:
+            raise GlnnError("dataset digits8 needs scikit-learn: pip install '.[digits8]' in glnn's source folder") from None
+        bunch = load_digits()  # shipped inside scikit-learn; no download
+        table = np.column_stack([bunch.data, bunch.target])
+    x = (table[:, :64] / 16.0).astype(np.float32)
+    y = table[:, 64].astype(np.int32)
     order = np.random.RandomState(0).permutation(len(y))  # legacy generator: stable across numpy versions
     train, test = order[:1347], order[1347:]
     return Dataset("digits8", np.ascontiguousarray(x[train]), y[train], np.ascontiguousarray(x[test]), y[test],
