@@ -63,7 +63,8 @@ class App:
         self.screen = None  # where everything goes (glnn.view.screen.Screen)
         self.layout = None  # the network's part of it
         self._screen_key = None
-        self._content_key = self._content_dataset = self._content = None  # the last screen.Content, and what it was made from
+        # the last screen.Content, and what it was made from
+        self._content_key = self._content_dataset = self._content = None
         self.mouse = (-1.0, -1.0)
         self.hover_neuron = -1
         self.hover_link = -1

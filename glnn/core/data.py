@@ -200,7 +200,8 @@ def digits8(table: np.ndarray | None = None) -> Dataset:
         try:
             from sklearn.datasets import load_digits
         except ImportError:
-            raise GlnnError("dataset digits8 needs scikit-learn: pip install '.[digits8]' in glnn's source folder") from None
+            raise GlnnError("dataset digits8 needs scikit-learn: pip install '.[digits8]' in glnn's source "
+                            "folder") from None
         bunch = load_digits()  # shipped inside scikit-learn; no download
         table = np.column_stack([bunch.data, bunch.target])
     x = (table[:, :64] / 16.0).astype(np.float32)

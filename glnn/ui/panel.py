@@ -48,8 +48,7 @@ def _rate_slider(name: str, label: str, value: float, out: list) -> tuple[float,
     """A regularisation rate: logarithmic from 0.0001 up to its setting's limit, with "off" at 0.
     Returns the slider's rectangle (x, y, w, h) in window pixels."""
     hi = settings.BY_NAME[name].hi
-    changed, rate = imgui.slider_float(label, float(value), 0.0, hi, "off" if value == 0 else "%.4g",
-                                       LOG_SLIDER)
+    changed, rate = imgui.slider_float(label, float(value), 0.0, hi, "off" if value == 0 else "%.4g", LOG_SLIDER)
     if changed and math.isfinite(rate):
         out.append(commands.Set(name, float(np.clip(rate, 0.0, hi)) if rate >= 1e-4 else 0.0))
     lo, up = imgui.get_item_rect_min(), imgui.get_item_rect_max()
@@ -281,8 +280,7 @@ class Panel:
             hidden = int(np.clip(hidden, lowest, max(HIDDEN_MAX, hidden)))
             out.append(commands.Set("hidden", (hidden,) + layers[1:] if hidden else ()))
         imgui.set_next_item_width(-label_room)
-        changed, lr = imgui.slider_float("learning rate", float(s["lr"]), 0.001, 10.0, "%.4g",
-                                         LOG_SLIDER)
+        changed, lr = imgui.slider_float("learning rate", float(s["lr"]), 0.001, 10.0, "%.4g", LOG_SLIDER)
         if changed and math.isfinite(lr):
             out.append(commands.Set("lr", float(np.clip(lr, 0.001, 10.0))))
         self._speed(state, out)
@@ -295,8 +293,7 @@ class Panel:
                                     + style.item_spacing.x + checkbox_room + 4))
         shown = "flat out" if is_max else "%d / frame"  # not "1 / frame" while max runs millions a second
         with disabled(is_max):
-            changed, speed = imgui.slider_int("speed", max(1, state.speed), 1, MAX_SPEED, shown,
-                                              LOG_SLIDER)
+            changed, speed = imgui.slider_int("speed", max(1, state.speed), 1, MAX_SPEED, shown, LOG_SLIDER)
         if changed:
             out.append(commands.Set("speed", int(np.clip(speed, 1, MAX_SPEED))))
         imgui.same_line()

@@ -94,8 +94,7 @@ def controls(view, state, loss_name: str, class_names, out: list, noun: str = "i
             imgui.same_line()
     # room for the label at any text size (a fixed width clips it at kiosk scale)
     imgui.set_next_item_width(-(imgui.calc_text_size("animation speed").x + imgui.get_style().item_inner_spacing.x + 4))
-    changed, speed = imgui.slider_float("animation speed", float(state.animation_speed), 0.1, 5.0, "%.2fx",
-                                        LOG_SLIDER)
+    changed, speed = imgui.slider_float("animation speed", float(state.animation_speed), 0.1, 5.0, "%.2fx", LOG_SLIDER)
     if changed and np.isfinite(speed):
         out.append(commands.Set("animation_speed", float(np.clip(speed, 0.1, 5.0))))
     if view is None:
