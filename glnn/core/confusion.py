@@ -56,18 +56,14 @@ def _result(dataset, split: str, iterations: int, predicted: np.ndarray) -> Spli
 
 
 def split_result(trainer, split: str) -> SplitResult | None:
-    """The confusion matrix and the misclassified samples of `split`; None when the dataset has no such split."""
-    return _result(trainer.dataset, split, trainer.iterations, trainer.predictions(split))
+    """The confusion matrix and the misclassified samples of `split` at the trainer's current weights (made
+    with its evaluation: glnn.core.trainer.Evaluation.results); None when the dataset has no such split."""
+    return trainer.evaluation_now().results.get(split)
 
 
 def results(trainer) -> dict[str, SplitResult]:
-    """SplitResult for each split the dataset has."""
-    out = {}
-    for split in SPLITS:
-        r = split_result(trainer, split)
-        if r is not None:
-            out[split] = r
-    return out
+    """SplitResult for each split the dataset has, at the trainer's current weights."""
+    return dict(trainer.evaluation_now().results)
 
 
 def results_of(dataset, iterations: int, splits: dict) -> dict[str, SplitResult]:
