@@ -33,8 +33,6 @@ way. Why it is fast (25-16-10 runs at several million iterations a second on one
 from __future__ import annotations
 
 import math
-from types import MappingProxyType
-from typing import NamedTuple
 
 import llvmlite.binding as _llvm
 import numpy as np
@@ -42,34 +40,8 @@ from numba import config as _numba_config
 from numba import njit
 from numba.core.compiler import Compiler as _NumbaCompiler
 
-ACT_SIGMOID, ACT_TANH, ACT_RELU = 0, 1, 2
-LOSS_SSE, LOSS_XENT = 0, 1
-# the kernels' codes for the activation and loss names of glnn.core.model.Architecture (read-only)
-ACTIVATION_CODES = MappingProxyType({"sigmoid": ACT_SIGMOID, "tanh": ACT_TANH, "relu": ACT_RELU})
-LOSS_CODES = MappingProxyType({"sse": LOSS_SSE, "xent": LOSS_XENT})
-
-
-class NetworkShape(NamedTuple):
-    """A network's shape as the kernels take it: uint64 sizes and offsets, integer codes."""
-    sizes: np.ndarray
-    w_off: np.ndarray
-    b_off: np.ndarray
-    a_off: np.ndarray  # where each layer's activations start in the flat per-sample buffers
-    bias: bool
-    activation: int
-    loss: int
-
-    @classmethod
-    def of(cls, arch, w_off: np.ndarray, b_off: np.ndarray) -> "NetworkShape":
-        """From an Architecture and its parameter offsets (glnn.core.model)."""
-        return cls(np.array(arch.sizes, np.uint64), np.asarray(w_off).astype(np.uint64),
-                   np.asarray(b_off).astype(np.uint64), arch.activation_offsets().astype(np.uint64),
-                   bool(arch.bias), ACTIVATION_CODES[arch.activation], LOSS_CODES[arch.loss])
-
-    def args(self, params: np.ndarray) -> tuple:
-        """The leading arguments of every kernel: (params, sizes, w_off, b_off, bias, activation, loss)."""
-        return params, self.sizes, self.w_off, self.b_off, self.bias, self.activation, self.loss
-
+from glnn.core.shape import (ACT_RELU, ACT_SIGMOID, ACT_TANH, ACTIVATION_CODES, LOSS_CODES,  # noqa: F401
+                              LOSS_SSE, LOSS_XENT, NetworkShape, spec_for)
 
 _llvm.set_option("glnn", "-force-vector-interleave=1")
 
@@ -506,12 +478,6 @@ train_steps = _kernel_for(True)
 _evaluate_rows = _kernel_for(False)
 
 
-def spec_for(sizes, has_bias, act, loss_kind, batch) -> tuple:
-    """What a training kernel specialised to this network fixes (see _kernel_for and glnn.core.specialise)."""
-    sizes = [int(n) for n in sizes]
-    return len(sizes) - 1, sizes[0], sizes[-1], int(act), int(loss_kind), bool(has_bias), int(batch) == 1
-
-
 def specialised_train_steps(spec: tuple):
     """A training kernel specialised to `spec` (from spec_for), with train_steps' arguments and results.
     A new dispatcher, compiled or loaded from Numba's cache when first called: glnn.core.specialise
@@ -606,3 +572,19 @@ def forward_all(params, sizes, w_off, b_off, has_bias, act, loss_kind, x, out):
                 for j in range(n_out):
                     out[z0 + j, r] /= s
         a0 = z0
+
+
+def warm_up() -> None:
+    """Load every kernel the trainer calls from Numba's disk cache (compiling the ones not there), by
+    calling each once on a one-weight network with the argument types the trainer passes: a call
+    with other types would load or compile another entry at that moment."""
+    f32 = np.zeros(2, np.float32)
+    shape = NetworkShape(np.ones(2, np.uint64), np.zeros(1, np.uint64), np.ones(1, np.uint64),
+                         np.arange(3, dtype=np.uint64), True, ACT_SIGMOID, LOSS_SSE)
+    x, labels, order = np.zeros((1, 1), np.float32), np.zeros(1, np.int32), np.zeros(1, np.int32)
+    train_steps(f32.copy(), f32.copy(), *shape.args(f32)[1:], x, labels, order, np.zeros(2, np.int64), 0, _ONE,
+                _ZERO, _ZERO, 1, False, _ONE, f32.copy(), f32.copy(), shape.a_off, f32.copy())
+    evaluate(*shape.args(f32), x, labels, _ONE, f32.copy(), f32.copy(), shape.a_off, np.zeros((1, 1), np.float32),
+             np.zeros(1, np.float32))
+    forward_all(*shape.args(f32), x, np.zeros((2, 1), np.float32))
+    next_sample(order, np.zeros(2, np.int64), 1, False)

@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from glnn.core import kernels
+from glnn.core import lazy_kernels
 from glnn.core.plane import Field, extent_of
 
 GRID_LINES = 13  # lines of constant x1, and as many of constant x2; odd, so that the axes are two of them
@@ -134,7 +134,7 @@ class LayerSpace(Field):
         b = min(a + self.rows_per_call, len(self.inputs))
         t0 = time.perf_counter()
         inputs = self.inputs[a:b] if b - a == self.rows_per_call else self._padded(a, b)
-        kernels.forward_all(*self._shape.args(self._pass_params), inputs, self._chunk)
+        lazy_kernels.forward_all(self._shape, self._pass_params, inputs, self._chunk)
         self._back[:, a:b] = self._chunk[:, :b - a]
         self._pass_cost += time.perf_counter() - t0
         self._pass_row = b

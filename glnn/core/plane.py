@@ -16,7 +16,8 @@ import time
 
 import numpy as np
 
-from glnn.core import kernels
+from glnn.core import lazy_kernels
+from glnn.core.shape import NetworkShape
 from glnn.core.features import DEFAULT as DEFAULT_FEATURES
 from glnn.core.features import bound, expand
 
@@ -61,7 +62,7 @@ class Field:
         self.arch = arch
         self.inputs = np.ascontiguousarray(inputs, np.float32)  # (rows, network inputs)
         self.n_params = int(arch.offsets()[2])
-        self._shape = kernels.NetworkShape.of(arch, w_off, b_off)
+        self._shape = NetworkShape.of(arch, w_off, b_off)
         self.flat = np.zeros((int(sum(arch.sizes)), len(self.inputs)), np.float32)
         self._clock = clock
         self._evaluated_params: np.ndarray | None = None
@@ -76,7 +77,7 @@ class Field:
     def evaluate(self, params: np.ndarray) -> np.ndarray:
         """Run every row through the network now; returns `flat`."""
         params = np.ascontiguousarray(params, np.float32)
-        kernels.forward_all(*self._shape.args(params), self.inputs, self.flat)
+        lazy_kernels.forward_all(self._shape, params, self.inputs, self.flat)
         return self.flat
 
     def interval(self) -> float:
@@ -131,7 +132,7 @@ class PlaneField(Field):
         network answers there, not the value of the grid cell around it (fed as the grid is, as features)."""
         point = np.ascontiguousarray(expand(np.array([[x1, x2]], np.float32), self.features), np.float32)
         out = np.zeros((self.n_neurons, 1), np.float32)
-        kernels.forward_all(*self._shape.args(np.ascontiguousarray(params, np.float32)), point, out)
+        lazy_kernels.forward_all(self._shape, np.ascontiguousarray(params, np.float32), point, out)
         return out[:, 0]
 
     def value_at(self, neuron: int, x1: float, x2: float) -> float:

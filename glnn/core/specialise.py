@@ -18,7 +18,8 @@ else None, and the caller trains with the generic kernel meanwhile. When `backgr
 window turns it on) it also starts a child to compile the kernel, one child at a time, and a later
 call after the child has finished loads it. Scripts and tests, which build many short-lived
 trainers, leave it off and get specialised kernels only from a warm cache. `ensure(spec)` waits
-for one (glnn bench).
+for one (glnn bench). Importing this module does not import Numba: the window sets `background`
+before its first frame (glnn.core.lazy_kernels).
 """
 from __future__ import annotations
 
@@ -27,8 +28,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-
-from glnn.core import kernels
 
 background = False  # compile missing kernels in a child process (see the module's docstring)
 
@@ -83,6 +82,8 @@ def _load(spec: tuple):
     Dispatcher.compile, and anything unexpected counts as not found.
     """
     from numba.core.compiler_lock import global_compiler_lock
+
+    from glnn.core import kernels
     dispatcher = kernels.specialised_train_steps(spec)
     signature = kernels.train_signature()
     try:
@@ -114,6 +115,7 @@ def main(argv: list[str]) -> int:
     except (AttributeError, OSError):
         pass
     spec = tuple(json.loads(argv[0]))
+    from glnn.core import kernels
     kernels.specialised_train_steps(spec).compile(kernels.train_signature())
     return 0 if _load(spec) is not None else 1
 

@@ -14,12 +14,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from glnn.core import confusion, data, kernels, specialise
+from glnn.core import confusion, data, forward_np, lazy_kernels, specialise
 from glnn.core import model as model_io
 from glnn.core.errors import GlnnError
 from glnn.core.history import History
 from glnn.core.settings import BY_NAME, checked, defaults, is_csv
 from glnn.core.model import Architecture, Network, predicted_classes
+from glnn.core.shape import NetworkShape, spec_for
 from glnn.core.timeline import Timeline
 
 # Settings whose change keeps the weights; any other change rebuilds the network.
@@ -59,15 +60,24 @@ class Evaluation:
     results: dict = dataclasses.field(default_factory=dict)  # split -> confusion.SplitResult, made with it
 
 
-def _evaluate(shape: kernels.NetworkShape, params: np.ndarray, x: np.ndarray, y: np.ndarray,
-              on_value: np.float32) -> tuple[float, float, np.ndarray]:
-    """(mean loss, accuracy, outputs) of rows x with labels y; allocates its own scratch buffers."""
-    n_out = int(shape.sizes[-1])
-    out = np.zeros((x.shape[0], n_out), np.float32)
+def _outputs_and_losses(shape: NetworkShape, params: np.ndarray, x: np.ndarray, y: np.ndarray,
+                        on_value: np.float32) -> tuple[np.ndarray, np.ndarray]:
+    """The network's outputs and loss for each row of x with labels y: by the kernel, or by NumPy
+    while the kernels are still loading (see glnn.core.lazy_kernels)."""
+    if not lazy_kernels.loaded():
+        return forward_np.evaluate(shape, params, x, y, on_value)
+    out = np.zeros((x.shape[0], int(shape.sizes[-1])), np.float32)
     losses = np.zeros(x.shape[0], np.float32)
     scratch = int(shape.a_off[-1])
-    kernels.evaluate(*shape.args(params), x, y, on_value, np.zeros(scratch, np.float32),
-                     np.zeros(scratch, np.float32), shape.a_off, out, losses)
+    lazy_kernels.get().evaluate(*shape.args(params), x, y, on_value, np.zeros(scratch, np.float32),
+                                np.zeros(scratch, np.float32), shape.a_off, out, losses)
+    return out, losses
+
+
+def _evaluate(shape: NetworkShape, params: np.ndarray, x: np.ndarray, y: np.ndarray,
+              on_value: np.float32) -> tuple[float, float, np.ndarray]:
+    """(mean loss, accuracy, outputs) of rows x with labels y; allocates its own scratch buffers."""
+    out, losses = _outputs_and_losses(shape, params, x, y, on_value)
     return float(losses.mean()), float((predicted_classes(out) == y).mean()), out
 
 
@@ -99,7 +109,10 @@ class EvaluationJob:
 
 class Trainer:
     def __init__(self, settings: dict[str, Any] | None = None, network: Network | None = None,
-                 iterations: int = 0):
+                 iterations: int = 0, load_kernels: bool = True):
+        """load_kernels=False: build without loading the Numba kernels; they load at the first training
+        call, or when the window loads them after its first frame (glnn.core.lazy_kernels)."""
+        self._load_kernels = load_kernels
         self.settings = defaults("train")
         self.settings.update(checked(settings or {}))
         self._added_x = np.zeros((0, 0), np.float32)  # examples added by hand, in the order added
@@ -128,7 +141,7 @@ class Trainer:
                             f"with these settings ({arch.sizes})")
         self.net = network or Network(arch, seed=s["seed"])
         self.arch = arch
-        self.shape = kernels.NetworkShape.of(arch, self.net.w_off, self.net.b_off)
+        self.shape = NetworkShape.of(arch, self.net.w_off, self.net.b_off)
         self._a_off = self.shape.a_off
         self._layer_bounds = tuple(int(v) for v in self._a_off)  # each layer's slice of a flat activation buffer
         self._acts = np.zeros(self._a_off[-1], np.float32)
@@ -310,7 +323,8 @@ class Trainer:
     def next_sample(self) -> int:
         """The training sample the next iteration will visit first (reshuffling, if due, is foreseen)."""
         order, state = self._order.copy(), self._state.copy()
-        return self._sample_of(int(kernels.next_sample(order, state, len(order), bool(self.settings["shuffle"]))))
+        shuffle = bool(self.settings["shuffle"])
+        return self._sample_of(int(lazy_kernels.get().next_sample(order, state, len(order), shuffle)))
 
     def train_sample(self, index: int) -> int:
         """One SGD iteration on training sample `index` alone (the step-through animation's update).
@@ -328,24 +342,23 @@ class Trainer:
         return self._run_kernel(1, sample=index)
 
     def _warm_up(self) -> None:
-        """Load (or compile) the kernel for this network's types now, so the first timed call is honest."""
-        s = self.settings
-        kernels.train_steps(*self._kernel_args()[:1], self._grad, *self._kernel_args()[1:],
-                            self._fit_x, self._fit_y, self._order, self._state.copy(),
-                            0, np.float32(s["lr"]), np.float32(s["l1"]), np.float32(s["l2"]), s["batch"], s["shuffle"],
-                            self.on_value,
-                            self._acts, self._deltas, self._a_off, self._losses)
-        self._train_kernel(s["batch"])  # and a specialised one, if the cache has it
+        """Load (or compile) the kernels now, so the first timed call is honest (unless built with
+        load_kernels=False: a window loads them after its first frame)."""
+        if not self._load_kernels and not lazy_kernels.loaded():
+            return
+        lazy_kernels.load()
+        self._train_kernel(self.settings["batch"])  # and a specialised one, if the cache has it
 
     def kernel_spec(self, batch: int | None = None) -> tuple:
         """What a training kernel specialised to this network fixes (glnn.core.specialise)."""
-        return kernels.spec_for(self.arch.sizes, self.shape.bias, self.shape.activation, self.shape.loss,
-                                self.settings["batch"] if batch is None else batch)
+        return spec_for(self.arch.sizes, self.shape.bias, self.shape.activation, self.shape.loss,
+                        self.settings["batch"] if batch is None else batch)
 
     def _train_kernel(self, batch: int):
         """The training kernel to call: specialised to this network when one is ready, else the generic
         one. Both give the same results bit for bit, so switching mid-run changes nothing but the speed."""
-        return specialise.kernel(self.kernel_spec(batch)) or kernels.train_steps
+        generic = lazy_kernels.get().train_steps  # (which loads the kernels, if a window has not yet)
+        return specialise.kernel(self.kernel_spec(batch)) or generic
 
     def _run_kernel(self, chunk: int, sample: int = -1) -> int:
         """Train `chunk` iterations in the training order, or (sample >= 0) one on that sample alone."""
@@ -425,19 +438,18 @@ class Trainer:
         x = np.ascontiguousarray(x, np.float32).reshape(-1)
         if x.shape[0] != self.arch.sizes[0]:
             raise GlnnError(f"input has {x.shape[0]} values, the network takes {self.arch.sizes[0]}")
-        acts = np.zeros(self._layer_bounds[-1], np.float32)
-        kernels.forward(*self._kernel_args(params), x, acts, self._a_off)
+        if lazy_kernels.loaded():
+            acts = np.zeros(self._layer_bounds[-1], np.float32)
+            lazy_kernels.get().forward(*self._kernel_args(params), x, acts, self._a_off)
+        else:  # the window's first frames (glnn.core.lazy_kernels)
+            acts = forward_np.values(self.shape, self.net.params if params is None else params, x)[0]
         bounds = self._layer_bounds
         return [acts[bounds[l]:bounds[l + 1]] for l in range(len(bounds) - 1)]  # views of a fresh buffer
 
     def outputs(self, x: np.ndarray) -> np.ndarray:
         """Output activations for every row of x (n, inputs)."""
         x = np.ascontiguousarray(x, np.float32)
-        out = np.zeros((x.shape[0], self.arch.sizes[-1]), np.float32)
-        losses = np.zeros(x.shape[0], np.float32)
-        kernels.evaluate(*self._kernel_args(), x, np.zeros(x.shape[0], np.int32), self.on_value,
-                         np.zeros_like(self._acts), np.zeros_like(self._deltas), self._a_off, out, losses)
-        return out
+        return _outputs_and_losses(self.shape, self.net.params, x, np.zeros(x.shape[0], np.int32), self.on_value)[0]
 
     def predict(self, outputs: np.ndarray) -> np.ndarray:
         """Predicted class per row of output activations."""
@@ -507,12 +519,12 @@ class Trainer:
     def dead_neurons_job(self, params: np.ndarray | None = None) -> Callable[[], tuple[int, int]]:
         """dead_neurons as a job for another thread: what it reads is taken now (`params` must not change
         afterwards: pass a copy), so the trainer may train on or be rebuilt meanwhile."""
-        ds, sizes, activation = self.dataset, self.arch.sizes, self.arch.activation
-        args, n_values = self._kernel_args(params), int(self._a_off[-1])
+        ds, sizes, activation, shape = self.dataset, self.arch.sizes, self.arch.activation, self.shape
+        params, n_values = self.net.params if params is None else params, int(self._a_off[-1])
 
         def count() -> tuple[int, int]:
             values = np.empty((n_values, len(ds.y_train)), np.float32)
-            kernels.forward_all(*args, ds.x_train, values)
+            lazy_kernels.forward_all(shape, params, ds.x_train, values)
             hidden = values[sizes[0]:len(values) - sizes[-1]]
             if activation == "relu":
                 dead = (hidden <= 0.0).all(axis=1)
@@ -555,14 +567,15 @@ class Trainer:
         model_io.save(path, self.net, meta)
 
     @classmethod
-    def create(cls, settings: dict[str, Any] | None = None, path: str | None = None) -> "Trainer":
+    def create(cls, settings: dict[str, Any] | None = None, path: str | None = None,
+               load_kernels: bool = True) -> "Trainer":
         """A trainer from settings, continuing from the network saved at `path` if one is given."""
         if path:
-            return cls.from_file(path, settings)
-        return cls(settings)
+            return cls.from_file(path, settings, load_kernels)
+        return cls(settings, load_kernels=load_kernels)
 
     @classmethod
-    def from_file(cls, path, overrides: dict[str, Any] | None = None) -> "Trainer":
+    def from_file(cls, path, overrides: dict[str, Any] | None = None, load_kernels: bool = True) -> "Trainer":
         """A trainer continuing from a saved network. Architecture comes from the file."""
         net, meta = model_io.load(path)
         settings = {"dataset": meta.get("dataset", "digits5"), "hidden": tuple(net.arch.sizes[1:-1]),
@@ -585,7 +598,7 @@ class Trainer:
                                 f"which --{key.replace('_', '-')} {shown(value)} contradicts")
             settings[key] = value
         try:
-            return cls(settings, net, int(meta.get("iterations", 0)))
+            return cls(settings, net, int(meta.get("iterations", 0)), load_kernels)
         except GlnnError as e:
             if ("dataset" not in (overrides or {}) and is_csv(settings["dataset"])
                     and str(e).startswith(settings["dataset"])):  # the recorded file could not be read

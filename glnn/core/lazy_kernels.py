@@ -1,0 +1,76 @@
+"""When the Numba kernels load: at the first trainer, or (in the window) after the first frame.
+
+Importing Numba and loading glnn's kernels from its disk cache takes about a second on a small
+machine (Numba's import, then its first-use set-up: its typing and lowering registries, and
+SciPy's BLAS when SciPy is installed). Ahead of a window's first frame that second would be
+all of the wait. So the window builds its trainer with load_kernels=False and calls
+`load_in_background()` once its first frame is drawn; until `loaded()`, the trainer reads its
+network with glnn.core.forward_np (the same forward pass in NumPy) and training waits (the first
+training call would load them itself). Every other use (glnn train, bench, record, screenshots,
+tests) loads them when it builds its first trainer.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+from types import ModuleType
+
+import numpy as np
+
+from glnn.core import forward_np
+from glnn.core.shape import NetworkShape
+
+_lock = threading.Lock()  # held through a load
+_starting = threading.Lock()  # held while the loading thread is started (never through a load: frames call it)
+_loaded = threading.Event()
+_kernels: ModuleType | None = None
+_thread: threading.Thread | None = None
+
+
+def loaded() -> bool:
+    return _loaded.is_set()
+
+
+def get() -> ModuleType:
+    """glnn.core.kernels, loaded (waiting for a load under way, or loading now)."""
+    if not _loaded.is_set():
+        load()
+    return _kernels
+
+
+def load() -> None:
+    """Import the kernels and load every one the trainer calls (kernels.warm_up); once per process."""
+    global _kernels
+    with _lock:
+        if _loaded.is_set():
+            return
+        from glnn.core import kernels
+        kernels.warm_up()
+        _kernels = kernels
+        _loaded.set()
+
+
+def forward_all(shape: NetworkShape, params: np.ndarray, x: np.ndarray, out: np.ndarray) -> None:
+    """Every neuron's value for each row of x into out (neurons, rows), as kernels.forward_all: by
+    the kernel once they are loaded, by NumPy until then (a window's first frames)."""
+    if loaded():
+        get().forward_all(*shape.args(params), x, out)
+    else:
+        out[:] = forward_np.values(shape, params, x).T
+
+
+def load_in_background() -> None:
+    """Start load() on a thread of its own, unless they are loaded or loading."""
+    global _thread
+    with _starting:
+        if _loaded.is_set() or _thread is not None:
+            return
+        _thread = threading.Thread(target=_load_quietly, name="glnn-kernels", daemon=True)
+        _thread.start()
+
+
+def _load_quietly() -> None:
+    try:
+        load()
+    except Exception as e:  # whoever needs them next calls get(), which tries again and raises where it is handled
+        print(f"glnn: loading the training kernels failed ({type(e).__name__}: {e})", file=sys.stderr, flush=True)
