@@ -10,6 +10,7 @@ import sys
 import time
 
 from glnn import commands
+from glnn.core import lazy_kernels
 from glnn.core.errors import GlnnError
 
 PLANE_LEFT = 6.0  # the input-plane pictures start this far right of the panel
@@ -225,6 +226,8 @@ class App:
         self.timings = {"train": t1 - t0, "prepare": t2 - t1, "scene_gl": t3 - t2, "ui": t4 - t3,
                         "ui_gl": t5 - t4, "commands": t6 - t5, "total": t6 - t0,
                         "ours_cpu": (c2 - c1) + (c4 - c3) + (c6 - c5)}
+        if not lazy_kernels.loaded():  # a frame is on screen: now load the kernels (glnn.core.lazy_kernels)
+            lazy_kernels.load_in_background()
 
     def _make_current(self) -> None:
         """This App's ImGui and ImPlot contexts, current (several Apps can live in one process)."""

@@ -70,14 +70,15 @@ def config(args: argparse.Namespace, section: str, base: dict[str, Any] | None =
     return values
 
 
-def make_trainer(args: argparse.Namespace, base: dict[str, Any] | None = None, kiosk: bool = False):
+def make_trainer(args: argparse.Namespace, base: dict[str, Any] | None = None, kiosk: bool = False,
+                 load_kernels: bool = True):
     """A trainer from the flags given (over `base`, e.g. an exhibit config's train settings). The hidden
     layers, activation and learning rate not given come from the dataset's preset, unless a network is
-    loaded (it brings its own)."""
+    loaded (it brings its own). load_kernels=False: see Trainer."""
     from glnn.core.trainer import Trainer
     chosen = config(args, "train", base, kiosk)
     load = getattr(args, "load", None)
-    trainer = Trainer.create(chosen if load else settings.with_preset(chosen), load)
+    trainer = Trainer.create(chosen if load else settings.with_preset(chosen), load, load_kernels)
     check_applies(_given(args, "train"), trainer.dataset)
     return trainer
 
@@ -272,7 +273,10 @@ def window_request(args: argparse.Namespace, state_changes: dict[str, Any] | Non
         raise GlnnError(f"--screenshot: {args.screenshot!r} should end in .png")
     # the config and the network are checked first, so that an exhibit file can be validated anywhere
     exhibit = exhibit_mod.load(args.config) if args.config else exhibit_mod.defaults()
-    trainer = make_trainer(args, exhibit.settings, kiosk=args.kiosk)
+    # a window draws its first frame before it loads the kernels (glnn.core.lazy_kernels); a picture is
+    # made after training --iterations, which needs them anyway
+    trainer = make_trainer(args, exhibit.settings, kiosk=args.kiosk,
+                           load_kernels=bool(args.screenshot or args.iterations))
     view = {**settings.defaults("view"), **settings.defaults("kiosk"),
             **config(args, "view", exhibit.settings, args.kiosk), **config(args, "kiosk", exhibit.settings, args.kiosk)}
     check_tab(view["tab"], trainer.dataset, view["panel"], "--tab" if args.tab is not None else f"{args.config}: tab")

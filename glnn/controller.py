@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 from glnn import commands, scrub
-from glnn.core import confusion, data, layer_space, settings, step
+from glnn.core import confusion, data, layer_space, lazy_kernels, settings, step
 from glnn.core.errors import GlnnError
 from glnn.core.model import predicted_class
 from glnn.core.trainer import Metrics, Trainer
@@ -263,7 +263,7 @@ class Controller:
         threaded_max = self.worker is not None and s.playing and s.speed == 0
         if self.worker is not None:
             self.worker.set_running(threaded_max)
-        if s.playing and not threaded_max:
+        if s.playing and not threaded_max and lazy_kernels.loaded():  # (else: a window's first moments)
             with self._locked():
                 budget = FRAME_TRAIN_BUDGET
                 self.trainer.run(budget, max_iterations=s.speed if s.speed > 0 else None)

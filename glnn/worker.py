@@ -22,6 +22,8 @@ import threading
 import time
 from typing import Callable
 
+from glnn.core import lazy_kernels
+
 CHUNK_SECONDS = 0.002  # the worker holds the lock for about this long per chunk
 MIN_CHUNK, MAX_CHUNK = 64, 1 << 16
 
@@ -54,6 +56,9 @@ class TrainingWorker:
                 continue
             if self._main_waiting.is_set():
                 time.sleep(0.0005)
+                continue
+            if not lazy_kernels.loaded():  # a window's first moments: load them here, without the lock
+                lazy_kernels.load()
                 continue
             with self.lock:
                 t0 = time.perf_counter()

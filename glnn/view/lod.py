@@ -23,7 +23,6 @@ import dataclasses
 
 import numpy as np
 
-from glnn.core import topk
 from glnn.view.layout import Layout
 
 DENSE = 4096  # a gap with more connections than this draws only its strongest
@@ -60,6 +59,9 @@ def select(layout: Layout, params: np.ndarray, k: int, dense: int = DENSE) -> tu
             parts.append(np.arange(lo, hi, dtype=np.int32))
             continue
         block, input_major = gap_block(layout, params, gap)
+        # imported here, by the first gap that needs it: a small network's first frame then needs no
+        # Numba at all (see glnn.core.lazy_kernels)
+        from glnn.core import topk
         keep = np.empty(hi - lo, np.bool_)
         omitted, squares, positive, mass = topk.strongest_links(
             np.ascontiguousarray(block, np.float32), layout.sizes[gap], layout.sizes[gap + 1], input_major, k, keep)
