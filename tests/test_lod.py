@@ -86,6 +86,35 @@ def test_strongest_links_count_nan_as_weakest():
     assert mask[:, 4].tolist() == [True, True, True, False]
 
 
+@pytest.mark.parametrize("shape", [(7, 5), (5, 9), (1, 4), (4, 1), (64, 256)])
+@pytest.mark.parametrize("k", [1, 3, 40])
+@pytest.mark.parametrize("input_major", [True, False])
+def test_the_numpy_twin_marks_and_sums_what_the_compiled_selection_does(shape, k, input_major):
+    """lod.strongest_links_np, which a window's first frames use before Numba is loaded."""
+    w = np.random.default_rng(sum(shape) * k).normal(size=shape).astype(np.float32)  # distinct |w|: no ties
+    w.flat[::7] = np.nan  # NaN counts as weakest in both
+    block = w.ravel() if input_major else w.T.ravel()
+    keep, keep_np = np.empty(w.size, bool), np.empty(w.size, bool)
+    compiled = topk.strongest_links(block, *shape, input_major, k, keep)
+    twin = lod.strongest_links_np(block, *shape, input_major, k, keep_np)
+    assert np.array_equal(keep_np, keep)
+    assert twin[0] == compiled[0]
+    assert twin[1:] == pytest.approx(compiled[1:], rel=1e-5, abs=1e-9)
+
+
+def test_select_is_the_same_before_numba_loads(monkeypatch):
+    from glnn.core import lazy_kernels
+    net, lay = make((64, 256, 256, 10))
+    net.params[:] = np.random.default_rng(3).normal(size=net.n_params)
+    drawn, bands = lod.select(lay, net.params, 2)
+    monkeypatch.setattr(lazy_kernels, "loaded", lambda: False)
+    monkeypatch.setattr(topk, "strongest_links", None)  # never called now
+    drawn_np, bands_np = lod.select(lay, net.params, 2)
+    assert np.array_equal(drawn_np, drawn) and len(drawn) < lay.n_links
+    assert [(b.gap, b.omitted) for b in bands_np] == [(b.gap, b.omitted) for b in bands]
+    assert [b.strength for b in bands_np] == pytest.approx([b.strength for b in bands], rel=1e-5)
+
+
 @pytest.mark.parametrize("sizes, dense", [((6, 9, 7, 3), 40), ((25, 16, 10), 100), ((12, 20, 4), 50)])
 @pytest.mark.parametrize("k", [1, 2, 4])
 def test_select_matches_the_reference(sizes, dense, k):

@@ -1,5 +1,5 @@
 """Level of detail: which connections a big network draws. Pure (numpy, and the compiled
-selection in glnn.core.topk), tested without GL.
+selection in glnn.core.topk, or its NumPy twin before a window has loaded Numba), tested without GL.
 
 Between two layers with more than `dense` connections (a few thousand), drawing every one
 gives a wall of light that costs the rasteriser seconds a frame and says nothing. Such a
@@ -23,6 +23,7 @@ import dataclasses
 
 import numpy as np
 
+from glnn.core import lazy_kernels
 from glnn.view.layout import Layout
 
 DENSE = 4096  # a gap with more connections than this draws only its strongest
@@ -49,6 +50,28 @@ def gap_block(layout: Layout, params: np.ndarray, gap: int) -> tuple[np.ndarray,
     return params[first:first + n_in * n_out], input_major
 
 
+def strongest_links_np(block: np.ndarray, n_in: int, n_out: int, input_major: bool, k: int,
+                       keep: np.ndarray) -> tuple[int, float, float, float]:
+    """glnn.core.topk.strongest_links by NumPy's argpartition along each axis: the same marks (but
+    for which of equal |w| is kept) and sums, at several times its cost (3 to 10 ms at 256 x 256).
+    For a window's first frames, which come before Numba is loaded."""
+    w = block.reshape(n_in, n_out) if input_major else block.reshape(n_out, n_in).T
+    magnitude = np.where(np.isnan(w), np.float32(-0.5), np.abs(w))  # NaN counts as weakest
+    mask = np.zeros((n_in, n_out), np.bool_)
+    kc, kr = min(k, n_in), min(k, n_out)
+    if kc > 0:  # each target's (column's) strongest
+        rows = np.argpartition(-magnitude, kc - 1, axis=0)[:kc]
+        mask[rows, np.arange(n_out)[None, :]] = True
+    if kr > 0:  # each source's (row's) strongest
+        cols = np.argpartition(-magnitude, kr - 1, axis=1)[:, :kr]
+        mask[np.arange(n_in)[:, None], cols] = True
+    keep[:] = mask.ravel()
+    rest = w[~mask].astype(np.float64)
+    rest = rest[~np.isnan(rest)]
+    return (int(mask.size - mask.sum()), float((rest * rest).sum()), float(rest[rest > 0].sum()),
+            float(np.abs(rest).sum()))
+
+
 def select(layout: Layout, params: np.ndarray, k: int, dense: int = DENSE) -> tuple[np.ndarray, list[Band]]:
     """(sorted int32 link indices drawn, a Band per thinned gap that leaves something out). Gaps of
     at most `dense` connections are drawn whole."""
@@ -59,12 +82,14 @@ def select(layout: Layout, params: np.ndarray, k: int, dense: int = DENSE) -> tu
             parts.append(np.arange(lo, hi, dtype=np.int32))
             continue
         block, input_major = gap_block(layout, params, gap)
-        # imported here, by the first gap that needs it: a small network's first frame then needs no
-        # Numba at all (see glnn.core.lazy_kernels)
-        from glnn.core import topk
         keep = np.empty(hi - lo, np.bool_)
-        omitted, squares, positive, mass = topk.strongest_links(
-            np.ascontiguousarray(block, np.float32), layout.sizes[gap], layout.sizes[gap + 1], input_major, k, keep)
+        block = np.ascontiguousarray(block, np.float32)
+        n_in, n_out = layout.sizes[gap], layout.sizes[gap + 1]
+        if lazy_kernels.loaded():
+            from glnn.core import topk  # (imported once the window has loaded Numba: see glnn.core.lazy_kernels)
+            omitted, squares, positive, mass = topk.strongest_links(block, n_in, n_out, input_major, k, keep)
+        else:  # a window's first frames, before Numba is loaded
+            omitted, squares, positive, mass = strongest_links_np(block, n_in, n_out, input_major, k, keep)
         parts.append((lo + np.flatnonzero(keep)).astype(np.int32))
         if omitted:
             bands.append(Band(gap, int(omitted), float(np.sqrt(squares / omitted)),
