@@ -1,10 +1,10 @@
 """Numba kernels: training and evaluation of a fully connected network.
 
-Imports only numpy, numba and llvmlite. Parameters live in one flat float32 array
-(see glnn.core.model for the layout); activations and deltas of one sample live in flat
-buffers, layer l starting at a_off[l]. sizes, w_off, b_off and a_off are uint64 arrays.
-One call runs many iterations: nothing returns to Python per iteration.
-NUMBA_DISABLE_JIT=1 runs the same code as plain Python.
+Imports only numpy, numba, llvmlite and glnn.core.shape (glnn.core.lazy_kernels says when this
+module is imported). Parameters live in one flat float32 array (see glnn.core.model for the
+layout); activations and deltas of one sample live in flat buffers, layer l starting at a_off[l].
+sizes, w_off, b_off and a_off are uint64 arrays. One call runs many iterations: nothing returns
+to Python per iteration. NUMBA_DISABLE_JIT=1 runs the same code as plain Python.
 
 Training and evaluation are one body (`_kernel_for`), compiled twice: the evaluation
 copy has no backward pass. The same body also compiles specialised to one network (its

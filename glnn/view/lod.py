@@ -1,5 +1,7 @@
 """Level of detail: which connections a big network draws. Pure (numpy, and the compiled
-selection in glnn.core.topk, or its NumPy twin before a window has loaded Numba), tested without GL.
+selection in glnn.core.topk), tested without GL. Until the process has loaded the training
+kernels, and so paid for Numba's import and set-up (a window's first frames, see
+glnn.core.lazy_kernels), the same selection is made by NumPy (`strongest_links_np`).
 
 Between two layers with more than `dense` connections (a few thousand), drawing every one
 gives a wall of light that costs the rasteriser seconds a frame and says nothing. Such a
