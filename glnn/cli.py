@@ -273,8 +273,9 @@ def window_request(args: argparse.Namespace, state_changes: dict[str, Any] | Non
         raise GlnnError(f"--screenshot: {args.screenshot!r} should end in .png")
     # the config and the network are checked first, so that an exhibit file can be validated anywhere
     exhibit = exhibit_mod.load(args.config) if args.config else exhibit_mod.defaults()
-    # a window draws its first frame before it loads the kernels (glnn.core.lazy_kernels); a picture is
-    # made after training --iterations, which needs them anyway
+    # a window draws its first frame before it loads the kernels (glnn.core.lazy_kernels); not a picture,
+    # which is drawn by them (the frames a window shows once they are there), nor after --iterations,
+    # which trains with them before the window opens
     trainer = make_trainer(args, exhibit.settings, kiosk=args.kiosk,
                            load_kernels=bool(args.screenshot or args.iterations))
     view = {**settings.defaults("view"), **settings.defaults("kiosk"),

@@ -197,7 +197,7 @@ class Controller:
                 case commands.Load(path):
                     path = full_path(path)
                     try:
-                        self.trainer = Trainer.from_file(path)
+                        self.trainer = Trainer.from_file(path, load_kernels=False)  # (loaded by the window)
                         s.shown_input = None
                         s.space_pair, s.space_axis = (-1, -1), 0
                         s.playing = False

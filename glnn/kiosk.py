@@ -172,7 +172,7 @@ class Director:
             c.state.data_message = ""
             self._saved = (c.trainer, copy.deepcopy(c.state))
             settings = dict(c.trainer.settings)
-            c.trainer = Trainer(settings)
+            c.trainer = Trainer(settings, load_kernels=False)  # (loaded by the window)
         c.state.show_help = False
         c.state.shown_input = None
 

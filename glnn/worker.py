@@ -57,8 +57,8 @@ class TrainingWorker:
             if self._main_waiting.is_set():
                 time.sleep(0.0005)
                 continue
-            if not lazy_kernels.loaded():  # a window's first moments: load them here, without the lock
-                lazy_kernels.load()
+            if not lazy_kernels.loaded():  # a window's first moments: it loads them after its first frame
+                lazy_kernels.wait(0.05)
                 continue
             with self.lock:
                 t0 = time.perf_counter()

@@ -66,6 +66,8 @@ def kiosk_shot(demo_seconds: float | None, pretrain: int = 0):
         from glnn.controller import Controller
         args = cli.window_parser().parse_args(["--kiosk", *shot.flags])
         trainer, state, exhibit, options = cli.window_request(args, shot.state)
+        from glnn.core import lazy_kernels
+        lazy_kernels.load()  # a window draws all but its first frames with them: so does a picture of it
         trainer.steps(pretrain)
         prepare_gl(True)
         window = create_window(options.size, headless=True)

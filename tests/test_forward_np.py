@@ -77,27 +77,18 @@ def trainer_outputs_and_losses(trainer, x, y):
     return out, losses
 
 
-class lazy_kernels_off:
-    """The trainer sees the kernels as not loaded yet (a window's first frames), and any call that
-    would reach them fails the test."""
-
-    def __enter__(self):
-        self.saved = lazy_kernels.loaded, lazy_kernels.get
-        lazy_kernels.loaded = lambda: False
-
-        def get():
-            raise AssertionError("the kernels were asked for before they loaded")
-        lazy_kernels.get = get
-        return self
-
-    def __exit__(self, *exc):
-        lazy_kernels.loaded, lazy_kernels.get = self.saved
-        return False
+def unload(monkeypatch) -> None:
+    """From here on the trainer sees the kernels as not loaded yet (a window's first frames), and any
+    call that would reach them fails the test."""
+    def get():
+        raise AssertionError("the kernels were asked for before they loaded")
+    monkeypatch.setattr(lazy_kernels, "loaded", lambda: False)
+    monkeypatch.setattr(lazy_kernels, "get", get)
 
 
 @pytest.mark.parametrize("settings", [SINGLE[0], SINGLE[5], DEEP[-1], ONE_OUTPUT[6], GREY[2], NO_HIDDEN[-1]],
                          ids=case_id)
-def test_the_trainer_reads_its_network_the_same_before_the_kernels_load(settings):
+def test_the_trainer_reads_its_network_the_same_before_the_kernels_load(settings, monkeypatch):
     """forward, outputs, the train/test evaluation, the metrics and the dead-neuron count: with NumPy
     before the kernels load, and by the kernels after, the same within rounding."""
     trainer = trained(settings)
@@ -107,11 +98,11 @@ def test_the_trainer_reads_its_network_the_same_before_the_kernels_load(settings
                     trainer.outputs(ds.x_train[:7]), trainer.evaluation_job().run(), trainer.dead_neurons(),
                     trainer.evaluation("train", snapshot))
     trainer._evaluation = None  # made again below, without the kernels
-    with lazy_kernels_off():
-        without = (trainer.forward(ds.x_train[3]), trainer.forward(ds.x_train[3], snapshot),
-                   trainer.outputs(ds.x_train[:7]), trainer.evaluation_job().run(), trainer.dead_neurons(),
-                   trainer.evaluation("train", snapshot))
-        metrics = trainer.metrics()
+    unload(monkeypatch)
+    without = (trainer.forward(ds.x_train[3]), trainer.forward(ds.x_train[3], snapshot),
+               trainer.outputs(ds.x_train[:7]), trainer.evaluation_job().run(), trainer.dead_neurons(),
+               trainer.evaluation("train", snapshot))
+    metrics = trainer.metrics()
     for a, b in zip(with_kernels[0] + with_kernels[1], without[0] + without[1]):
         np.testing.assert_allclose(b, a, rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(without[2], with_kernels[2], rtol=RTOL, atol=ATOL)
@@ -125,17 +116,17 @@ def test_the_trainer_reads_its_network_the_same_before_the_kernels_load(settings
     assert metrics.train_loss == pytest.approx(with_kernels[3].splits["train"][0], rel=1e-5, abs=1e-7)
 
 
-def test_the_decision_map_is_the_same_before_the_kernels_load():
+def test_the_decision_map_is_the_same_before_the_kernels_load(monkeypatch):
     """The input plane's grid (glnn.core.plane) through NumPy, as the Space tab would show it at once."""
     from glnn.core.plane import PlaneField
     trainer = trained(ONE_OUTPUT[6])
     field = PlaneField.for_network(trainer.net, trainer.dataset)
     by_kernel = field.evaluate(trainer.net.params).copy()
     exact = field.exact(trainer.net.params, 0.3, -0.4)
-    with lazy_kernels_off():
-        field = PlaneField.for_network(trainer.net, trainer.dataset)
-        np.testing.assert_allclose(field.evaluate(trainer.net.params), by_kernel, rtol=RTOL, atol=ATOL)
-        np.testing.assert_allclose(field.exact(trainer.net.params, 0.3, -0.4), exact, rtol=RTOL, atol=ATOL)
+    unload(monkeypatch)
+    field = PlaneField.for_network(trainer.net, trainer.dataset)
+    np.testing.assert_allclose(field.evaluate(trainer.net.params), by_kernel, rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(field.exact(trainer.net.params, 0.3, -0.4), exact, rtol=RTOL, atol=ATOL)
 
 
 def test_the_check_can_fail():

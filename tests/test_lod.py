@@ -15,6 +15,14 @@ from glnn.view.layout import Area
 AREA = Area(370, 56, 820, 560)
 
 
+@pytest.fixture(autouse=True)
+def _kernels_loaded():
+    """select() takes the compiled selection once the process has loaded the training kernels (and the
+    NumPy twin before): load them, so that these tests check the compiled one whatever ran before."""
+    from glnn.core import lazy_kernels
+    lazy_kernels.load()
+
+
 def make(sizes, seed=3):
     net = Network(Architecture(tuple(sizes)), seed=seed)
     return net, layout_mod.compute(net.arch.sizes, net.w_off, AREA)
@@ -106,7 +114,11 @@ def test_select_is_the_same_before_numba_loads(monkeypatch):
     from glnn.core import lazy_kernels
     net, lay = make((64, 256, 256, 10))
     net.params[:] = np.random.default_rng(3).normal(size=net.n_params)
+    calls = []
+    compiled = topk.strongest_links
+    monkeypatch.setattr(topk, "strongest_links", lambda *a: calls.append(1) or compiled(*a))
     drawn, bands = lod.select(lay, net.params, 2)
+    assert len(calls) == 2  # the two dense gaps, by the compiled selection
     monkeypatch.setattr(lazy_kernels, "loaded", lambda: False)
     monkeypatch.setattr(topk, "strongest_links", None)  # never called now
     drawn_np, bands_np = lod.select(lay, net.params, 2)

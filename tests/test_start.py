@@ -46,18 +46,24 @@ sys.exit(cli.main(sys.argv[1:]))
 """
 
 
-def test_the_first_frame_comes_before_numba_and_training_follows(tmp_path):
-    log = open(tmp_path / "xvfb.log", "wb")
+def run_window(code: str, args: list[str], cwd) -> subprocess.CompletedProcess:
+    """`python -c code args...` with glnn importable, in an Xvfb of its own."""
+    log = open(cwd / "xvfb.log", "wb")
     xvfb = None
     try:
         xvfb, display = _start_xvfb(log)
         env = {k: v for k, v in os.environ.items() if k not in ("PYOPENGL_PLATFORM", "WAYLAND_DISPLAY")}
         env.update(DISPLAY=display, PYTHONPATH=str(APP_ROOT))
-        r = subprocess.run([sys.executable, "-c", CHILD, "--size", "800x600", "--play"], cwd=tmp_path, env=env,
-                           capture_output=True, text=True, timeout=240)
+        return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True,
+                              timeout=240)
     finally:
         _kill(xvfb)
         log.close()
+
+
+@pytest.mark.parametrize("speed", ["20", "0"], ids=["inline", "max on the training thread"])
+def test_the_first_frame_comes_before_numba_and_training_follows(tmp_path, speed):
+    r = run_window(CHILD, ["--size", "800x600", "--play", "--speed", speed], tmp_path)
     assert r.returncode == 0, r.stderr[-3000:]
     frames = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
     assert frames[0]["numba"] is False and frames[0]["loaded"] is False, frames[0]
@@ -69,3 +75,22 @@ def test_the_first_frame_comes_before_numba_and_training_follows(tmp_path):
     assert checked["loss"][0] == pytest.approx(checked["loss"][1], rel=1e-5)
     assert checked["accuracy"][0] == checked["accuracy"][1]
     assert frames[-1]["loaded"] and frames[-1]["iterations"] >= 200  # --play trains once they are there
+
+
+# the kernels' set-up fails (a broken Numba, say): made to fail after the module is imported
+BROKEN = r"""
+import sys
+from glnn.core import kernels
+def warm_up():
+    raise RuntimeError("no LLVM here")
+kernels.warm_up = warm_up
+from glnn import cli
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_kernels_that_cannot_load_end_the_window_with_one_line(tmp_path):
+    """Not a window that never trains, nor a traceback from a thread: glnn's one-line error and exit 2."""
+    r = run_window(BROKEN, ["--size", "640x480", "--play"], tmp_path)
+    assert r.returncode == 2, (r.returncode, r.stderr[-3000:])
+    assert r.stderr.strip() == "glnn: the training kernels could not be loaded (RuntimeError: no LLVM here)", r.stderr

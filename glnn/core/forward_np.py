@@ -5,7 +5,8 @@ float32 throughout and the same conventions as glnn.core.kernels: hidden layers 
 activation, outputs are sigmoids (softmax with cross-entropy and more than one output), targets
 `on_value` for the right class (for label 1 with one output) and 0 elsewhere, outputs clamped to
 1e-30 inside the logarithm only. Equal to the kernels within float32 rounding, not bit for bit
-(tests/test_forward_np.py): nothing computed here is kept once the kernels are there.
+(tests/test_forward_np.py): the figures of the first frames, and the iteration-0 point of the
+metric curves that they record, may come from here.
 """
 from __future__ import annotations
 

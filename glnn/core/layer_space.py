@@ -5,8 +5,8 @@ point of a regular grid of lines over the input plane lands where those two neur
 put it. As the network learns, the layer bends the grid until the two classes come apart (for
 the last hidden layer: until a straight line can part them, which is all the output can draw).
 
-One Numba call (`kernels.forward_all`) gives every neuron's activation at every grid-line sample
-and training point, so picking other neurons needs no new evaluation. It refreshes at the bounded
+One Numba call (`kernels.forward_all`; NumPy before a window has loaded the kernels) gives every
+neuron's activation at every grid-line sample and training point, so picking other neurons needs no new evaluation. It refreshes at the bounded
 rate of glnn.core.plane.Field, and a big network's evaluation is spread over several frames.
 Pure numerics: imports numpy and the rest of glnn.core only.
 """

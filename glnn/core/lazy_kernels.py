@@ -5,13 +5,13 @@ machine (Numba's import, then its first-use set-up: its typing and lowering regi
 SciPy's BLAS when SciPy is installed). Ahead of a window's first frame that second would be
 all of the wait. So the window builds its trainer with load_kernels=False and calls
 `load_in_background()` once its first frame is drawn; until `loaded()`, the trainer reads its
-network with glnn.core.forward_np (the same forward pass in NumPy) and training waits (the first
-training call would load them itself). Every other use (glnn train, bench, record, screenshots,
-tests) loads them when it builds its first trainer.
+network with glnn.core.forward_np (the same forward pass in NumPy) and training waits for them
+(the training thread with `wait`; a training call made meanwhile loads them itself). A load that
+fails is kept (`error`) for the window to report. Every other use (glnn train, bench, record,
+screenshots, tests) loads them when it builds its first trainer.
 """
 from __future__ import annotations
 
-import sys
 import threading
 from types import ModuleType
 
@@ -25,10 +25,21 @@ _starting = threading.Lock()  # held while the loading thread is started (never 
 _loaded = threading.Event()
 _kernels: ModuleType | None = None
 _thread: threading.Thread | None = None
+_error: Exception | None = None  # what stopped the background load, if anything did
 
 
 def loaded() -> bool:
     return _loaded.is_set()
+
+
+def wait(timeout: float) -> bool:
+    """Wait up to `timeout` seconds for a load under way (started by someone else); True once loaded."""
+    return _loaded.wait(timeout)
+
+
+def error() -> Exception | None:
+    """The exception that ended the background load, or None."""
+    return _error
 
 
 def get() -> ModuleType:
@@ -70,7 +81,8 @@ def load_in_background() -> None:
 
 
 def _load_quietly() -> None:
+    global _error
     try:
         load()
-    except Exception as e:  # whoever needs them next calls get(), which tries again and raises where it is handled
-        print(f"glnn: loading the training kernels failed ({type(e).__name__}: {e})", file=sys.stderr, flush=True)
+    except Exception as e:  # kept for the window, which ends with it (a thread's traceback would say nothing)
+        _error = e

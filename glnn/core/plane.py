@@ -1,10 +1,11 @@
 """The network over the whole input plane, for datasets of two inputs (TensorFlow Playground's view).
 
 A square grid of points covering the data is run through the network in one Numba call
-(`kernels.forward_all`), which gives every neuron's activation at every grid point: the
-output's decision region and one small picture per input and hidden neuron. A point is fed
-as the dataset feeds its points: through glnn.core.features, the one function for both. Imports only numpy and
-the kernels; the renderer (glnn.view.plane_view) turns the values into textures.
+(`kernels.forward_all`, or NumPy before a window has loaded the kernels: glnn.core.lazy_kernels),
+which gives every neuron's activation at every grid point: the output's decision region and one
+small picture per input and hidden neuron. A point is fed as the dataset feeds its points: through
+glnn.core.features, the one function for both. Imports only numpy and the rest of glnn.core; the
+renderer (glnn.view.plane_view) turns the values into textures.
 
 Evaluating the grid costs about as much as training that many iterations, so it happens
 at most REFRESH_HZ times a second, only when the weights changed, and less often still on
@@ -17,9 +18,9 @@ import time
 import numpy as np
 
 from glnn.core import lazy_kernels
-from glnn.core.shape import NetworkShape
 from glnn.core.features import DEFAULT as DEFAULT_FEATURES
 from glnn.core.features import bound, expand
+from glnn.core.shape import NetworkShape
 
 REFRESH_HZ = 15.0
 # at most this share of wall time (0.25 ms of a 60 Hz frame) goes to grid evaluation: big networks refresh less often

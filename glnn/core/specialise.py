@@ -38,7 +38,7 @@ _failed: set[tuple] = set()  # a child could not make it: the generic kernel for
 
 
 def kernel(spec: tuple):
-    """The training kernel specialised to `spec` (kernels.spec_for) if it is ready now, else None."""
+    """The training kernel specialised to `spec` (glnn.core.shape.spec_for) if it is ready now, else None."""
     found = _ready.get(spec)
     if found is not None or spec in _failed:
         return found
