@@ -228,9 +228,9 @@ class App:
                         "ours_cpu": (c2 - c1) + (c4 - c3) + (c6 - c5)}
         if not lazy_kernels.loaded():  # a frame is on screen: now load the kernels (glnn.core.lazy_kernels)
             lazy_kernels.load_in_background()
-            if lazy_kernels.error() is not None:
-                e = lazy_kernels.error()
-                raise GlnnError(f"the training kernels could not be loaded ({type(e).__name__}: {e})")
+            failed = lazy_kernels.error()
+            if failed is not None:
+                raise GlnnError(f"the training kernels could not be loaded ({type(failed).__name__}: {failed})")
 
     def _make_current(self) -> None:
         """This App's ImGui and ImPlot contexts, current (several Apps can live in one process)."""
