@@ -360,3 +360,24 @@ def test_run_stops_exactly_at_max_iterations(limit):
     assert n == limit
     assert trainer.iterations == limit
     assert time.perf_counter() - t0 < 10.0  # stopped by the count, not the clock
+
+
+def test_the_arrays_the_kernels_stream_over_start_on_a_cache_line(tmp_path):
+    """params, grad, activations and deltas, for a new network and for one loaded from a file (whose
+    array np.load places where it likes): 32-byte vector loads from them never straddle two lines."""
+    from glnn.core import model
+    new = Trainer({"dataset": "digits5", "hidden": (16,)})
+    new.steps(10)
+    new.save(tmp_path / "net.npz")
+    loaded = Trainer.from_file(tmp_path / "net.npz")
+    for trainer in (new, loaded):
+        for name, a in (("params", trainer.net.params), ("grad", trainer._grad), ("acts", trainer._acts),
+                        ("deltas", trainer._deltas)):
+            assert a.ctypes.data % 64 == 0 and a.flags.c_contiguous and a.dtype == np.float32, name
+    assert np.array_equal(loaded.net.params, new.net.params)
+    for offset in range(0, 64, 4):  # whatever malloc gives, aligned() gives a line-aligned equal copy
+        buffer = np.arange(40, dtype=np.float32)
+        a = buffer[offset // 4:offset // 4 + 20]
+        b = model.aligned(a)
+        assert b.ctypes.data % 64 == 0 and np.array_equal(a, b)
+        assert (b is a) == (a.ctypes.data % 64 == 0)

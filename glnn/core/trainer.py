@@ -140,13 +140,14 @@ class Trainer:
             raise GlnnError(f"the network {network.arch.sizes} does not fit dataset {ds.name} "
                             f"with these settings ({arch.sizes})")
         self.net = network or Network(arch, seed=s["seed"])
+        self.net.params = model_io.aligned(self.net.params)  # (a loaded network's may not be: see aligned_zeros)
         self.arch = arch
         self.shape = NetworkShape.of(arch, self.net.w_off, self.net.b_off)
         self._a_off = self.shape.a_off
         self._layer_bounds = tuple(int(v) for v in self._a_off)  # each layer's slice of a flat activation buffer
-        self._acts = np.zeros(self._a_off[-1], np.float32)
-        self._deltas = np.zeros(self._a_off[-1], np.float32)
-        self._grad = np.zeros(self.net.n_params, np.float32)
+        self._acts = model_io.aligned_zeros(int(self._a_off[-1]))
+        self._deltas = model_io.aligned_zeros(int(self._a_off[-1]))
+        self._grad = model_io.aligned_zeros(self.net.n_params)
         self._backup = self.net.params.copy()
         self._order = np.arange(len(self._fit_y), dtype=np.int32)
         self._state = np.array([0, s["seed"] + 1], np.int64)  # [next position, shuffle RNG state]
