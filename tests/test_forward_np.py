@@ -45,10 +45,7 @@ def test_values_and_evaluate_match_the_kernels(settings):
     assert values.shape == (len(x), int(shape.a_off[-1])) and values.dtype == np.float32
     np.testing.assert_allclose(values, by_kernel.T, rtol=RTOL, atol=ATOL)
 
-    n_out, scratch = int(shape.sizes[-1]), int(shape.a_off[-1])
-    out, losses = np.zeros((len(x), n_out), np.float32), np.zeros(len(x), np.float32)
-    kernels.evaluate(*shape.args(params), x, y, trainer.on_value, np.zeros(scratch, np.float32),
-                     np.zeros(scratch, np.float32), shape.a_off, out, losses)
+    out, losses = trainer_outputs_and_losses(trainer, x, y)
     np_out, np_losses = forward_np.evaluate(shape, params, x, y, trainer.on_value)
     assert np_out.dtype == np.float32 and np_losses.dtype == np.float32
     np.testing.assert_allclose(np_out, out, rtol=RTOL, atol=ATOL)

@@ -4,10 +4,11 @@ Importing Numba and loading glnn's kernels from its disk cache takes about a sec
 machine (Numba's import, then its first-use set-up: its typing and lowering registries, and
 SciPy's BLAS when SciPy is installed). Ahead of a window's first frame that second would be
 all of the wait. So the window builds its trainer with load_kernels=False and calls
-`load_in_background()` once its first frame is drawn; until `loaded()`, the trainer reads its
-network with glnn.core.forward_np (the same forward pass in NumPy) and training waits for them
-(the training thread with `wait`; a training call made meanwhile loads them itself). A load that
-fails is kept (`error`) for the window to report. Every other use (glnn train, bench, record,
+`load_in_background()` once its first frame is drawn; until `loaded()`, the reading calls here
+(`forward`, `evaluate`, `forward_all`: the one place that chooses) answer with glnn.core.forward_np
+(the same forward pass in NumPy), and training waits for them (the training thread with `wait`;
+a training call made meanwhile loads them itself). A load that fails is kept (`error`) for the
+window to report. Every other use (glnn train, bench, record,
 screenshots, tests) loads them when it builds its first trainer.
 """
 from __future__ import annotations
@@ -59,6 +60,30 @@ def load() -> None:
         kernels.warm_up()
         _kernels = kernels
         _loaded.set()
+
+
+def forward(shape: NetworkShape, params: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Every layer's activations for one input x, in a flat buffer of its own (layer l from a_off[l]),
+    as kernels.forward: by the kernel once they are loaded, by NumPy until then."""
+    if not loaded():
+        return forward_np.values(shape, params, x)[0]
+    acts = np.zeros(int(shape.a_off[-1]), np.float32)
+    get().forward(*shape.args(params), x, acts, shape.a_off)
+    return acts
+
+
+def evaluate(shape: NetworkShape, params: np.ndarray, x: np.ndarray, labels: np.ndarray,
+             on_value: np.float32) -> tuple[np.ndarray, np.ndarray]:
+    """(outputs (rows, n_out), losses) for rows x with labels, as kernels.evaluate: by the kernel
+    once they are loaded, by NumPy until then."""
+    if not loaded():
+        return forward_np.evaluate(shape, params, x, labels, on_value)
+    out = np.zeros((x.shape[0], int(shape.sizes[-1])), np.float32)
+    losses = np.zeros(x.shape[0], np.float32)
+    scratch = int(shape.a_off[-1])
+    get().evaluate(*shape.args(params), x, labels, on_value, np.zeros(scratch, np.float32),
+                   np.zeros(scratch, np.float32), shape.a_off, out, losses)
+    return out, losses
 
 
 def forward_all(shape: NetworkShape, params: np.ndarray, x: np.ndarray, out: np.ndarray) -> None:

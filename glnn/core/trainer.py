@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from glnn.core import confusion, data, forward_np, lazy_kernels, specialise
+from glnn.core import confusion, data, lazy_kernels, specialise
 from glnn.core import model as model_io
 from glnn.core.errors import GlnnError
 from glnn.core.history import History
@@ -60,24 +60,11 @@ class Evaluation:
     results: dict = dataclasses.field(default_factory=dict)  # split -> confusion.SplitResult, made with it
 
 
-def _outputs_and_losses(shape: NetworkShape, params: np.ndarray, x: np.ndarray, y: np.ndarray,
-                        on_value: np.float32) -> tuple[np.ndarray, np.ndarray]:
-    """The network's outputs and loss for each row of x with labels y: by the kernel, or by NumPy
-    while the kernels are still loading (see glnn.core.lazy_kernels)."""
-    if not lazy_kernels.loaded():
-        return forward_np.evaluate(shape, params, x, y, on_value)
-    out = np.zeros((x.shape[0], int(shape.sizes[-1])), np.float32)
-    losses = np.zeros(x.shape[0], np.float32)
-    scratch = int(shape.a_off[-1])
-    lazy_kernels.get().evaluate(*shape.args(params), x, y, on_value, np.zeros(scratch, np.float32),
-                                np.zeros(scratch, np.float32), shape.a_off, out, losses)
-    return out, losses
-
-
 def _evaluate(shape: NetworkShape, params: np.ndarray, x: np.ndarray, y: np.ndarray,
               on_value: np.float32) -> tuple[float, float, np.ndarray]:
-    """(mean loss, accuracy, outputs) of rows x with labels y; allocates its own scratch buffers."""
-    out, losses = _outputs_and_losses(shape, params, x, y, on_value)
+    """(mean loss, accuracy, outputs) of rows x with labels y (by NumPy while a window's kernels load:
+    glnn.core.lazy_kernels)."""
+    out, losses = lazy_kernels.evaluate(shape, params, x, y, on_value)
     return float(losses.mean()), float((predicted_classes(out) == y).mean()), out
 
 
@@ -439,18 +426,14 @@ class Trainer:
         x = np.ascontiguousarray(x, np.float32).reshape(-1)
         if x.shape[0] != self.arch.sizes[0]:
             raise GlnnError(f"input has {x.shape[0]} values, the network takes {self.arch.sizes[0]}")
-        if lazy_kernels.loaded():
-            acts = np.zeros(self._layer_bounds[-1], np.float32)
-            lazy_kernels.get().forward(*self._kernel_args(params), x, acts, self._a_off)
-        else:  # the window's first frames (glnn.core.lazy_kernels)
-            acts = forward_np.values(self.shape, self.net.params if params is None else params, x)[0]
+        acts = lazy_kernels.forward(self.shape, self.net.params if params is None else params, x)
         bounds = self._layer_bounds
         return [acts[bounds[l]:bounds[l + 1]] for l in range(len(bounds) - 1)]  # views of a fresh buffer
 
     def outputs(self, x: np.ndarray) -> np.ndarray:
         """Output activations for every row of x (n, inputs)."""
         x = np.ascontiguousarray(x, np.float32)
-        return _outputs_and_losses(self.shape, self.net.params, x, np.zeros(x.shape[0], np.int32), self.on_value)[0]
+        return lazy_kernels.evaluate(self.shape, self.net.params, x, np.zeros(x.shape[0], np.int32), self.on_value)[0]
 
     def predict(self, outputs: np.ndarray) -> np.ndarray:
         """Predicted class per row of output activations."""
