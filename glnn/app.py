@@ -78,6 +78,8 @@ class App:
         self.imgui_draw_calls = 0
         self.governor = governor
         self._frame_start: float | None = None
+        self._scene_drawn = True  # whether the last frame redrew the scene (the governor judges only those)
+        self.input_clock = InputClock()
         # GLNN_CHECK_FINITE=1 (set by scripts/fuzz_ui.py): say on stderr if a shown number is not finite
         self._check_finite = os.environ.get("GLNN_CHECK_FINITE") == "1"
         self._reported: set[str] = set()
@@ -92,6 +94,7 @@ class App:
         from glnn.ui.taps import TapSequencer
         self.taps = TapSequencer(window)
         window.push_handlers(self.taps)  # on top of ImGui's: sees button events first
+        window.push_handlers(self.input_clock)  # on top of those: notes every input, takes none
         from glnn.view import screen
         if self.state.ui_scale == screen.AUTO_SCALE:  # follow the screen: its height is known now
             self.state.ui_scale = round(screen.auto_scale(window.height), 2)
@@ -212,7 +215,8 @@ class App:
         panel_w = self._lay_out(frame)
         style = self._hover(frame)
         t2, c2 = time.perf_counter(), time.thread_time()
-        self._draw_scene(frame, style)
+        self._scene_drawn = self.governor is None or self.governor.scene_due(t0, self.input_clock.last)
+        self._draw_scene(frame, style, self._scene_drawn)
         t3, c3 = time.perf_counter(), time.thread_time()
         given = self._draw_ui(frame, panel_w)
         t4, c4 = time.perf_counter(), time.thread_time()
@@ -246,7 +250,7 @@ class App:
     def _govern(self, now: float) -> None:
         """The frame-time governor: the time since the last frame began sets this frame's quality."""
         if self.governor is not None and self._frame_start is not None:
-            self.scene.quality = self.governor.frame(now - self._frame_start, now)
+            self.scene.quality = self.governor.frame(now - self._frame_start, now, self._scene_drawn)
         self._frame_start = now
 
     def _kiosk_tick(self) -> None:
@@ -321,14 +325,18 @@ class App:
                       focus_neuron=self.focus_neuron)
         return step_style.styled(style, frame.animation, self.layout)
 
-    def _draw_scene(self, frame, style) -> None:
-        """The network (connections, neurons, glow) and the input-plane pictures: our GL passes."""
+    def _draw_scene(self, frame, style, redraw: bool = True) -> None:
+        """The network (connections, neurons, glow) and the input-plane pictures: our GL passes. Without
+        `redraw` (the frame-time governor's quick frames) the network's last picture is shown again."""
         from glnn.view import globjects
         size, framebuffer = (self.window.width, self.window.height), self.window.get_framebuffer_size()
         globjects.FrameStats.reset()
-        self.scene.update(frame.params, frame.activations,
-                          frame.animation.deltas if frame.animation is not None else None)
-        self.scene.draw(size, framebuffer, style)
+        if redraw:
+            self.scene.update(frame.params, frame.activations,
+                              frame.animation.deltas if frame.animation is not None else None)
+            self.scene.draw(size, framebuffer, style)
+        else:
+            self.scene.show_again(framebuffer, style)
         self.plane.draw(size, framebuffer, self.state.palette)
         self.draw_calls = globjects.FrameStats.draw_calls
         self.instances = globjects.FrameStats.instances
@@ -462,6 +470,21 @@ class KioskInput:
 
     def on_text(self, text):
         return self._input("text")
+
+
+class InputClock:
+    """When the person last gave input (any mouse or key event), on the frame's clock: the frame-time
+    governor answers input before it redraws a slow scene. Takes no event (returns None)."""
+
+    def __init__(self, clock=time.perf_counter):
+        self.clock = clock
+        self.last: float | None = None
+
+    def _seen(self, *args) -> None:
+        self.last = self.clock()
+
+    on_mouse_motion = on_mouse_drag = on_mouse_press = on_mouse_release = on_mouse_scroll = _seen
+    on_key_press = on_key_release = on_text = _seen
 
 
 def _is_chord(chord: str, symbol: int, modifiers: int) -> bool:

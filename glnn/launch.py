@@ -77,7 +77,11 @@ def run(trainer: Trainer, state: AppState, exhibit: Exhibit, options: WindowOpti
         controller.clock = lambda: 0.0
         controller.apply(commands.Animate("step"))
         controller.clock = lambda: options.animate_at
-    app = App(window, controller, exhibit if kiosk else None)
+    governor = None
+    if not headless and state.quality == "auto":  # a picture is always drawn in full
+        from glnn.view.governor import FrameGovernor
+        governor = FrameGovernor()
+    app = App(window, controller, exhibit if kiosk else None, governor=governor)
     if headless:
         try:
             for _ in range(SCREENSHOT_WARMUP_FRAMES):

@@ -21,6 +21,7 @@ class AppState:
     glow: bool = True
     glow_strength: float = 1.0
     ui_scale: float = 1.0
+    quality: str = "auto"  # "auto": the window's frame-time governor lowers detail when frames are slow
     show_panel: bool = True
     show_help: bool = False
     log_x: bool = False

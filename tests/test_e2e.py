@@ -371,7 +371,10 @@ def running_glnn(shot_dir: Path, args=("--size", f"{SIZE[0]}x{SIZE[1]}"), fullsc
         env["DISPLAY"] = display
         env["PYTHONPATH"] = os.pathsep.join([str(APP_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         # in a directory of its own (glnn finds its code through PYTHONPATH): nothing lands in the checkout
-        app = subprocess.Popen([sys.executable, "-m", "glnn", *args], cwd=shot_dir, env=env,
+        # the picture in full, as a screenshot draws it: the frame-time governor (--quality auto) would lower
+        # its detail on this software rasteriser at moments of its own (tests/test_governor_window.py tests it)
+        quality = () if "--quality" in args else ("--quality", "full")
+        app = subprocess.Popen([sys.executable, "-m", "glnn", *args, *quality], cwd=shot_dir, env=env,
                                stdout=app_log, stderr=subprocess.STDOUT, start_new_session=True)
         # the window's title is exactly "glnn" (a hidden helper window is named after __main__.py)
         try:

@@ -40,7 +40,9 @@ def launch(tmp_path_factory, *args: str) -> Gui:
     env = {k: v for k, v in os.environ.items() if k not in ("PYOPENGL_PLATFORM", "WAYLAND_DISPLAY")}
     env["DISPLAY"] = display
     env["PYTHONPATH"] = os.pathsep.join([str(APP_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    app = subprocess.Popen([sys.executable, "-m", "glnn", "--size", f"{SIZE[0]}x{SIZE[1]}", *args], cwd=shot_dir,
+    # the picture in full, as in test_e2e.running_glnn
+    app = subprocess.Popen([sys.executable, "-m", "glnn", "--size", f"{SIZE[0]}x{SIZE[1]}", "--quality", "full", *args],
+                           cwd=shot_dir,
                            env=env, stdout=logs[1], stderr=subprocess.STDOUT, start_new_session=True)
     x_env = {**os.environ, "DISPLAY": display}
     try:

@@ -303,6 +303,77 @@ def test_governor_keeps_full_quality_on_fast_frames():
         assert g.frame(0.016, i * 0.016) == QUALITIES[0]
 
 
+def _lowest(g: FrameGovernor, t: float) -> float:
+    """Slow scene frames until the governor is at its last step; returns the clock."""
+    while g.level < len(QUALITIES) - 1:
+        t += 0.2
+        g.frame(0.2, t)
+    return t
+
+
+def test_governor_redraws_the_scene_on_every_frame_above_its_last_step():
+    g = FrameGovernor()
+    assert all(q.scene_every == 1 for q in QUALITIES[:-1]) and QUALITIES[-1].scene_every > 1
+    # input or not, each frame redraws while the scene is quick enough
+    assert all(g.scene_due(k * 0.016, last_input=k * 0.016 - 0.005) for k in range(200))
+
+
+def test_governor_at_its_last_step_redraws_every_nth_frame_and_answers_input_first():
+    g = FrameGovernor(answer_for=0.2, max_age=0.3)
+    t = _lowest(g, 0.0)
+    every = g.quality.scene_every
+    due = []
+    for _ in range(4 * every + 1):  # nobody touches it: every `every`-th frame redraws, starting with the first
+        t += 0.03
+        due.append(g.scene_due(t, last_input=None))
+    assert due == ([True] + [False] * (every - 1)) * 4 + [True]
+    drawn = t
+    # input: the frames after it show the last picture while answering it (answer_for), unless that
+    # picture is max_age old
+    clicked = t + 0.01
+    run = []
+    while t < clicked + 0.6:
+        t += 0.03
+        run.append((t, g.scene_due(t, last_input=clicked)))
+    first = next(at for at, due in run if due)
+    assert clicked + 0.2 - 1e-9 <= first < clicked + 0.2 + 0.03  # the first redraw: once the input is answered
+    after = [due for at, due in run if at > first]  # then every `every`-th frame again
+    assert after[:2 * every] == ([False] * (every - 1) + [True]) * 2, after
+    # input on every frame (a finger moving): the picture is still redrawn once it is max_age old
+    redraws = []
+    for _ in range(100):
+        t += 0.03
+        if g.scene_due(t, last_input=t - 0.001):
+            redraws.append(t)
+    gaps = np.diff(redraws)
+    assert len(redraws) >= 9 and gaps.max() < 0.3 + 0.03 + 1e-9 and gaps.min() >= 0.3 - 1e-9, gaps
+
+
+def test_governor_judges_only_the_frames_that_redraw_the_scene():
+    g = FrameGovernor(target=0.033, window=5)
+    t = _lowest(g, 0.0)
+    top = g.level
+    for _ in range(50):  # quick frames between slow redraws do not raise the quality
+        t += 0.01
+        g.frame(0.01, t, scene_drawn=False)
+    assert g.level == top
+    g = FrameGovernor(target=0.033, window=5)
+    t = 0.0
+    for _ in range(50):  # nor do they count as slow
+        t += 0.2
+        g.frame(0.2, t, scene_drawn=False)
+    assert g.level == 0
+
+
+def test_governor_reset_redraws_at_once():
+    g = FrameGovernor()
+    t = _lowest(g, 0.0)
+    assert g.scene_due(t, None)
+    assert not g.scene_due(t + 0.01, None)
+    g.reset()  # a new layout: the picture kept is of the old one
+    assert g.scene_due(t + 0.02, None)
+
+
 class Background:
     """The worker's job interface (glnn.worker.TrainingWorker), running each job when told to."""
 

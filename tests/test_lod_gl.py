@@ -83,7 +83,7 @@ def test_the_hovered_neurons_connections_are_all_drawn(scene, big, which):
         assert shown > 0.4, (int(link), shown)
 
 
-@pytest.mark.parametrize("level", range(5))
+@pytest.mark.parametrize("level", range(6))
 def test_every_governor_quality_draws_the_network(scene, big, level):
     from glnn.view.governor import QUALITIES
     net, lay = big
@@ -101,6 +101,37 @@ def test_every_governor_quality_draws_the_network(scene, big, level):
         assert len(scene.detail.selection) <= lod.LEVELS[QUALITIES[level].lod_level] * (70 + 70) + 140
     finally:
         from glnn.view.governor import FULL
+        scene.quality = FULL
+
+
+def test_a_picture_shown_again_is_the_one_drawn(scene, big):
+    """The governor's last step keeps each finished picture and copies it to the screen on the frames
+    between redraws: the same pixels as the redraw, over whatever the frame before left there."""
+    from conftest import read_pixels
+    from pyglet import gl
+
+    from glnn.view.governor import FULL, QUALITIES
+    from glnn.view.scene import Style
+    net, lay = big
+    acts = np.zeros(lay.n_neurons, np.float32)
+    acts[lay.layer_start[1] + 10] = 1.0
+    assert len(QUALITIES) == 6 and QUALITIES[-1].scene_every > 1
+    scene.quality = QUALITIES[-1]
+    try:
+        drawn = render(scene, lay, net.params, acts, glow=True)
+        assert scene.kept.width == scene.target.width  # combined at the scene's own resolution
+        gl.glClearColor(1, 0, 1, 1)
+        gl.glClear(gl.GL_COLOR_BUFFER_BIT)
+        scene.show_again((W, H), Style(glow=True))
+        again = read_pixels(W, H)
+        assert np.array_equal(again, drawn)
+        # at full detail there is no kept picture: the last scene is combined again, the same picture too
+        scene.quality = FULL
+        drawn = render(scene, lay, net.params, acts, glow=True)
+        gl.glClear(gl.GL_COLOR_BUFFER_BIT)
+        scene.show_again((W, H), Style(glow=True))
+        assert np.array_equal(read_pixels(W, H), drawn)
+    finally:
         scene.quality = FULL
 
 

@@ -21,6 +21,7 @@ GENERATED = ("circle", "xor", "gauss", "spiral")  # the 2-D point sets glnn gene
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 LOSSES = ("sse", "xent")
 PALETTES = ("red-blue", "green-red")
+QUALITY_MODES = ("auto", "full")  # the window's picture: the frame-time governor's, or always in full
 PANEL_PARTS = ("controls", "sliders", "data", "figures", "plot", "outputs", "draw", "results", "space", "settings",
                "help", "timeline")
 TABS = ("train", "draw", "data", "results", "space", "settings")  # the panel's tabs, in order
@@ -237,6 +238,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("panel", "parts", PANEL_PARTS, "which parts of the panel to show, e.g. controls,figures,outputs",
             section="view"),
     Setting("tab", "choice", "train", "the panel tab open at the start", section="view", choices=TABS),
+    Setting("quality", "choice", "auto", "auto: when frames get slow (a slow graphics card, a big network), draw "
+            "less detail and answer input first, so that a click or a key shows within about 100 ms; full: always "
+            "draw everything, however slow", section="view", choices=QUALITY_MODES),
     # -- exhibit mode ------------------------------------------------------------------------
     Setting("idle_timeout", "float", 60.0, "seconds without input before the attract demo starts (kiosk)",
             section="kiosk", lo=5.0, hi=86400.0),

@@ -44,8 +44,8 @@ class BloomPass:
         globjects.draw_fullscreen_triangle()
 
     def apply(self, scene: globjects.RenderTarget, out_size: tuple[int, int], strength: float,
-              threshold: float) -> None:
-        """Read scene, write the glowing image to the default framebuffer (out_size in pixels)."""
+              threshold: float, into: globjects.RenderTarget | None = None) -> None:
+        """Read scene, write the glowing image to the default framebuffer (out_size in pixels), or `into`."""
         scene.bind_texture(0)
         self.bright["u_scene"] = 0
         self.bright["u_threshold"] = threshold
@@ -60,23 +60,31 @@ class BloomPass:
             self.blur["u_step"] = (0.0, 1.0 / self.ping[k].height)
             self._pass(self.blur, self.ping[k])
             source = self.ping[k]
+        self._combine(scene, out_size, strength, into)
+
+    def show_again(self, scene: globjects.RenderTarget, out_size: tuple[int, int], strength: float) -> None:
+        """The scene with the glow the last `apply` made (kept until the next one), for a frame that
+        does not redraw the scene: one pass, whatever was drawn."""
         self._combine(scene, out_size, strength)
 
-    def combine_only(self, scene: globjects.RenderTarget, out_size: tuple[int, int]) -> None:
+    def combine_only(self, scene: globjects.RenderTarget, out_size: tuple[int, int],
+                     into: globjects.RenderTarget | None = None) -> None:
         """Glow off: the scene alone, through the same tone curve."""
-        self._combine(scene, out_size, 0.0)
+        self._combine(scene, out_size, 0.0, into)
 
-    def _combine(self, scene: globjects.RenderTarget, out_size: tuple[int, int], strength: float) -> None:
-        """The scene plus `strength` times the blurred levels, tone-mapped into the default framebuffer."""
+    def _combine(self, scene: globjects.RenderTarget, out_size: tuple[int, int], strength: float,
+                 into: globjects.RenderTarget | None = None) -> None:
+        """The scene plus `strength` times the blurred levels, tone-mapped into the default framebuffer
+        (out_size), or into `into`."""
         scene.bind_texture(0)
         for k in range(LEVELS):
             self.ping[k].bind_texture(k + 1)
         for k, name in enumerate(("u_scene", "u_glow0", "u_glow1", "u_glow2")):
             self.combine[name] = k
         self.combine["u_strength"] = strength
-        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
-        gl.glViewport(0, 0, *out_size)
-        self._pass(self.combine, None)
+        if into is None:
+            gl.glViewport(0, 0, *out_size)
+        self._pass(self.combine, into)
         self.combine.stop()
         gl.glBindVertexArray(0)
         gl.glActiveTexture(gl.GL_TEXTURE0)

@@ -165,9 +165,11 @@ class TextureBuffer:
 
 
 class RenderTarget:
-    """A framebuffer with one floating-point colour texture (values above 1 survive for the bloom)."""
+    """A framebuffer with one colour texture: floating-point by default (values above 1 survive for the
+    bloom), or `internal_format` (GL_RGBA8 for a finished picture)."""
 
-    def __init__(self, width: int, height: int):
+    def __init__(self, width: int, height: int, internal_format: int = gl.GL_RGBA16F):
+        self.internal_format = internal_format
         self.fbo = gl.GLuint()
         self.texture = gl.GLuint()
         gl.glGenFramebuffers(1, ctypes.byref(self.fbo))
@@ -181,7 +183,7 @@ class RenderTarget:
             return
         self.width, self.height = width, height
         gl.glBindTexture(gl.GL_TEXTURE_2D, self.texture)
-        gl.glTexImage2D(gl.GL_TEXTURE_2D, 0, gl.GL_RGBA16F, width, height, 0, gl.GL_RGBA, gl.GL_FLOAT, None)
+        gl.glTexImage2D(gl.GL_TEXTURE_2D, 0, self.internal_format, width, height, 0, gl.GL_RGBA, gl.GL_FLOAT, None)
         for param, value in ((gl.GL_TEXTURE_MIN_FILTER, gl.GL_LINEAR), (gl.GL_TEXTURE_MAG_FILTER, gl.GL_LINEAR),
                              (gl.GL_TEXTURE_WRAP_S, gl.GL_CLAMP_TO_EDGE), (gl.GL_TEXTURE_WRAP_T, gl.GL_CLAMP_TO_EDGE)):
             gl.glTexParameteri(gl.GL_TEXTURE_2D, param, value)
@@ -199,6 +201,18 @@ class RenderTarget:
     def bind_texture(self, unit: int) -> None:
         gl.glActiveTexture(gl.GL_TEXTURE0 + unit)
         gl.glBindTexture(gl.GL_TEXTURE_2D, self.texture)
+
+    def copy_to_screen(self, width: int, height: int) -> None:
+        """This picture into the default framebuffer's lower left width x height pixels (a blit: a copy,
+        stretched with linear filtering if the sizes differ, not a pass of a shader), which is left bound, its
+        viewport that rectangle."""
+        gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, self.fbo)
+        gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, 0)
+        stretch = (width, height) != (self.width, self.height)
+        gl.glBlitFramebuffer(0, 0, self.width, self.height, 0, 0, width, height, gl.GL_COLOR_BUFFER_BIT,
+                             gl.GL_LINEAR if stretch else gl.GL_NEAREST)
+        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
+        gl.glViewport(0, 0, width, height)
 
     def release(self):
         if self.fbo.value:

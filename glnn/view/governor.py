@@ -8,6 +8,13 @@ one step (fewer connections per neuron, a coarser glow, then a scene rendered at
 of the window's resolution and scaled up); when they have been well under it for a while,
 it raises the quality again, but not back to a step it has measured to be too slow within
 the last `memory` seconds (so it does not flicker between two steps).
+
+When even the lowest detail draws the scene too slowly (a big network on a software
+rasteriser), the last step redraws the network only every fourth frame and shows the
+last picture again in between (a pass that costs the same for any network), and a frame
+that follows input skips the redraw (`scene_due`): input waits for at most one slow frame,
+and the frames that answer it are quick. Only frames that redraw the scene are judged, so a
+level is chosen by what the scene costs, not by the quick frames between.
 """
 from __future__ import annotations
 
@@ -21,6 +28,7 @@ class Quality:
     lod_level: int = 0  # index into glnn.view.lod.LEVELS: connections drawn per neuron in a big network
     resolution: float = 1.0  # the scene's render target, relative to the window's framebuffer
     bloom_divisor: int = 2  # the glow's bright pass at 1/divisor of the scene
+    scene_every: int = 1  # redraw the scene on every n-th frame (and show the last picture in between)
 
 
 QUALITIES = (
@@ -29,12 +37,14 @@ QUALITIES = (
     Quality(2, 0.75, 4),
     Quality(3, 0.5, 4),
     Quality(3, 0.35, 8),
+    Quality(3, 0.35, 8, 4),
 )
 FULL = QUALITIES[0]
 
 
 class FrameGovernor:
-    def __init__(self, target: float = 0.033, window: int = 5, raise_after: float = 3.0, memory: float = 20.0):
+    def __init__(self, target: float = 0.033, window: int = 5, raise_after: float = 3.0, memory: float = 20.0,
+                 answer_for: float = 0.2, max_age: float = 0.3):
         self.target = target
         self.window = window  # frames measured before each decision
         self.raise_after = raise_after  # seconds of fast frames before raising the quality
@@ -43,6 +53,10 @@ class FrameGovernor:
         self._durations: collections.deque[float] = collections.deque(maxlen=window)
         self._fast_since: float | None = None
         self._too_slow: dict[int, float] = {}  # level -> when it was last measured too slow
+        self.answer_for = answer_for  # seconds after input in which frames skip the scene (at scene_every > 1)
+        self.max_age = max_age  # ...unless the picture shown is older than this
+        self._scene_at: float | None = None  # when the scene was last redrawn
+        self._skipped = 0  # frames since then
 
     @property
     def quality(self) -> Quality:
@@ -53,9 +67,31 @@ class FrameGovernor:
         self._durations.clear()
         self._fast_since = None
         self._too_slow.clear()
+        self._scene_at = None
 
-    def frame(self, seconds: float, now: float) -> Quality:
-        """Record one frame's duration (start to start, wall time); returns the quality for the next."""
+    def scene_due(self, now: float, last_input: float | None) -> bool:
+        """Whether the frame starting `now` redraws the scene; when not, it shows the last picture again.
+        Always at full detail; at the last steps every `scene_every`-th frame, and none while answering
+        input (`answer_for` seconds after it) unless the picture is `max_age` old."""
+        every = self.quality.scene_every
+        age = None if self._scene_at is None else now - self._scene_at
+        if every == 1 or age is None or age >= self.max_age:
+            due = True
+        elif last_input is not None and now - last_input < self.answer_for:
+            due = False
+        else:
+            due = self._skipped + 1 >= every
+        if due:
+            self._scene_at, self._skipped = now, 0
+        else:
+            self._skipped += 1
+        return due
+
+    def frame(self, seconds: float, now: float, scene_drawn: bool = True) -> Quality:
+        """Record one frame's duration (start to start, wall time) and whether it redrew the scene (only
+        those are judged); returns the quality for the next."""
+        if not scene_drawn:
+            return self.quality
         self._durations.append(seconds)
         if len(self._durations) < self.window:
             return self.quality

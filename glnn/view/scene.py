@@ -73,6 +73,11 @@ class NetworkScene:
         self.neurons = NeuronRenderer()
         self.target = globjects.RenderTarget(width, height)
         self.bloom = BloomPass(width, height)
+        # the finished picture at the scene's resolution, kept while the governor shows it again on frames that
+        # do not redraw: a copy costs a fraction of the glow's combining pass, which reads four textures a pixel,
+        # and combining at the scene's own resolution costs that fraction of the window's
+        self.kept = globjects.RenderTarget(1, 1, gl.GL_RGBA8)
+        self._kept_for: tuple[int, int] | None = None  # the framebuffer size the kept picture was made for
         self.layout: Layout | None = None
         self.detail = lod.Detail()  # which connections are drawn (pure: picking reads it too)
         self.quality: Quality = FULL  # set by the app's frame-time governor
@@ -146,14 +151,30 @@ class NetworkScene:
         self.connections.draw(viewport, style, _PARAMS_UNIT, _ACTS_UNIT, _NODES_UNIT, _DELTAS_UNIT, _LINKS_UNIT)
         self.neurons.draw(viewport, style, _ACTS_UNIT, _NODES_UNIT)
         strength = style.glow_strength if style.glow else 0.0
+        keep = q.scene_every > 1  # frames in between will show this picture again
+        if keep:
+            self.kept.resize(self.target.width, self.target.height)
+        into = self.kept if keep else None
         if strength > 0:
-            self.bloom.apply(self.target, framebuffer_size, strength, style.glow_threshold)
+            self.bloom.apply(self.target, framebuffer_size, strength, style.glow_threshold, into)
         else:
-            self.bloom.combine_only(self.target, framebuffer_size)
+            self.bloom.combine_only(self.target, framebuffer_size, into)
+        self._kept_for = tuple(framebuffer_size) if keep else None
+        if keep:
+            self.kept.copy_to_screen(fb_w, fb_h)
         gl.glActiveTexture(gl.GL_TEXTURE0)
+
+    def show_again(self, framebuffer_size: tuple[int, int], style: Style) -> None:
+        """The picture the last `draw` made, on screen again (the frame-time governor's quick frames, which
+        do not redraw the network): a copy of the kept picture, or if there is none of this size, the
+        glow's combining pass over the last scene; either way the same whatever the network's size."""
+        if self._kept_for == tuple(framebuffer_size):
+            self.kept.copy_to_screen(*framebuffer_size)
+        else:
+            self.bloom.show_again(self.target, framebuffer_size, style.glow_strength if style.glow else 0.0)
 
     def release(self) -> None:
         for owner in (self.params, self.acts, self.nodes, self.deltas, self.connections, self.bands, self.neurons,
-                      self.target, self.bloom):
+                      self.target, self.kept, self.bloom):
             owner.release()
         self.layout = None
