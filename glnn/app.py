@@ -12,6 +12,7 @@ import time
 from glnn import commands
 from glnn.core import lazy_kernels
 from glnn.core.errors import GlnnError
+from glnn.view.governor import FRAME_INTERVAL
 
 PLANE_LEFT = 6.0  # the input-plane pictures start this far right of the panel
 # Lines kept for captions below the network. A kiosk shows them all the time (the attract demo's,
@@ -197,6 +198,43 @@ class App:
 
     def on_draw(self):
         self.frame()
+
+    # -- the frame loop ----------------------------------------------------------------------
+    def run(self) -> None:
+        """Draw frames until the window closes: 60 a second at most, fewer while the frame-time governor
+        asks for fewer (glnn.view.governor.FrameGovernor.frame_interval), and one at once when input
+        comes after a pause (the frame that answers it)."""
+        self._next_draw = 0.0
+        self._schedule(0.0)
+        self.input_clock.on_input = self._input_came
+        self._pyglet.app.run(None)  # frames are scheduled here, not by pyglet's fixed interval
+
+    def _schedule(self, delay: float) -> None:
+        """The next frame `delay` seconds from now. (pyglet counts a delay from its clock's last tick, which
+        was before this frame when it is scheduled at the end of one, unless that is 0.2 s old.)"""
+        clock = self._pyglet.clock.get_default()
+        clock.unschedule(self._draw_window)
+        now = clock.time()
+        since_tick = now - clock.last_ts if clock.last_ts and now - clock.last_ts <= 0.2 else 0.0
+        clock.schedule_once(self._draw_window, delay + since_tick)
+        self._next_draw = time.perf_counter() + delay
+
+    def _draw_window(self, dt: float) -> None:
+        if self.closed:
+            return
+        start = time.perf_counter()
+        self.window.draw(dt)
+        if self.closed:  # closed while drawing (Esc, the quit chord)
+            return
+        governor = self.governor
+        interval = FRAME_INTERVAL if governor is None else governor.frame_interval(start, self.input_clock.last)
+        self._schedule(max(0.0, start + interval - time.perf_counter()))
+
+    def _input_came(self) -> None:
+        """Input: the next frame within a 60th of a second of the last one's start, not at the idle pace."""
+        soonest = (self._frame_start or 0.0) + FRAME_INTERVAL
+        if self._next_draw > soonest + 0.001:
+            self._schedule(max(0.0, soonest - time.perf_counter()))
 
     def on_close(self):
         self.close()
@@ -414,6 +452,7 @@ class App:
         if self.closed:
             return
         self.closed = True
+        self._pyglet.clock.unschedule(self._draw_window)
         from imgui_bundle import imgui, implot
         self.controller.close()
         self.window.switch_to()
@@ -479,9 +518,12 @@ class InputClock:
     def __init__(self, clock=time.perf_counter):
         self.clock = clock
         self.last: float | None = None
+        self.on_input = None  # called on each input (App.run: the next frame comes at once)
 
     def _seen(self, *args) -> None:
         self.last = self.clock()
+        if self.on_input is not None:
+            self.on_input()
 
     on_mouse_motion = on_mouse_drag = on_mouse_press = on_mouse_release = on_mouse_scroll = _seen
     on_key_press = on_key_release = on_text = _seen

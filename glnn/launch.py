@@ -94,6 +94,6 @@ def run(trainer: Trainer, state: AppState, exhibit: Exhibit, options: WindowOpti
             window.close()
         print(f"wrote {options.screenshot}")
         return 0
-    pyglet.app.run(1 / 60)
+    app.run()
     app.close()
     return 0

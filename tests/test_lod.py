@@ -337,6 +337,7 @@ def test_governor_at_its_last_step_redraws_every_nth_frame_and_answers_input_fir
         run.append((t, g.scene_due(t, last_input=clicked)))
     first = next(at for at, due in run if due)
     assert clicked + 0.2 - 1e-9 <= first < clicked + 0.2 + 0.03  # the first redraw: once the input is answered
+    assert first - drawn < 0.3 + 0.03  # (before the picture shown is much over max_age old)
     after = [due for at, due in run if at > first]  # then every `every`-th frame again
     assert after[:2 * every] == ([False] * (every - 1) + [True]) * 2, after
     # input on every frame (a finger moving): the picture is still redrawn once it is max_age old

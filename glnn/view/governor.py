@@ -40,11 +40,12 @@ QUALITIES = (
     Quality(3, 0.35, 8, 4),
 )
 FULL = QUALITIES[0]
+FRAME_INTERVAL = 1 / 60  # the window's frame rate at most
 
 
 class FrameGovernor:
     def __init__(self, target: float = 0.033, window: int = 5, raise_after: float = 3.0, memory: float = 20.0,
-                 answer_for: float = 0.2, max_age: float = 0.3):
+                 answer_for: float = 0.2, max_age: float = 0.3, idle_interval: float = 1 / 30):
         self.target = target
         self.window = window  # frames measured before each decision
         self.raise_after = raise_after  # seconds of fast frames before raising the quality
@@ -55,6 +56,7 @@ class FrameGovernor:
         self._too_slow: dict[int, float] = {}  # level -> when it was last measured too slow
         self.answer_for = answer_for  # seconds after input in which frames skip the scene (at scene_every > 1)
         self.max_age = max_age  # ...unless the picture shown is older than this
+        self.idle_interval = idle_interval  # between frames at the last step while nobody gives input
         self._scene_at: float | None = None  # when the scene was last redrawn
         self._skipped = 0  # frames since then
 
@@ -86,6 +88,15 @@ class FrameGovernor:
         else:
             self._skipped += 1
         return due
+
+    def frame_interval(self, now: float, last_input: float | None) -> float:
+        """Seconds from this frame's start to the next one's: 1/60, or `idle_interval` at the last step
+        while nobody gives input (the frames between redraws of the network then only show the kept
+        picture again, and each costs the CPU that a software rasteriser shares with training); input
+        brings the next frame at once whatever this says (glnn.app.App.run)."""
+        if self.quality.scene_every > 1 and (last_input is None or now - last_input >= self.answer_for):
+            return self.idle_interval
+        return FRAME_INTERVAL
 
     def frame(self, seconds: float, now: float, scene_drawn: bool = True) -> Quality:
         """Record one frame's duration (start to start, wall time) and whether it redrew the scene (only
