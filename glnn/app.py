@@ -95,7 +95,6 @@ class App:
         from glnn.ui.taps import TapSequencer
         self.taps = TapSequencer(window)
         window.push_handlers(self.taps)  # on top of ImGui's: sees button events first
-        window.push_handlers(self.input_clock)  # on top of those: notes every input, takes none
         from glnn.view import screen
         if self.state.ui_scale == screen.AUTO_SCALE:  # follow the screen: its height is known now
             self.state.ui_scale = round(screen.auto_scale(window.height), 2)
@@ -121,7 +120,8 @@ class App:
             self.cursor = CursorHider(self.state.cursor_hide, now)
             self._cursor_visible = True
             self._kiosk_input = KioskInput(self.director, self.cursor, self.state.quit_chord, clock)
-            window.push_handlers(self._kiosk_input)  # on top of all: sees every event first
+            window.push_handlers(self._kiosk_input)  # on top of those: sees every event first
+        window.push_handlers(self.input_clock)  # on top of all (it notes every input and takes none)
 
     # -- events (only when ImGui does not want them) -------------------------------------
     def on_mouse_motion(self, x, y, dx, dy):
@@ -211,28 +211,35 @@ class App:
 
     def _schedule(self, delay: float) -> None:
         """The next frame `delay` seconds from now. (pyglet counts a delay from its clock's last tick, which
-        was before this frame when it is scheduled at the end of one, unless that is 0.2 s old.)"""
+        may be well before now: the tick is brought to now first.)"""
         clock = self._pyglet.clock.get_default()
         clock.unschedule(self._draw_window)
-        now = clock.time()
-        since_tick = now - clock.last_ts if clock.last_ts and now - clock.last_ts <= 0.2 else 0.0
-        clock.schedule_once(self._draw_window, delay + since_tick)
+        clock.update_time()
+        clock.schedule_once(self._draw_window, delay)
         self._next_draw = time.perf_counter() + delay
 
     def _draw_window(self, dt: float) -> None:
+        """One frame on screen; the governor learns what it cost (to the end of the flip), and the next
+        is scheduled."""
         if self.closed:
             return
         start = time.perf_counter()
+        self._frame_start = start
         self.window.draw(dt)
-        if self.closed:  # closed while drawing (Esc, the quit chord)
+        if self.closed:  # the frame ended the window (a kernel that failed to load)
             return
         governor = self.governor
+        if governor is not None:
+            self.scene.quality = governor.frame(time.perf_counter() - start, start, self._scene_drawn)
         interval = FRAME_INTERVAL if governor is None else governor.frame_interval(start, self.input_clock.last)
         self._schedule(max(0.0, start + interval - time.perf_counter()))
 
     def _input_came(self) -> None:
-        """Input: the next frame within a 60th of a second of the last one's start, not at the idle pace."""
-        soonest = (self._frame_start or 0.0) + FRAME_INTERVAL
+        """Input: the next frame as soon as the governor allows while answering it, not at the idle pace."""
+        if self.closed:
+            return
+        soonest = (self._frame_start or 0.0) + (FRAME_INTERVAL if self.governor is None else
+                                                self.governor.frame_interval(time.perf_counter(), self.input_clock.last))
         if self._next_draw > soonest + 0.001:
             self._schedule(max(0.0, soonest - time.perf_counter()))
 
@@ -244,7 +251,6 @@ class App:
         """One frame: train, lay out, pick what is hovered, draw the scene, draw the UI, act on its commands."""
         t0 = time.perf_counter()
         self._make_current()
-        self._govern(t0)
         self.tick()
         t1, c1 = time.perf_counter(), time.thread_time()
         frame = self.controller.frame()
@@ -284,12 +290,6 @@ class App:
         """The frame's work before drawing: the kiosk's timers, then this frame's training."""
         self._kiosk_tick()
         self.controller.advance()
-
-    def _govern(self, now: float) -> None:
-        """The frame-time governor: the time since the last frame began sets this frame's quality."""
-        if self.governor is not None and self._frame_start is not None:
-            self.scene.quality = self.governor.frame(now - self._frame_start, now, self._scene_drawn)
-        self._frame_start = now
 
     def _kiosk_tick(self) -> None:
         """Kiosk mode: the attract demo's clock, and the cursor hidden while nobody moves it."""
@@ -464,6 +464,8 @@ class App:
         self.plane.release()
         self.renderer.shutdown()
         self.window.remove_handlers(self.taps)
+        self.window.remove_handlers(self.input_clock)
+        self.input_clock.on_input = None
         if self._kiosk_input is not None:
             self.window.remove_handlers(self._kiosk_input)
         implot.destroy_context(self.implot_context)

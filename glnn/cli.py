@@ -207,8 +207,8 @@ def record_parser() -> argparse.ArgumentParser:
                    help="log: more frames early, where the network changes fastest (default); linear: evenly")
     p.add_argument("--load", metavar="FILE", help="start from a saved network (.npz)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    add_setting_flags(p, "train", skip=("speed",))  # the schedule sets the pace
-    add_setting_flags(p, "view")
+    add_setting_flags(p, "train")
+    add_setting_flags(p, "view", skip=("speed", "quality"))  # the schedule sets the pace; a video is drawn in full
     return p
 
 

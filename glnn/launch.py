@@ -94,6 +94,8 @@ def run(trainer: Trainer, state: AppState, exhibit: Exhibit, options: WindowOpti
             window.close()
         print(f"wrote {options.screenshot}")
         return 0
-    app.run()
-    app.close()
+    try:
+        app.run()
+    finally:
+        app.close()
     return 0

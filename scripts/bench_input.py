@@ -32,6 +32,7 @@ from bench_start import xvfb  # scripts/ is on the path when this runs as a scri
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_MS = 100.0
+SCREEN = (1280, 800)  # the Xvfb's (bench_start.xvfb)
 CASES = (("25-16-10", ["--dataset", "digits5", "--hidden", "16"]),
          ("64-256x4-10", ["--dataset", "digits8", "--hidden", "256,256,256,256"]))
 
@@ -54,7 +55,7 @@ def frame(self):
     if told and now - told[-1] >= 1.0:
         told.append(now)
         level = self.governor.level if self.governor is not None else -1
-        print(json.dumps(dict(frames=self.frames_drawn, level=level)), flush=True)
+        print(json.dumps(dict(t=now, frames=self.frames_drawn, level=level)), flush=True)
     self.frames_drawn = getattr(self, "frames_drawn", 0) + 1
 glnn.app.App.frame = frame
 from glnn import cli
@@ -97,6 +98,10 @@ class X:
         self.xtst.XTestFakeButtonEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int, ctypes.c_ulong]
         self.xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int, ctypes.c_ulong]
 
+    def close(self) -> None:
+        self.x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        self.x11.XCloseDisplay(self.dpy)
+
     def grab(self, box) -> bytes:
         x, y, w, h = (int(v) for v in box)
         img = self.x11.XGetImage(self.dpy, self.root, x, y, w, h, 0xFFFFFFFF, 2)  # ZPixmap
@@ -134,14 +139,14 @@ def latency(x: X, box, act, timeout: float = 5.0) -> float | None:
     """Milliseconds from `act` (sending the input) until the screen in `box` changes; None if it never does.
     Waits first for the box to hold still (nothing else is changing it)."""
     before = x.grab(box)
-    still = time.perf_counter()
-    while time.perf_counter() - still < 0.08:
+    still = waited = time.perf_counter()
+    while time.perf_counter() - still < 0.08 and time.perf_counter() - waited < 3.0:
         now = x.grab(box)
         if now != before:
             before, still = now, time.perf_counter()
         time.sleep(0.005)
-    act()
     t0 = time.perf_counter()
+    act()
     while time.perf_counter() - t0 < timeout:
         if x.grab(box) != before:
             return (time.perf_counter() - t0) * 1000
@@ -178,7 +183,8 @@ def measure(label: str, args: list[str], quality: str, trials: int, size: tuple[
             # the neuron and where its tooltip opens (below right of the pointer, or left of it at the edge)
             "hover": ((ox - 260, oy - r - 4, 520, 2 * r + 90), [lambda: x.move(ox, oy), lambda: x.move(*blank)]),
         }
-        kinds = {kind: (inside(box, size), acts) for kind, (box, acts) in kinds.items()}
+        kinds = {kind: (inside(box, (min(size[0], SCREEN[0]), min(size[1], SCREEN[1]))), acts)
+                 for kind, (box, acts) in kinds.items()}
         found: dict[str, list[float | None]] = {k: [] for k in kinds}
         rng = random.Random(1)
         for _ in range(trials):
@@ -187,6 +193,7 @@ def measure(label: str, args: list[str], quality: str, trials: int, size: tuple[
                     time.sleep(rng.uniform(0.3, 0.6))  # a random moment within the frame, after the last answer
                     found[kind].append(latency(x, box, act))
                 x.move(*blank)
+        x.close()
     finally:
         proc.terminate()
         try:
@@ -196,7 +203,8 @@ def measure(label: str, args: list[str], quality: str, trials: int, size: tuple[
             out, _ = proc.communicate()
     reports = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     lines = [r for r in reports if "frames" in r]
-    fps = (lines[-1]["frames"] - lines[0]["frames"]) / max(1, len(lines) - 1) if len(lines) > 1 else float("nan")
+    fps = ((lines[-1]["frames"] - lines[0]["frames"]) / (lines[-1]["t"] - lines[0]["t"]) if len(lines) > 1
+           else float("nan"))
     return dict(found=found, fps=fps, level=lines[-1]["level"] if lines else None)
 
 
@@ -217,6 +225,8 @@ def main() -> int:
     p.add_argument("--size", default="1280x720")
     args = p.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
+    if size[0] > SCREEN[0] or size[1] > SCREEN[1]:
+        sys.exit(f"bench_input: --size {args.size} is larger than the Xvfb screen, {SCREEN[0]}x{SCREEN[1]}")
     proc, display = xvfb()
     try:
         with tempfile.TemporaryDirectory(prefix="glnn-input-") as cwd:

@@ -297,6 +297,36 @@ def test_governor_lowers_quality_when_frames_are_slow_and_raises_it_when_fast():
     assert g.level == 0
 
 
+def test_governor_comes_back_to_full_detail_on_frames_paced_at_60_a_second():
+    """The window starts a frame at most every 1/60 s and a frame that waits for a 60 Hz screen's refresh
+    costs up to that: such frames are fast enough to raise the quality again after a slow stretch."""
+    g = FrameGovernor()
+    t = _lowest(g, 0.0)
+    for _ in range(60 * 60):  # a minute of frames costing a refresh each
+        t += 1 / 60
+        g.frame(1 / 60, t, scene_drawn=g.scene_due(t, None))
+    assert g.level == 0
+
+
+def test_governor_paces_frames_at_60_a_second_and_at_its_last_step_slower_when_idle_at_once_when_answering():
+    from glnn.view.governor import FRAME_INTERVAL
+    g = FrameGovernor(answer_for=0.2, idle_interval=1 / 30)
+    assert g.frame_interval(10.0, None) == g.frame_interval(10.0, 9.99) == FRAME_INTERVAL == 1 / 60
+    t = _lowest(g, 0.0)
+    assert g.frame_interval(t, None) == g.frame_interval(t, t - 0.25) == 1 / 30
+    assert g.frame_interval(t, t - 0.05) == 0.0
+
+
+def test_governor_redraws_once_a_slow_redraw_has_been_followed_by_a_quick_frame():
+    """A redraw slower than max_age does not make the next frame a redraw too (input would wait for two)."""
+    g = FrameGovernor(max_age=0.3)
+    t = _lowest(g, 0.0)
+    assert g.scene_due(t, None)
+    t += 0.5  # the redraw took half a second
+    assert not g.scene_due(t, last_input=t - 0.01)
+    assert g.scene_due(t + 0.01, last_input=t - 0.01)  # then the picture's age counts
+
+
 def test_governor_keeps_full_quality_on_fast_frames():
     g = FrameGovernor()
     for i in range(600):

@@ -120,6 +120,14 @@ def test_a_picture_shown_again_is_the_one_drawn(scene, big):
     try:
         drawn = render(scene, lay, net.params, acts, glow=True)
         assert scene.kept.width == scene.target.width  # combined at the scene's own resolution
+        # ...and stretched: the picture of the step before, which combines at the window's resolution
+        # from a scene of the same resolution, within rounding
+        scene.quality = QUALITIES[-2]
+        assert QUALITIES[-2].resolution == QUALITIES[-1].resolution and QUALITIES[-2].scene_every == 1
+        direct = render(scene, lay, net.params, acts, glow=True)
+        assert np.abs(direct[..., :3].astype(int) - drawn[..., :3]).mean() < 2.0
+        scene.quality = QUALITIES[-1]
+        drawn = render(scene, lay, net.params, acts, glow=True)
         gl.glClearColor(1, 0, 1, 1)
         gl.glClear(gl.GL_COLOR_BUFFER_BIT)
         scene.show_again((W, H), Style(glow=True))
@@ -133,6 +141,7 @@ def test_a_picture_shown_again_is_the_one_drawn(scene, big):
         assert np.array_equal(read_pixels(W, H), drawn)
     finally:
         scene.quality = FULL
+        gl.glClearColor(0, 0, 0, 1)
 
 
 # -- the real app: what can be hovered is what is drawn ----------------------------------------------

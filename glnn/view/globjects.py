@@ -206,6 +206,7 @@ class RenderTarget:
         """This picture into the default framebuffer's lower left width x height pixels (a blit: a copy,
         stretched with linear filtering if the sizes differ, not a pass of a shader), which is left bound, its
         viewport that rectangle."""
+        gl.glDisable(gl.GL_SCISSOR_TEST)  # a blit is clipped by it (ImGui leaves it as it found it)
         gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, self.fbo)
         gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, 0)
         stretch = (width, height) != (self.width, self.height)

@@ -45,8 +45,12 @@ FRAME_INTERVAL = 1 / 60  # the window's frame rate at most
 
 class FrameGovernor:
     def __init__(self, target: float = 0.033, window: int = 5, raise_after: float = 3.0, memory: float = 20.0,
-                 answer_for: float = 0.2, max_age: float = 0.3, idle_interval: float = 1 / 30):
+                 answer_for: float = 0.2, max_age: float = 0.3, idle_interval: float = 1 / 30,
+                 raise_below: float = 0.6):
         self.target = target
+        # frames costing under this share of target raise the quality: 0.6 of 33 ms is 20 ms, over the
+        # 16.7 ms that a frame waiting for a 60 Hz screen's refresh costs however fast the card is
+        self.raise_below = raise_below
         self.window = window  # frames measured before each decision
         self.raise_after = raise_after  # seconds of fast frames before raising the quality
         self.memory = memory
@@ -77,8 +81,8 @@ class FrameGovernor:
         input (`answer_for` seconds after it) unless the picture is `max_age` old."""
         every = self.quality.scene_every
         age = None if self._scene_at is None else now - self._scene_at
-        if every == 1 or age is None or age >= self.max_age:
-            due = True
+        if every == 1 or age is None or (age >= self.max_age and self._skipped > 0):
+            due = True  # (a redraw slower than max_age is followed by one quick frame, not by another redraw)
         elif last_input is not None and now - last_input < self.answer_for:
             due = False
         else:
@@ -90,17 +94,21 @@ class FrameGovernor:
         return due
 
     def frame_interval(self, now: float, last_input: float | None) -> float:
-        """Seconds from this frame's start to the next one's: 1/60, or `idle_interval` at the last step
-        while nobody gives input (the frames between redraws of the network then only show the kept
-        picture again, and each costs the CPU that a software rasteriser shares with training); input
-        brings the next frame at once whatever this says (glnn.app.App.run)."""
-        if self.quality.scene_every > 1 and (last_input is None or now - last_input >= self.answer_for):
-            return self.idle_interval
+        """Seconds from this frame's start to the next one's: 1/60; at the last step `idle_interval` while
+        nobody gives input (the frames between redraws of the network then only show the kept picture
+        again, and each costs the CPU that a software rasteriser shares with training), and none while
+        answering input (those frames are quick: a tap takes several, to be seen, pressed, released and
+        shown). Input itself brings the next frame forward to this (glnn.app.App.run)."""
+        if self.quality.scene_every > 1:
+            if last_input is None or now - last_input >= self.answer_for:
+                return self.idle_interval
+            return 0.0  # answering input with quick frames: the next one at once
         return FRAME_INTERVAL
 
     def frame(self, seconds: float, now: float, scene_drawn: bool = True) -> Quality:
-        """Record one frame's duration (start to start, wall time) and whether it redrew the scene (only
-        those are judged); returns the quality for the next."""
+        """Record what one frame cost (wall time from its start to the end of its flip, not start to start:
+        the window paces its frames, at 60 a second at most) and whether it redrew the scene (only those
+        are judged); returns the quality for the next."""
         if not scene_drawn:
             return self.quality
         self._durations.append(seconds)
@@ -110,7 +118,7 @@ class FrameGovernor:
         if median > self.target and self.level < len(QUALITIES) - 1:
             self._too_slow[self.level] = now
             self._change(+1)
-        elif median < self.target * 0.5 and self.level > 0:
+        elif median < self.target * self.raise_below and self.level > 0:
             if self._fast_since is None:
                 self._fast_since = now
             slow_at = self._too_slow.get(self.level - 1)
