@@ -226,20 +226,19 @@ class App:
         start = time.perf_counter()
         self._frame_start = start
         self.window.draw(dt)
-        if self.closed:  # the frame ended the window (a kernel that failed to load)
-            return
-        governor = self.governor
-        if governor is not None:
-            self.scene.quality = governor.frame(time.perf_counter() - start, start, self._scene_drawn)
-        interval = FRAME_INTERVAL if governor is None else governor.frame_interval(start, self.input_clock.last)
-        self._schedule(max(0.0, start + interval - time.perf_counter()))
+        if self.governor is not None:
+            self.scene.quality = self.governor.frame(time.perf_counter() - start, start, self._scene_drawn)
+        self._schedule(max(0.0, start + self._interval(start) - time.perf_counter()))
+
+    def _interval(self, now: float) -> float:
+        """Seconds from a frame's start to the next one's (the governor's pace, or 60 frames a second)."""
+        return FRAME_INTERVAL if self.governor is None else self.governor.frame_interval(now, self.input_clock.last)
 
     def _input_came(self) -> None:
         """Input: the next frame as soon as the governor allows while answering it, not at the idle pace."""
         if self.closed:
             return
-        soonest = (self._frame_start or 0.0) + (FRAME_INTERVAL if self.governor is None else
-                                                self.governor.frame_interval(time.perf_counter(), self.input_clock.last))
+        soonest = (self._frame_start or 0.0) + self._interval(time.perf_counter())
         if self._next_draw > soonest + 0.001:
             self._schedule(max(0.0, soonest - time.perf_counter()))
 

@@ -28,11 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_start import xvfb  # scripts/ is on the path when this runs as a script
+from bench_start import SCREEN, xvfb  # scripts/ is on the path when this runs as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_MS = 100.0
-SCREEN = (1280, 800)  # the Xvfb's (bench_start.xvfb)
 CASES = (("25-16-10", ["--dataset", "digits5", "--hidden", "16"]),
          ("64-256x4-10", ["--dataset", "digits8", "--hidden", "256,256,256,256"]))
 
@@ -183,8 +182,7 @@ def measure(label: str, args: list[str], quality: str, trials: int, size: tuple[
             # the neuron and where its tooltip opens (below right of the pointer, or left of it at the edge)
             "hover": ((ox - 260, oy - r - 4, 520, 2 * r + 90), [lambda: x.move(ox, oy), lambda: x.move(*blank)]),
         }
-        kinds = {kind: (inside(box, (min(size[0], SCREEN[0]), min(size[1], SCREEN[1]))), acts)
-                 for kind, (box, acts) in kinds.items()}
+        kinds = {kind: (inside(box, size), acts) for kind, (box, acts) in kinds.items()}  # main() fits size in SCREEN
         found: dict[str, list[float | None]] = {k: [] for k in kinds}
         rng = random.Random(1)
         for _ in range(trials):

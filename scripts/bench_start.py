@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_SECONDS = 1.5
+SCREEN = (1280, 800)  # the Xvfb's screen
 
 # glnn's own entry point, with App.frame told to report the first frame, then the first one drawn with
 # the kernels loaded, and to end the process there
@@ -55,7 +56,8 @@ IMPORTS = ("import pyglet, numpy, imgui_bundle.imgui, imgui_bundle.implot, glnn.
 def xvfb() -> tuple[subprocess.Popen, str]:
     """An Xvfb on a display number it chooses itself."""
     read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+    screen = f"{SCREEN[0]}x{SCREEN[1]}x24"
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", screen, "-nolisten", "tcp"],
                             pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     os.close(write_fd)

@@ -42,8 +42,7 @@ def launch(tmp_path_factory, *args: str) -> Gui:
     env["PYTHONPATH"] = os.pathsep.join([str(APP_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     # the picture in full, as in test_e2e.running_glnn
     app = subprocess.Popen([sys.executable, "-m", "glnn", "--size", f"{SIZE[0]}x{SIZE[1]}", "--quality", "full", *args],
-                           cwd=shot_dir,
-                           env=env, stdout=logs[1], stderr=subprocess.STDOUT, start_new_session=True)
+                           cwd=shot_dir, env=env, stdout=logs[1], stderr=subprocess.STDOUT, start_new_session=True)
     x_env = {**os.environ, "DISPLAY": display}
     try:
         wid = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^glnn$"], env=x_env,

@@ -77,7 +77,7 @@ class FrameGovernor:
 
     def scene_due(self, now: float, last_input: float | None) -> bool:
         """Whether the frame starting `now` redraws the scene; when not, it shows the last picture again.
-        Always at full detail; at the last steps every `scene_every`-th frame, and none while answering
+        Always above the last step; there every `scene_every`-th frame, and none while answering
         input (`answer_for` seconds after it) unless the picture is `max_age` old."""
         every = self.quality.scene_every
         age = None if self._scene_at is None else now - self._scene_at

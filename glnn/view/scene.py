@@ -151,17 +151,16 @@ class NetworkScene:
         self.connections.draw(viewport, style, _PARAMS_UNIT, _ACTS_UNIT, _NODES_UNIT, _DELTAS_UNIT, _LINKS_UNIT)
         self.neurons.draw(viewport, style, _ACTS_UNIT, _NODES_UNIT)
         strength = style.glow_strength if style.glow else 0.0
-        keep = q.scene_every > 1  # frames in between will show this picture again
-        if keep:
-            self.kept.resize(self.target.width, self.target.height)
-        into = self.kept if keep else None
+        into = self.kept if q.scene_every > 1 else None  # frames in between will show this picture again
+        if into is not None:
+            into.resize(self.target.width, self.target.height)
         if strength > 0:
             self.bloom.apply(self.target, framebuffer_size, strength, style.glow_threshold, into)
         else:
             self.bloom.combine_only(self.target, framebuffer_size, into)
-        self._kept_for = tuple(framebuffer_size) if keep else None
-        if keep:
-            self.kept.copy_to_screen(fb_w, fb_h)
+        self._kept_for = None if into is None else tuple(framebuffer_size)
+        if into is not None:
+            into.copy_to_screen(fb_w, fb_h)
         gl.glActiveTexture(gl.GL_TEXTURE0)
 
     def show_again(self, framebuffer_size: tuple[int, int], style: Style) -> None:
